@@ -1,0 +1,42 @@
+# Juece: `make run` serves the demo district, `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint openapi bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: create .venv, install, migrate, load the demo into an empty database, serve on :8000
+run: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	@echo "Juece is serving on http://127.0.0.1:8000 — API explorer: http://127.0.0.1:8000/docs"
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - wsgi:app
+
+## test: the suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set
+test: $(STAMP)
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "--- again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(PY) -m pytest -q; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## openapi: regenerate the committed contract from the running code
+openapi: $(STAMP)
+	$(FLASK) openapi write --format=json openapi/openapi.json
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

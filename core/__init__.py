@@ -1,0 +1,130 @@
+"""The application factory."""
+
+import logging
+import os
+import time
+import uuid
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core import settings
+from core.extensions import api, configure_engine, cors, db, limiter, migrate
+from core.json import OrjsonProvider
+
+API_TITLE = "Juece 决策 — major administrative decisions and public participation"
+
+API_DESCRIPTION = """\
+The open API of a district government's major administrative decisions (重大行政决策): the
+yearly catalogue (事项目录), each decision's procedure and public record, and the public's
+participation in it.
+
+* Reading is open to everyone. Writing needs `Authorization: Bearer TOKEN`; an account is an
+  `admin` (the district government office), an `editor` bound to one unit, or a `partner` app.
+* Every error is `application/problem+json` (RFC 9457). A broken rule of the procedure is 409
+  with a `type` under `https://juece.example/problems/` that names the rule.
+* Lists take `page` and `page_size` (at most 100); page metadata is in `X-Pagination`.
+* Items carry an `ETag`; send it back in `If-Match` to change them (428 without, 412 if stale).
+* Dates (`*_on`) are Asia/Shanghai calendar days; instants (`*_at`) carry their offset.
+"""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints and commands."""
+    app = Flask(__name__, instance_path=os.path.abspath("instance"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    config = settings.load(app.instance_path, test_config)
+    app.config.update(config)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=config["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
+        RATELIMIT_STORAGE_URI=config["RATELIMIT_STORAGE_URI"],
+        API_TITLE=API_TITLE,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": API_DESCRIPTION},
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An account's token"}
+                }
+            },
+        },
+    )
+    app.json = OrjsonProvider(app)
+    _configure_logging(app)
+    if config["PROXY_COUNT"]:
+        n = config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True)
+    origins = [o.strip() for o in config["CORS_ORIGINS"].split(",") if o.strip()]
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": origins}, r"/openapi.json": {"origins": origins}},
+        expose_headers=["ETag", "X-Pagination", "Location", "Retry-After"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
+    )
+    limiter.init_app(app)
+    api.init_app(app)
+
+    from core import accounts, audit, health
+    from core.auth import cli as accounts_cli
+    from decisions import views as decision_views
+    from decisions.demo import cli as demo_cli
+
+    app.register_blueprint(health.blp)
+    app.register_blueprint(accounts_cli)
+    app.register_blueprint(demo_cli)
+    for blueprint in (*decision_views.blueprints, accounts.blp, audit.blp):
+        api.register_blueprint(blueprint)
+    return app
+
+
+def _engine_options(config: dict) -> dict:
+    if config["DATABASE_URL"].startswith("sqlite"):
+        return {}
+    return {
+        "pool_size": config["DB_POOL_SIZE"],
+        "max_overflow": config["DB_MAX_OVERFLOW"],
+        "pool_pre_ping": True,
+    }
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        from flask import has_request_context
+
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def _configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    if not any(isinstance(f, _RequestIdFilter) for h in root.handlers for f in h.filters):
+        root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"].upper())
+
+    @app.before_request
+    def _request_id():
+        # Accept the proxy's id so one request can be followed across both logs.
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response

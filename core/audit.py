@@ -1,0 +1,168 @@
+"""Who changed what, when: an append-only log written in the same transaction as the change.
+
+Every insert, update and delete of an audited model is recorded from the session's flush, so
+no service can forget it; the actor comes from the request (or the command line).
+"""
+
+import datetime as dt
+import decimal
+
+import sqlalchemy as sa
+from flask import g, has_app_context, has_request_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.extensions import UTCDateTime, db, utcnow
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    account_id: Mapped[int | None] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    record_type: Mapped[str] = mapped_column(sa.String(60))
+    record_id: Mapped[str] = mapped_column(sa.String(60))
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+    __table_args__ = (sa.Index("ix_audit_log_record", "record_type", "record_id"),)
+
+
+class AppendOnly(Exception):
+    """The audit log is never changed or pruned."""
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _actor():
+    account = g.get("account") if has_app_context() else None
+    if account is not None:
+        return account.id, f"{account.role}:{account.name}"
+    return None, g.get("actor", "system") if has_app_context() else "system"
+
+
+def _entry(obj, action: str) -> AuditEntry:
+    state = inspect(obj)
+    excluded = getattr(obj, "__audit_exclude__", set())
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in excluded or attr.key in ("created_at", "updated_at", "version"):
+            continue
+        history = state.attrs[attr.key].history
+        if action == "create":
+            value = getattr(obj, attr.key)
+            if value is not None:
+                changes[attr.key] = _plain(value)
+        elif action == "update" and history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            changes[attr.key] = [_plain(old), _plain(new)]
+    account_id, actor = _actor()
+    return AuditEntry(
+        account_id=account_id,
+        actor=actor,
+        action=action,
+        record_type=obj.__tablename__,
+        record_id="/".join(str(part) for part in state.identity or ()),
+        changes=changes,
+        request_id=g.get("request_id") if has_request_context() else None,
+    )
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session, _flush_context):
+    # After the flush new rows know their keys, while the session's new/dirty/deleted sets
+    # and attribute histories still describe what the flush wrote. The entries added here go
+    # out in the commit's next flush, in the same transaction.
+    entries = []
+    for obj in session.new:
+        if not isinstance(obj, AuditEntry):
+            entries.append(_entry(obj, "create"))
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry):
+            raise AppendOnly("audit entries are never changed")
+        if session.is_modified(obj, include_collections=False):
+            entry = _entry(obj, "update")
+            if entry.changes:
+                entries.append(entry)
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise AppendOnly("audit entries are never deleted")
+        entries.append(_entry(obj, "delete"))
+    session.add_all(entries)
+
+
+# --- API (admin) -----------------------------------------------------------------------------
+
+import marshmallow as ma  # noqa: E402
+from flask.views import MethodView  # noqa: E402
+from flask_smorest import Blueprint  # noqa: E402
+
+from core.auth import requires  # noqa: E402
+from core.http import render_many  # noqa: E402
+
+blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who changed what, when (admin).")
+
+
+class AuditEntrySchema(ma.Schema):
+    id = ma.fields.Integer(metadata={"description": "The entry's id"})
+    at = ma.fields.DateTime(metadata={"description": "When the change was committed"})
+    account_id = ma.fields.Integer(allow_none=True, metadata={"description": "The account that made it; null for the command line"})
+    actor = ma.fields.String(metadata={"description": "Role and name of who made it", "examples": ["admin:区政府办公室"]})
+    action = ma.fields.String(metadata={"description": "create, update or delete", "enum": ["create", "update", "delete"]})
+    record_type = ma.fields.String(metadata={"description": "The table", "examples": ["decisions"]})
+    record_id = ma.fields.String(metadata={"description": "The record's key", "examples": ["12"]})
+    changes = ma.fields.Dict(metadata={"description": "Fields set (create) or {field: [before, after]} (update)"})
+    request_id = ma.fields.String(allow_none=True, metadata={"description": "The request that made it"})
+
+
+class AuditQueryArgsSchema(ma.Schema):
+    account = ma.fields.Integer(metadata={"description": "Only this account's changes"})
+    record_type = ma.fields.String(metadata={"description": "Only this table's records", "examples": ["decisions"]})
+    record_id = ma.fields.String(metadata={"description": "Only this record (with record_type)", "examples": ["12"]})
+    since = ma.fields.AwareDateTime(metadata={"description": "At or after this instant"})
+    until = ma.fields.AwareDateTime(metadata={"description": "Before this instant"})
+
+
+def list_entries(*, account=None, record_type=None, record_id=None, since=None, until=None, page: int, page_size: int):
+    """A page of the audit log, newest first."""
+    conditions = []
+    if account is not None:
+        conditions.append(AuditEntry.account_id == account)
+    if record_type is not None:
+        conditions.append(AuditEntry.record_type == record_type)
+    if record_id is not None:
+        conditions.append(AuditEntry.record_id == record_id)
+    if since is not None:
+        conditions.append(AuditEntry.at >= since)
+    if until is not None:
+        conditions.append(AuditEntry.at < until)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(*conditions))
+    rows = db.session.scalars(
+        sa.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    return rows, total
+
+
+@blp.route("")
+class AuditLog(MethodView):
+    @requires("admin")
+    @blp.arguments(AuditQueryArgsSchema, location="query")
+    @blp.response(200, AuditEntrySchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """Read the audit log, newest first (admin)
+
+        Filter by `account`, record (`record_type`, `record_id`) and time (`since`, `until`)."""
+        rows, total = list_entries(**args, page=pagination_parameters.page, page_size=pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return render_many(AuditEntrySchema, rows)

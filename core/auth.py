@@ -1,0 +1,203 @@
+"""Accounts, hashed bearer tokens, roles and unit scoping, and the `accounts` command.
+
+A token is 32 random bytes shown once; we keep only its SHA-256. Tokens carry their own
+entropy, so a slow password hash would add nothing but latency to every request.
+"""
+
+import enum
+import hashlib
+import secrets
+from functools import wraps
+
+import click
+import sqlalchemy as sa
+from flask import Blueprint, g, request
+from flask_smorest import Blueprint as ApiBlueprint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.errors import Forbidden, Invalid, ServiceError, Unauthorized
+from core.extensions import Timestamped, db
+from core.http import documents
+
+TOKEN_PREFIX = "jc_"
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    editor = "editor"
+    partner = "partner"
+
+
+class Account(Timestamped, db.Model):
+    """Someone who may write: the district office (admin), a unit's staff (editor), an app."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    # An editor writes for exactly one unit; admins and partners have none.
+    unit: Mapped[str | None] = mapped_column(sa.ForeignKey("units.code"), index=True)
+    # A partner app's submissions carry its channel (e.g. suishenban).
+    channel: Mapped[str | None] = mapped_column(sa.String(40))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'editor', 'partner')", name="role"),
+        sa.CheckConstraint("(role = 'editor') = (unit IS NOT NULL)", name="editor_has_unit"),
+    )
+
+    # An account's audit entries would otherwise record its token hash.
+    __audit_exclude__ = {"token_hash"}
+
+    def may_edit_unit(self, unit_code: str | None) -> bool:
+        """Whether this account may write records led by `unit_code`."""
+        if self.role == Role.admin:
+            return True
+        return self.role == Role.editor and self.unit == unit_code
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token and its hash."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def current_account() -> Account | None:
+    """The account whose bearer token came with this request, if any (cached per request)."""
+    if "account" in g:
+        return g.account
+    account = None
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            g.account = None
+            raise Unauthorized("Send `Authorization: Bearer TOKEN`.")
+        account = db.session.scalar(
+            sa.select(Account).where(
+                Account.token_hash == hash_token(token.strip()), Account.active.is_(True)
+            )
+        )
+        if account is None:
+            g.account = None
+            raise Unauthorized("This token is not valid, or its account is deactivated.")
+    g.account = account
+    return account
+
+
+def requires(*roles: str):
+    """Let only accounts with one of `roles` call this view; document 401 and 403."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            account = current_account()
+            if account is None:
+                raise Unauthorized("This needs credentials: send `Authorization: Bearer TOKEN`.")
+            if account.role not in roles:
+                raise Forbidden(f"Only {' or '.join(roles)} accounts may do this.")
+            return func(*args, **kwargs)
+
+        wrapper = documents(401, 403)(wrapper)
+        wrapper._apidoc = dict(wrapper._apidoc)
+        manual = dict(wrapper._apidoc.get("manual_doc", {}))
+        manual["security"] = [{"bearerAuth": []}]
+        wrapper._apidoc["manual_doc"] = manual
+        return wrapper
+
+    return decorator
+
+
+def ensure_may_edit(account: Account | None, unit_code: str | None) -> None:
+    """Refuse unless `account` may write records led by `unit_code`."""
+    if account is None:
+        raise Unauthorized("This needs credentials: send `Authorization: Bearer TOKEN`.")
+    if not account.may_edit_unit(unit_code):
+        raise Forbidden(
+            f"Your account may write only for unit {account.unit!r}, not {unit_code!r}."
+            if account.role == Role.editor
+            else "Your account may not write these records."
+        )
+
+
+def is_staff(account: Account | None) -> bool:
+    return account is not None and account.role in (Role.admin, Role.editor)
+
+
+# --- Use cases -------------------------------------------------------------------------------
+
+
+def create_account(name: str, *, role: str, unit: str | None = None, channel=None):
+    """Create an account; returns it with its token, which is never shown again."""
+    if role not in Role.__members__:
+        raise Invalid("role", f"Must be one of: {', '.join(Role)}.")
+    if role == Role.editor and not unit:
+        raise Invalid("unit", "An editor account needs the code of its unit.")
+    if role != Role.editor and unit:
+        raise Invalid("unit", "Only editor accounts belong to a unit.")
+    if unit and db.session.scalar(sa.text("SELECT 1 FROM units WHERE code = :c"), {"c": unit}) is None:
+        raise Invalid("unit", f"No unit has the code {unit!r}.")
+    token, token_hash = new_token()
+    account = Account(name=name, role=role, unit=unit, channel=channel, token_hash=token_hash)
+    db.session.add(account)
+    db.session.commit()
+    return account, token
+
+
+def update_account(account: Account, **changes) -> Account:
+    """Rename, rebind or (de)activate an account."""
+    role = changes.get("role", account.role)
+    unit = changes.get("unit", account.unit)
+    if role == Role.editor and not unit:
+        raise Invalid("unit", "An editor account needs the code of its unit.")
+    if role != Role.editor:
+        unit = None
+    if unit and db.session.scalar(sa.text("SELECT 1 FROM units WHERE code = :c"), {"c": unit}) is None:
+        raise Invalid("unit", f"No unit has the code {unit!r}.")
+    for key in ("name", "active", "channel"):
+        if key in changes:
+            setattr(account, key, changes[key])
+    account.role, account.unit = role, unit
+    db.session.commit()
+    return account
+
+
+def rotate_token(account: Account) -> str:
+    """Give an account a new token; the old one stops working at once."""
+    token, account.token_hash = new_token()
+    db.session.commit()
+    return token
+
+
+# --- Command line ----------------------------------------------------------------------------
+
+cli = Blueprint("accounts_cli", __name__, cli_group="accounts")
+
+
+@cli.cli.command("create")
+@click.option("--name", required=True, help="Who the account is for.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--unit", default=None, help="The unit's code (editors only).")
+@click.option("--channel", default=None, help="A partner app's channel, e.g. suishenban.")
+def create_command(name, role, unit, channel):
+    """Create an account and print its token on the last line."""
+    try:
+        account, token = create_account(name, role=role, unit=unit, channel=channel)
+    except ServiceError as error:
+        raise click.ClickException(error.detail) from error
+    click.echo(f"Created {account.role} account {account.id} ({account.name}). Its token:")
+    click.echo(token)
+
+
+@cli.cli.command("list")
+def list_command():
+    """List the accounts (never their tokens)."""
+    for account in db.session.scalars(sa.select(Account).order_by(Account.id)):
+        state = "active" if account.active else "inactive"
+        click.echo(f"{account.id}\t{account.role}\t{account.unit or '-'}\t{state}\t{account.name}")

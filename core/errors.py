@@ -1,0 +1,243 @@
+"""Problem details (RFC 9457) for every error, and the named exceptions services raise.
+
+One renderer answers every HTTP error, Flask's own 404/405 included, as
+application/problem+json. A broken rule of the procedure is a `RuleBroken` subclass: 409 with
+a stable `type` URI that names the rule and a `detail` that says in words what is missing.
+"""
+
+import http
+import logging
+
+import marshmallow as ma
+from flask import current_app, g, jsonify, request
+from flask_smorest import Api
+from flask_smorest.spec import prepare_response
+from werkzeug.exceptions import InternalServerError
+
+PROBLEM_BASE = "https://juece.example/problems/"
+PROBLEM_JSON = "application/problem+json"
+
+log = logging.getLogger(__name__)
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem; documents every error response."""
+
+    type = ma.fields.String(
+        metadata={"description": "URI naming the kind of problem; `about:blank` for plain HTTP"}
+    )
+    title = ma.fields.String(metadata={"description": "Short summary of the kind of problem"})
+    status = ma.fields.Integer(metadata={"description": "The HTTP status code"})
+    detail = ma.fields.String(metadata={"description": "What went wrong, in words"})
+    errors = ma.fields.Dict(
+        metadata={
+            "description": "Validation errors keyed by location and field, e.g. "
+            '`{"json": {"closes_on": ["..."]}}`'
+        }
+    )
+    request_id = ma.fields.String(
+        metadata={"description": "Identifies the request in the service's logs"}
+    )
+
+
+# --- Exceptions raised by services -----------------------------------------------------------
+
+
+class ServiceError(Exception):
+    """A use case refused; the view layer turns it into a problem response."""
+
+    status = 400
+    slug = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(ServiceError):
+    status = 404
+    slug = None
+    title = "Not Found"
+
+
+class Unauthorized(ServiceError):
+    """No credentials where they are needed, or credentials that are not valid."""
+
+    status = 401
+    slug = None
+    title = "Unauthorized"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    slug = None
+    title = "Forbidden"
+
+
+class Invalid(ServiceError):
+    """Input that passed the schema but not the data it refers to (an unknown unit, say)."""
+
+    status = 422
+    slug = None
+    title = "Unprocessable Content"
+
+    def __init__(self, field: str, message: str, location: str = "json"):
+        super().__init__(message, errors={location: {field: [message]}})
+
+
+class Conflict(ServiceError):
+    """The record's current state does not allow this (a duplicate key, say)."""
+
+    status = 409
+    slug = "conflict"
+    title = "Conflict"
+
+
+class RuleBroken(Conflict):
+    """A rule of the procedure (domain.md) forbids this now."""
+
+    slug = "rule-broken"
+    title = "A rule of the procedure forbids this"
+
+
+class PartyConsentMissing(RuleBroken):
+    slug = "party-consent-missing"
+    title = "The Party committee has not consented to the catalogue"
+
+
+class CatalogueAlreadyPublished(RuleBroken):
+    slug = "catalogue-published"
+    title = "The catalogue is published; change it through an adjustment"
+
+
+class CatalogueNotPublished(RuleBroken):
+    slug = "catalogue-not-published"
+    title = "The catalogue is not published yet"
+
+
+class DecisionCatalogued(RuleBroken):
+    slug = "decision-catalogued"
+    title = "The decision is in the published catalogue; change it through an adjustment"
+
+
+class DecisionWithdrawn(RuleBroken):
+    slug = "decision-withdrawn"
+    title = "The decision was withdrawn from the catalogue"
+
+
+class AdjustmentNotApplicable(RuleBroken):
+    slug = "adjustment-not-applicable"
+    title = "This adjustment does not apply to the decision as it stands"
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def problem(status: int, *, detail=None, type_=None, title=None, errors=None, headers=None):
+    """A problem+json response."""
+    body = {
+        "type": type_ or "about:blank",
+        "title": title or http.HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    request_id = g.get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+_DETAILS = {
+    400: "The request could not be understood.",
+    401: "This needs credentials: send `Authorization: Bearer TOKEN`.",
+    403: "Your account may not do this.",
+    404: "Nothing is published at this address.",
+    405: "This address does not accept that method.",
+    412: "The record changed since you read it: fetch it again and retry with its new ETag.",
+    413: "The request body is larger than this service accepts.",
+    428: "Send `If-Match` with the record's ETag to change it.",
+}
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering and documenting errors as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(ServiceError, handle_service_error)
+        self._app.register_error_handler(Exception, handle_unexpected)
+
+    def handle_http_exception(self, error):
+        if error.code == 304:
+            # flask-smorest raises 304 for a matching If-None-Match: no body, and the ETag
+            # the client holds (RFC 9110 wants it on a 304).
+            response = current_app.response_class(status=304)
+            held = request.if_none_match.as_set()
+            if len(held) == 1:
+                response.set_etag(next(iter(held)))
+            return response
+        if isinstance(error, InternalServerError) and error.original_exception is not None:
+            return handle_unexpected(error.original_exception)
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        # Werkzeug's own headers (Allow on a 405, say), then any given to abort();
+        # webargs passes headers=None when it has none.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
+        detail = data.get("message") or _DETAILS.get(error.code) or error.description
+        type_ = None
+        if error.code == 422:
+            type_ = PROBLEM_BASE + "validation"
+            detail = data.get("message") or "Some fields are not valid: see `errors`."
+        elif error.code == 400 and errors:
+            type_ = PROBLEM_BASE + "malformed-request"
+            detail = "The request body is not valid JSON."
+        elif error.code == 429:
+            type_ = PROBLEM_BASE + "rate-limited"
+            detail = f"Too many requests: the limit is {error.description}. Retry later."
+        return problem(error.code, detail=detail, type_=type_, errors=errors, headers=headers)
+
+
+def handle_service_error(error: ServiceError):
+    """A use case refused."""
+    type_ = PROBLEM_BASE + error.slug if error.slug else None
+    return problem(
+        error.status,
+        detail=error.detail,
+        type_=type_,
+        title=error.title,
+        errors=error.extra.get("errors"),
+        headers={"WWW-Authenticate": "Bearer"} if error.status == 401 else None,
+    )
+
+
+def handle_unexpected(error: Exception):
+    """Anything unforeseen: logged with the request id, never shown to the client."""
+    log.exception("unhandled error in request %s", g.get("request_id"))
+    return problem(
+        500,
+        detail="Something went wrong on our side. Quote the request id if you report it.",
+    )

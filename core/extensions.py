@@ -1,0 +1,114 @@
+"""The extensions every package shares: the database, the API, migrations, limits, CORS."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from core.errors import ProblemApi
+
+# Stable constraint names, so that Alembic revisions name and find the same constraints on
+# SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current instant, in UTC, with its offset."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """An instant stored in UTC and always returned with its offset, on every database.
+
+    SQLite keeps no offset, so without this the same column would come back naive there and
+    aware on PostgreSQL, and the API would print two formats.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: instants must carry their offset")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Model(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    """created_at / updated_at, and a version counter that backs ETags and lost-update checks."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
+    version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        # SQLAlchemy bumps `version` on every UPDATE and fails a concurrent stale one.
+        return {"version_id_col": cls.__table__.c.version}
+
+
+db = SQLAlchemy(model_class=Model)
+api = ProblemApi()
+migrate = Migrate()
+cors = CORS()
+
+
+def _rate_key() -> str:
+    from core.auth import current_account
+
+    account = current_account()
+    return f"account:{account.id}" if account else f"ip:{request.remote_addr}"
+
+
+limiter = Limiter(key_func=_rate_key, default_limits=[], headers_enabled=True)
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    """Database settings that must hold on every connection."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let us issue BEGIN ourselves (below); pysqlite's own handling defers it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A write request takes the write lock up front. A deferred transaction that reads and
+        # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
+        # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
+        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

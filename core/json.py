@@ -1,0 +1,22 @@
+"""JSON through orjson: UTF-8 as is (Chinese text is not escaped), dates in ISO form."""
+
+import orjson
+from flask.json.provider import JSONProvider
+
+_OPTIONS = orjson.OPT_NON_STR_KEYS
+
+
+class OrjsonProvider(JSONProvider):
+    """Flask's JSON provider on orjson, several times faster than the standard library's."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return orjson.dumps(obj, option=_OPTIONS).decode()
+
+    def loads(self, s, **kwargs):
+        return orjson.loads(s)
+
+    def response(self, *args, **kwargs):
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(
+            orjson.dumps(obj, option=_OPTIONS), mimetype="application/json"
+        )

@@ -1,0 +1,45 @@
+"""Settings: safe defaults, then environment variables, then the test mapping.
+
+Every variable read here is listed in the README's settings table.
+"""
+
+import os
+
+DEFAULTS = {
+    # SQLite under instance/ unless DATABASE_URL says otherwise.
+    "DATABASE_URL": None,
+    # Absolute base for the links we hand out, e.g. https://juece.example.gov.cn.
+    # Empty: links are built from the request (honouring proxy headers when trusted).
+    "PUBLIC_BASE_URL": "",
+    # How many proxies in front of us set X-Forwarded-* headers we may trust (0 = none).
+    "PROXY_COUNT": 0,
+    "LOG_LEVEL": "INFO",
+    # Bodies above this many bytes are refused with 413.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Comma-separated origins allowed by CORS; "*" lets any portal or app read the open data.
+    "CORS_ORIGINS": "*",
+    # Where rate-limit counters live: memory:// for one process, redis://host:6379/0 when
+    # several gunicorn instances must share them.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Limits on writes from the public and from partner apps (flask-limiter syntax).
+    "RATELIMIT_ANONYMOUS_WRITES": "30/minute",
+    "RATELIMIT_PARTNER_WRITES": "600/minute",
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 10,
+}
+
+_INTEGERS = {"PROXY_COUNT", "MAX_CONTENT_LENGTH", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
+
+
+def load(instance_path: str, test_config: dict | None = None) -> dict:
+    """Return the settings: defaults, overridden by the environment, then by test_config."""
+    settings = dict(DEFAULTS)
+    for name in DEFAULTS:
+        value = os.environ.get(name)
+        if value is not None and value != "":
+            settings[name] = int(value) if name in _INTEGERS else value
+    if test_config:
+        settings.update(test_config)
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = "sqlite:///" + os.path.join(instance_path, "juece.sqlite3")
+    return settings

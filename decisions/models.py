@@ -1,0 +1,202 @@
+"""Units, the yearly catalogue, its adjustments, and the decisions it lists."""
+
+import calendar
+import datetime as dt
+import enum
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import Timestamped, UTCDateTime, db, utcnow
+
+
+class UnitKind(enum.StrEnum):
+    government = "government"
+    department = "department"
+    town = "town"
+    street = "street"
+    other = "other"
+
+
+class Category(enum.StrEnum):
+    public_policy = "public_policy"  # 重大公共政策和措施
+    plan = "plan"  # 重要规划
+    resource_policy = "resource_policy"  # 重大资源政策
+    public_project = "public_project"  # 重大公共建设项目
+    other = "other"  # 其他
+
+
+class Procedure(enum.StrEnum):
+    """The procedures a catalogue item says the decision must go through."""
+
+    public_participation = "public_participation"  # 公众参与
+    expert_review = "expert_review"  # 专家论证
+    risk_assessment = "risk_assessment"  # 风险评估
+    legality_review = "legality_review"  # 合法性审查
+    fair_competition_review = "fair_competition_review"  # 公平竞争审查
+    collective_deliberation = "collective_deliberation"  # 集体讨论决定
+
+
+class DecisionState(enum.StrEnum):
+    """Where the decision stands in its procedure (domain.md); moved only by the procedure."""
+
+    initiated = "initiated"  # 决策启动: in the catalogue, lead unit named
+    drafting = "drafting"
+    consulting = "consulting"
+    reviewing = "reviewing"
+    deliberated = "deliberated"
+    decided = "decided"
+    implementing = "implementing"
+    evaluated = "evaluated"
+    suspended = "suspended"
+    withdrawn = "withdrawn"
+
+
+class AdjustmentType(enum.StrEnum):
+    add = "add"
+    modify = "modify"
+    postpone = "postpone"
+    withdraw = "withdraw"
+    carry_over = "carry_over"
+
+
+# The adjustment a decision last had, as the catalogue's "adjustment status" column shows it.
+ADJUSTED = {
+    AdjustmentType.add: "added",
+    AdjustmentType.modify: "modified",
+    AdjustmentType.postpone: "postponed",
+    AdjustmentType.withdraw: "withdrawn",
+    AdjustmentType.carry_over: "carried_over",
+}
+
+CATALOGUE_DUE_MONTH_DAY = (3, 31)  # published by 31 March of its year [district]
+
+
+class Unit(Timestamped, db.Model):
+    """A unit of the district: the government office, a department, a town or street."""
+
+    __tablename__ = "units"
+
+    # The code is how every other record names a unit, and it never changes.
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+
+
+class Catalogue(Timestamped, db.Model):
+    """The district government's catalogue of major decisions for one year."""
+
+    __tablename__ = "catalogues"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    issuer_unit: Mapped[str] = mapped_column(sa.ForeignKey("units.code"))
+    party_consent_on: Mapped[dt.date | None]
+    published_on: Mapped[dt.date | None]
+    doc_number: Mapped[str | None] = mapped_column(sa.String(100))
+    url: Mapped[str | None] = mapped_column(sa.String(1000))
+
+    @property
+    def status(self) -> str:
+        return "published" if self.published_on else "draft"
+
+    @property
+    def due_on(self) -> dt.date:
+        return dt.date(self.year, *CATALOGUE_DUE_MONTH_DAY)
+
+    def on_time(self, today: dt.date) -> bool | None:
+        """Published by its due date; None while it still may be."""
+        if self.published_on:
+            return self.published_on <= self.due_on
+        return False if today > self.due_on else None
+
+
+class Decision(Timestamped, db.Model):
+    """One item of a catalogue: a major administrative decision and where its procedure stands."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_year: Mapped[int] = mapped_column(sa.ForeignKey("catalogues.year"))
+    seq_no: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    category: Mapped[str] = mapped_column(sa.String(30))
+    lead_unit: Mapped[str] = mapped_column(sa.ForeignKey("units.code"))
+    # Unit codes. A JSON list keeps a list page to one query; codes are checked on write and
+    # never change.
+    co_units: Mapped[list] = mapped_column(sa.JSON, default=list)
+    legal_basis: Mapped[list] = mapped_column(sa.JSON, default=list)
+    planned_completion: Mapped[str] = mapped_column(sa.String(10))
+    # The last day of the planned period, for sorting and for deadlines.
+    planned_completion_by: Mapped[dt.date]
+    enterprise_related: Mapped[bool] = mapped_column(default=False)
+    hearing_required: Mapped[bool] = mapped_column(default=False)
+    procedures: Mapped[list] = mapped_column(sa.JSON, default=list)
+    state: Mapped[str] = mapped_column(sa.String(20), default=DecisionState.initiated)
+    # The last adjustment's status (added, modified, postponed, withdrawn, carried_over).
+    adjustment: Mapped[str | None] = mapped_column(sa.String(20))
+    # The day the public first saw the item: its catalogue's publication, or the `add`
+    # adjustment that brought it in. Null means unpublished, i.e. 404 to the public.
+    catalogued_on: Mapped[dt.date | None]
+
+    __table_args__ = (
+        sa.UniqueConstraint("catalogue_year", "seq_no"),
+        sa.Index("ix_decisions_year_unit_seq", "catalogue_year", "lead_unit", "seq_no"),
+        sa.Index("ix_decisions_lead_unit", "lead_unit"),
+    )
+
+    @property
+    def planned_completion_precision(self) -> str:
+        return completion_precision(self.planned_completion)
+
+
+class Adjustment(db.Model):
+    """A change to a published catalogue: each with its reason and approval date, published."""
+
+    __tablename__ = "catalogue_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_year: Mapped[int] = mapped_column(sa.ForeignKey("catalogues.year"), index=True)
+    type: Mapped[str] = mapped_column(sa.String(20))
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    approved_on: Mapped[dt.date]
+    published_on: Mapped[dt.date]
+    # What a `modify` or `postpone` changed: {field: [before, after]}.
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+_COMPLETION = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def completion_precision(value: str) -> str:
+    """year, quarter, month or day: how precisely the catalogue gives the planned completion."""
+    match = _COMPLETION.match(value)
+    if not match:
+        raise ValueError(value)
+    _, quarter, month, day = match.groups()
+    return "quarter" if quarter else "day" if day else "month" if month else "year"
+
+
+def completion_last_day(value: str) -> dt.date:
+    """The last day of the period 'YYYY', 'YYYY-Qn', 'YYYY-MM' or 'YYYY-MM-DD'.
+
+    Raises ValueError for anything else, or for a day that does not exist.
+    """
+    match = _COMPLETION.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD")
+    year, quarter, month, day = match.groups()
+    year = int(year)
+    if quarter:
+        month = int(quarter) * 3
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    if day:
+        return dt.date(year, int(month), int(day))
+    if month:
+        month = int(month)
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, 12, 31)

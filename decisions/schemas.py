@@ -1,0 +1,266 @@
+"""What the catalogue and decision resources look like on the wire."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from core.http import href
+from core.serialize import Computed, Links
+from decisions.models import (
+    AdjustmentType,
+    Category,
+    DecisionState,
+    Procedure,
+    UnitKind,
+    completion_last_day,
+    completion_precision,
+)
+
+F = ma.fields
+
+
+def _describe(text, *examples, **extra):
+    meta = {"description": text, **extra}
+    if examples:
+        meta["examples"] = list(examples)
+    return meta
+
+
+def _choice(enum_class):
+    return validate.OneOf([m.value for m in enum_class])
+
+
+def _planned_completion(value: str) -> None:
+    try:
+        completion_last_day(value)
+    except ValueError as error:
+        raise ma.ValidationError(
+            "Give the planned completion as YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."
+        ) from error
+
+
+UNIT_CODE = F.String(
+    validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Lower-case letters, digits, - and _."),
+    metadata=_describe("The unit's code", "jd-fgw"),
+)
+
+
+# --- Units -----------------------------------------------------------------------------------
+
+
+class UnitSchema(ma.Schema):
+    code = F.String(metadata=_describe("The unit's code; other records name the unit by it", "jd-fgw"))
+    name = F.String(metadata=_describe("The unit's name", "嘉定区发展和改革委员会"))
+    kind = F.String(metadata=_describe("What kind of unit", "department", enum=[k.value for k in UnitKind]))
+    _links = Links(lambda u: {"self": href(f"/units/{u.code}")})
+
+
+class UnitInSchema(ma.Schema):
+    code = F.String(
+        required=True,
+        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Use lower-case letters, digits, - and _ (at most 40)."),
+        metadata=_describe("The unit's code, fixed for good", "jd-fgw"),
+    )
+    name = F.String(required=True, validate=validate.Length(1, 200), metadata=_describe("Name", "嘉定区发展和改革委员会"))
+    kind = F.String(required=True, validate=_choice(UnitKind), metadata=_describe("Kind", "department"))
+
+
+class UnitPatchSchema(ma.Schema):
+    name = F.String(validate=validate.Length(1, 200), metadata=_describe("Name", "嘉定区发展和改革委员会"))
+    kind = F.String(validate=_choice(UnitKind), metadata=_describe("Kind", "department"))
+
+
+class UnitQueryArgsSchema(ma.Schema):
+    kind = F.String(validate=_choice(UnitKind), metadata=_describe("Only units of this kind"))
+
+
+# --- Decisions -------------------------------------------------------------------------------
+
+
+def _decision_links(d):
+    return {
+        "self": href(f"/decisions/{d.id}"),
+        "catalogue": href(f"/catalogues/{d.catalogue_year}"),
+        "lead_unit": href(f"/units/{d.lead_unit}"),
+    }
+
+
+class DecisionSchema(ma.Schema):
+    id = F.Integer(metadata=_describe("The decision's id", 12))
+    catalogue_year = F.Integer(metadata=_describe("The catalogue's year", 2026))
+    seq_no = F.Integer(metadata=_describe("Sequence number in the catalogue", 3))
+    title = F.String(metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
+    summary = F.String(metadata=_describe("Summary of what is to be decided"))
+    category = F.String(metadata=_describe("Category", "public_policy", enum=[c.value for c in Category]))
+    lead_unit = F.String(metadata=_describe("Code of the lead unit (承办单位)", "jd-fgw"))
+    co_units = F.List(F.String(), metadata=_describe("Codes of the co-units (协办单位)", ["jd-scjgj"]))
+    legal_basis = F.List(F.String(), metadata=_describe("Laws and policies it rests on", ["《重大行政决策程序暂行条例》"]))
+    planned_completion = F.String(metadata=_describe("Planned completion at the catalogue's precision", "2026-Q3"))
+    planned_completion_precision = Computed(
+        lambda d: completion_precision(d.planned_completion),
+        metadata=_describe("year, quarter, month or day", "quarter", type="string", enum=["year", "quarter", "month", "day"]),
+    )
+    planned_completion_by = F.Date(metadata=_describe("Last day of the planned period", "2026-09-30"))
+    enterprise_related = F.Boolean(metadata=_describe("涉企: enterprises and associations must be heard"))
+    hearing_required = F.Boolean(metadata=_describe("A hearing (听证) is required"))
+    procedures = F.List(
+        F.String(), metadata=_describe("Procedures the catalogue requires", ["public_participation", "legality_review"])
+    )
+    state = F.String(
+        metadata=_describe("Where its procedure stands; moved by the procedure only", "initiated", enum=[s.value for s in DecisionState])
+    )
+    adjustment = F.String(
+        allow_none=True,
+        metadata=_describe(
+            "The catalogue adjustment it last had", None,
+            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
+        ),
+    )
+    catalogued_on = F.Date(allow_none=True, metadata=_describe("Day it became public in the catalogue; null while unpublished"))
+    created_at = F.DateTime(metadata=_describe("When the service recorded it"))
+    updated_at = F.DateTime(metadata=_describe("When it last changed"))
+    _links = Links(_decision_links)
+
+
+class _DecisionFields(ma.Schema):
+    title = F.String(validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
+    summary = F.String(validate=validate.Length(0, 20000), metadata=_describe("Summary", "围绕优化营商环境、支持民营企业发展，制定若干措施。"))
+    category = F.String(validate=_choice(Category), metadata=_describe("Category", "public_policy"))
+    lead_unit = UNIT_CODE
+    co_units = F.List(UNIT_CODE, validate=validate.Length(max=30), metadata=_describe("Co-units' codes", ["jd-scjgj"]))
+    legal_basis = F.List(
+        F.String(validate=validate.Length(1, 500)), validate=validate.Length(max=50),
+        metadata=_describe("Laws and policies it rests on", ["《优化营商环境条例》"]),
+    )
+    planned_completion = F.String(validate=_planned_completion, metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3"))
+    enterprise_related = F.Boolean(metadata=_describe("涉企"))
+    hearing_required = F.Boolean(metadata=_describe("A hearing is required"))
+    procedures = F.List(F.String(validate=_choice(Procedure)), metadata=_describe("Required procedures", ["public_participation"]))
+
+
+class DecisionInSchema(_DecisionFields):
+    catalogue_year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=_describe("The catalogue's year", 2026))
+    seq_no = F.Integer(validate=validate.Range(1, 100000), metadata=_describe("Sequence number; the next free one when omitted", 3))
+    title = F.String(
+        required=True, validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施")
+    )
+    category = F.String(required=True, validate=_choice(Category), metadata=_describe("Category", "public_policy"))
+    lead_unit = F.String(required=True, validate=UNIT_CODE.validate, metadata=_describe("Code of the lead unit", "jd-fgw"))
+    planned_completion = F.String(
+        required=True, validate=_planned_completion, metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3")
+    )
+
+
+class DecisionPatchSchema(_DecisionFields):
+    seq_no = F.Integer(validate=validate.Range(1, 100000), metadata=_describe("Sequence number", 3))
+
+
+class DecisionQueryArgsSchema(ma.Schema):
+    year = F.Integer(validate=validate.Range(2000, 2100), metadata=_describe("Catalogue year", 2026))
+    unit = F.String(validate=validate.Length(1, 40), metadata=_describe("Lead unit's code", "jd-fgw"))
+    state = F.String(validate=_choice(DecisionState), metadata=_describe("Procedure state"))
+    category = F.String(validate=_choice(Category), metadata=_describe("Category"))
+    enterprise_related = F.Boolean(metadata=_describe("Only enterprise-related (true) or not (false)"))
+    q = F.String(validate=validate.Length(1, 100), metadata=_describe("Words that title or summary must contain (Chinese included)", "营商环境"))
+    updated_since = F.AwareDateTime(metadata=_describe("Only those changed at or after this instant", "2026-01-01T00:00:00+08:00"))
+    sort = F.String(
+        load_default="-catalogue_year,seq_no",
+        validate=validate.OneOf(
+            ["-catalogue_year,seq_no", "seq_no", "-seq_no", "updated_at", "-updated_at", "planned_completion_by", "-planned_completion_by"]
+        ),
+        metadata=_describe("Order; `-` for descending"),
+    )
+
+
+# --- Catalogues and adjustments --------------------------------------------------------------
+
+
+class AdjustmentSchema(ma.Schema):
+    id = F.Integer(metadata=_describe("The adjustment's id", 1))
+    catalogue_year = F.Integer(metadata=_describe("The catalogue's year", 2026))
+    type = F.String(metadata=_describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
+    decision_id = F.Integer(metadata=_describe("The decision it adjusts", 12))
+    reason = F.String(metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
+    approved_on = F.Date(metadata=_describe("Day the decision body approved it"))
+    published_on = F.Date(metadata=_describe("Day it was published"))
+    changes = F.Dict(metadata=_describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]}))
+    recorded_at = F.DateTime(metadata=_describe("When the service recorded it"))
+    _links = Links(
+        lambda a: {
+            "self": href(f"/catalogues/{a.catalogue_year}/adjustments/{a.id}"),
+            "decision": href(f"/decisions/{a.decision_id}"),
+            "catalogue": href(f"/catalogues/{a.catalogue_year}"),
+        }
+    )
+
+
+class AdjustmentInSchema(ma.Schema):
+    type = F.String(required=True, validate=_choice(AdjustmentType), metadata=_describe("Kind", "postpone"))
+    decision_id = F.Integer(required=True, metadata=_describe("The decision it adjusts", 12))
+    reason = F.String(required=True, validate=validate.Length(1, 5000), metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
+    approved_on = F.Date(required=True, metadata=_describe("Day the decision body approved it", "2026-06-15"))
+    published_on = F.Date(metadata=_describe("Day it was published; today when omitted", "2026-06-18"))
+    planned_completion = F.String(
+        validate=_planned_completion,
+        metadata=_describe("postpone: the new planned completion, later than the old", "2026-Q4"),
+    )
+    changes = F.Nested(_DecisionFields, metadata=_describe("modify: the catalogue columns it changes", {"title": "……"}))
+
+
+class CatalogueItemSchema(ma.Schema):
+    id = F.Integer(metadata=_describe("The decision's id", 12))
+    seq_no = F.Integer(metadata=_describe("Sequence number", 1))
+    title = F.String(metadata=_describe("Title"))
+    category = F.String(metadata=_describe("Category"))
+    lead_unit = F.String(metadata=_describe("Lead unit's code"))
+    planned_completion = F.String(metadata=_describe("Planned completion"))
+    hearing_required = F.Boolean(metadata=_describe("A hearing is required"))
+    state = F.String(metadata=_describe("Procedure state"))
+    adjustment = F.String(allow_none=True, metadata=_describe("Last adjustment's status"))
+    _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
+
+
+class CatalogueSchema(ma.Schema):
+    year = F.Integer(metadata=_describe("The year; a catalogue's natural key", 2026))
+    title = F.String(metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
+    issuer_unit = F.String(metadata=_describe("Code of the issuing unit", "jd-gov"))
+    status = F.String(metadata=_describe("draft or published", "published", enum=["draft", "published"]))
+    party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented"))
+    published_on = F.Date(allow_none=True, metadata=_describe("Day it was published"))
+    doc_number = F.String(allow_none=True, metadata=_describe("Document number (文号)", "嘉府发〔2026〕5号"))
+    url = F.String(allow_none=True, metadata=_describe("Where the published document is"))
+    due_on = F.Date(metadata=_describe("Publication deadline: 31 March of its year", "2026-03-31"))
+    on_time = F.Boolean(allow_none=True, metadata=_describe("Published by due_on; null while it still may be"))
+    items = F.List(F.Nested(CatalogueItemSchema), metadata=_describe("Its decisions, by sequence number"))
+    adjustments = F.List(F.Nested(AdjustmentSchema), metadata=_describe("Its adjustments, oldest first"))
+    _links = Links(
+        lambda c: {
+            "self": href(f"/catalogues/{c.year}"),
+            "decisions": href(f"/decisions?year={c.year}"),
+            "adjustments": href(f"/catalogues/{c.year}/adjustments"),
+            "issuer_unit": href(f"/units/{c.issuer_unit}"),
+        }
+    )
+
+
+class CatalogueInSchema(ma.Schema):
+    year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=_describe("Year", 2026))
+    title = F.String(required=True, validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
+    issuer_unit = F.String(required=True, validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov"))
+    party_consent_on = F.Date(metadata=_describe("Day the Party committee consented, if it has", "2026-02-20"))
+
+
+class CataloguePatchSchema(ma.Schema):
+    title = F.String(validate=validate.Length(1, 300), metadata=_describe("Title"))
+    issuer_unit = F.String(validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov"))
+    party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented", "2026-02-20"))
+
+
+class PublicationInSchema(ma.Schema):
+    party_consent_on = F.Date(metadata=_describe("Day the Party committee consented, unless recorded already", "2026-02-20"))
+    published_on = F.Date(metadata=_describe("Day of publication; today when omitted", "2026-03-15"))
+    doc_number = F.String(validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府发〔2026〕5号"))
+    url = F.Url(metadata=_describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html"))
+
+
+class CatalogueQueryArgsSchema(ma.Schema):
+    status = F.String(validate=validate.OneOf(["draft", "published"]), metadata=_describe("draft (staff only) or published"))

@@ -1,0 +1,294 @@
+"""HTTP views of units, catalogues, adjustments and decisions: parse, call one service, render."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from core.auth import current_account, requires
+from core.http import documents, href, render, render_many
+from core.serialize import dumper
+from decisions import services
+from decisions.schemas import (
+    AdjustmentInSchema,
+    AdjustmentSchema,
+    CatalogueInSchema,
+    CataloguePatchSchema,
+    CatalogueQueryArgsSchema,
+    CatalogueSchema,
+    DecisionInSchema,
+    DecisionPatchSchema,
+    DecisionQueryArgsSchema,
+    DecisionSchema,
+    PublicationInSchema,
+    UnitInSchema,
+    UnitPatchSchema,
+    UnitQueryArgsSchema,
+    UnitSchema,
+)
+
+units = Blueprint("units", __name__, url_prefix="/api/v1/units", description="The district's units: the government office, departments, towns and streets.")
+catalogues = Blueprint(
+    "catalogues", __name__, url_prefix="/api/v1/catalogues",
+    description="The yearly catalogue of major administrative decisions (重大行政决策事项目录) and its adjustments.",
+)
+decisions = Blueprint(
+    "decisions", __name__, url_prefix="/api/v1/decisions",
+    description="Decisions (决策事项): the catalogue's items and where their procedure stands.",
+)
+blueprints = (units, catalogues, decisions)
+
+
+def _created(schema_class, obj, location: dict, blp):
+    body = dumper(schema_class)(obj)
+    blp.set_etag(body)
+    return render(schema_class, obj, 201, {"Location": location["href"]})
+
+
+def _item(schema_class, obj, blp):
+    body = dumper(schema_class)(obj)
+    blp.set_etag(body)
+    return render(schema_class, obj)
+
+
+# --- Units -----------------------------------------------------------------------------------
+
+
+@units.route("")
+class Units(MethodView):
+    @units.arguments(UnitQueryArgsSchema, location="query")
+    @units.response(200, UnitSchema(many=True))
+    @units.paginate()
+    def get(self, args, pagination_parameters):
+        """List the district's units
+
+        Ordered by code. Open to everyone."""
+        rows, total = services.list_units(
+            **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return render_many(UnitSchema, rows)
+
+    @requires("admin")
+    @units.etag
+    @units.arguments(UnitInSchema)
+    @units.response(201, UnitSchema)
+    @documents(409, 422)
+    def post(self, data):
+        """Add a unit (admin)"""
+        unit = services.create_unit(data.pop("code"), **data)
+        return _created(UnitSchema, unit, href(f"/units/{unit.code}"), units)
+
+
+@units.route("/<string:code>")
+class UnitByCode(MethodView):
+    @units.etag
+    @units.response(200, UnitSchema)
+    @documents(404)
+    def get(self, code):
+        """Show one unit"""
+        return _item(UnitSchema, services.get_unit(code), units)
+
+    @requires("admin")
+    @units.etag
+    @units.arguments(UnitPatchSchema)
+    @units.response(200, UnitSchema)
+    @documents(404, 409, 422)
+    def patch(self, changes, code):
+        """Rename a unit or change its kind (admin)
+
+        Its code never changes. Needs `If-Match`."""
+        unit = services.get_unit(code)
+        units.check_etag(dumper(UnitSchema)(unit))
+        return _item(UnitSchema, services.update_unit(unit, **changes), units)
+
+
+# --- Catalogues ------------------------------------------------------------------------------
+
+
+@catalogues.route("")
+class Catalogues(MethodView):
+    @catalogues.arguments(CatalogueQueryArgsSchema, location="query")
+    @catalogues.response(200, CatalogueSchema(many=True))
+    @catalogues.paginate()
+    def get(self, args, pagination_parameters):
+        """List catalogues, newest year first
+
+        The public sees published catalogues only; staff also see drafts."""
+        viewer = current_account()
+        rows, total = services.list_catalogues(
+            viewer=viewer, **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return render_many(CatalogueSchema, [services.catalogue_view(c, viewer=viewer) for c in rows])
+
+    @requires("admin")
+    @catalogues.etag
+    @catalogues.arguments(CatalogueInSchema)
+    @catalogues.response(201, CatalogueSchema)
+    @documents(409, 422)
+    def post(self, data):
+        """Open a year's catalogue, as a draft (admin)"""
+        catalogue = services.create_catalogue(data.pop("year"), **data)
+        view = services.catalogue_view(catalogue, viewer=current_account())
+        return _created(CatalogueSchema, view, href(f"/catalogues/{catalogue.year}"), catalogues)
+
+
+@catalogues.route("/<int:year>")
+class CatalogueByYear(MethodView):
+    @catalogues.etag
+    @catalogues.response(200, CatalogueSchema)
+    @documents(404)
+    def get(self, year):
+        """Show a year's catalogue with its items and adjustments
+
+        `due_on` is 31 March of the year; `on_time` says whether it was published by then."""
+        viewer = current_account()
+        catalogue = services.get_catalogue(year, viewer=viewer)
+        return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
+
+    @requires("admin")
+    @catalogues.etag
+    @catalogues.arguments(CataloguePatchSchema)
+    @catalogues.response(200, CatalogueSchema)
+    @documents(404, 409, 422)
+    def patch(self, changes, year):
+        """Change a draft catalogue (admin)
+
+        A published catalogue changes only through adjustments (409). Needs `If-Match`."""
+        viewer = current_account()
+        catalogue = services.get_catalogue(year, viewer=viewer)
+        catalogues.check_etag(dumper(CatalogueSchema)(services.catalogue_view(catalogue, viewer=viewer)))
+        catalogue = services.update_catalogue(catalogue, **changes)
+        return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
+
+
+@catalogues.route("/<int:year>/publication")
+class CataloguePublication(MethodView):
+    @requires("admin")
+    @catalogues.arguments(PublicationInSchema)
+    @catalogues.response(200, CatalogueSchema)
+    @documents(404, 409, 422)
+    def post(self, data, year):
+        """Publish a year's catalogue (admin)
+
+        Refused (409 `party-consent-missing`) until the Party committee's consent date is on
+        record and not after the publication day. Its items become public."""
+        viewer = current_account()
+        catalogue = services.publish_catalogue(services.get_catalogue(year, viewer=viewer), **data)
+        return render(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer))
+
+
+@catalogues.route("/<int:year>/adjustments")
+class Adjustments(MethodView):
+    @catalogues.response(200, AdjustmentSchema(many=True))
+    @catalogues.paginate()
+    @documents(404)
+    def get(self, year, pagination_parameters):
+        """List a catalogue's adjustments, oldest first"""
+        catalogue = services.get_catalogue(year, viewer=current_account())
+        rows, total = services.list_adjustments(
+            catalogue, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return render_many(AdjustmentSchema, rows)
+
+    @requires("admin")
+    @catalogues.arguments(AdjustmentInSchema)
+    @catalogues.response(201, AdjustmentSchema)
+    @documents(404, 409, 422)
+    def post(self, data, year):
+        """Adjust the published catalogue (admin)
+
+        `add` brings an entered decision into the catalogue (it becomes public), `modify`
+        changes catalogue columns (`changes`), `postpone` gives a later `planned_completion`,
+        `withdraw` withdraws the decision, `carry_over` carries it over to next year. Each
+        needs a reason and its approval date, and is published."""
+        catalogue = services.get_catalogue(year, viewer=current_account())
+        adjustment = services.adjust(catalogue, **data)
+        return render(AdjustmentSchema, adjustment, 201, {"Location": href(f"/catalogues/{year}/adjustments/{adjustment.id}")["href"]})
+
+
+@catalogues.route("/<int:year>/adjustments/<int:adjustment_id>")
+class AdjustmentById(MethodView):
+    @catalogues.etag
+    @catalogues.response(200, AdjustmentSchema)
+    @documents(404)
+    def get(self, year, adjustment_id):
+        """Show one adjustment"""
+        catalogue = services.get_catalogue(year, viewer=current_account())
+        return _item(AdjustmentSchema, services.get_adjustment(catalogue, adjustment_id), catalogues)
+
+
+# --- Decisions -------------------------------------------------------------------------------
+
+
+@decisions.route("")
+class Decisions(MethodView):
+    @decisions.arguments(DecisionQueryArgsSchema, location="query")
+    @decisions.response(200, DecisionSchema(many=True))
+    @decisions.paginate()
+    def get(self, args, pagination_parameters):
+        """List decisions
+
+        Filter by catalogue `year`, lead `unit`, `state`, `category`, `enterprise_related`,
+        words in title or summary (`q`), or `updated_since` to sync. The public sees only
+        decisions in a published catalogue."""
+        rows, total = services.list_decisions(
+            viewer=current_account(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **args,
+        )
+        pagination_parameters.item_count = total
+        return render_many(DecisionSchema, rows)
+
+    @requires("admin", "editor")
+    @decisions.etag
+    @decisions.arguments(DecisionInSchema)
+    @decisions.response(201, DecisionSchema)
+    @documents(409, 422)
+    def post(self, data):
+        """Enter a decision into a year's catalogue (admin, or editor of its lead unit)
+
+        It stays unpublished until the catalogue is published, or, once it is, until an
+        `add` adjustment brings it in."""
+        decision = services.create_decision(data.pop("catalogue_year"), by=current_account(), **data)
+        return _created(DecisionSchema, decision, href(f"/decisions/{decision.id}"), decisions)
+
+
+@decisions.route("/<int:decision_id>")
+class DecisionById(MethodView):
+    @decisions.etag
+    @decisions.response(200, DecisionSchema)
+    @documents(404)
+    def get(self, decision_id):
+        """Show one decision"""
+        return _item(DecisionSchema, services.get_decision_row(decision_id, viewer=current_account()), decisions)
+
+    @requires("admin", "editor")
+    @decisions.etag
+    @decisions.arguments(DecisionPatchSchema)
+    @decisions.response(200, DecisionSchema)
+    @documents(404, 409, 422)
+    def patch(self, changes, decision_id):
+        """Change a decision (admin, or editor of its lead unit)
+
+        Once it is in the published catalogue, its catalogue columns change only through an
+        adjustment (409); `state` is never set by hand. Needs `If-Match`."""
+        viewer = current_account()
+        decision = services.get_decision(decision_id, viewer=viewer)
+        decisions.check_etag(dumper(DecisionSchema)(decision))
+        return _item(DecisionSchema, services.update_decision(decision, by=viewer, **changes), decisions)
+
+    @requires("admin", "editor")
+    @decisions.etag
+    @decisions.response(204)
+    @documents(404, 409)
+    def delete(self, decision_id):
+        """Delete a decision entered by mistake (admin, or editor of its lead unit)
+
+        Only while it was never public. Needs `If-Match`."""
+        viewer = current_account()
+        decision = services.get_decision(decision_id, viewer=viewer)
+        decisions.check_etag(dumper(DecisionSchema)(decision))
+        services.delete_decision(decision, by=viewer)
+        return ""

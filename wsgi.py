@@ -1,0 +1,5 @@
+"""gunicorn's entry: gunicorn wsgi:app"""
+
+from core import create_app
+
+app = create_app()
