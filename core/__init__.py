@@ -70,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         resources={r"/api/*": {"origins": origins}, r"/openapi.json": {"origins": origins}},
         expose_headers=["ETag", "X-Pagination", "Location", "Retry-After"],
+        # Open data: with "*" any page may read, and caches need not vary by Origin.
+        send_wildcard=origins == ["*"],
         allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
     )
     limiter.init_app(app)

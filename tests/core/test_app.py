@@ -1,0 +1,103 @@
+"""The application shell: health, readiness, settings, CORS, proxies, the database's settings."""
+
+import sqlalchemy as sa
+
+from core import create_app, settings
+from core.extensions import db
+
+
+def test_healthz_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_at_the_migrations_head(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "ok"
+
+
+def test_readyz_is_503_when_the_schema_is_behind(app, client):
+    with db.engine.begin() as connection:
+        head = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = 'older'"))
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert "flask db upgrade" in response.get_json()["detail"]
+    finally:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = :h"), {"h": head})
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+
+
+def test_settings_come_from_the_environment_then_the_test_mapping(monkeypatch, tmp_path):
+    monkeypatch.setenv("MAX_CONTENT_LENGTH", "2048")
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    loaded = settings.load(str(tmp_path), {"LOG_LEVEL": "DEBUG"})
+    assert loaded["MAX_CONTENT_LENGTH"] == 2048
+    assert loaded["LOG_LEVEL"] == "DEBUG"
+    assert loaded["DATABASE_URL"] == f"sqlite:///{tmp_path}/juece.sqlite3"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_json_is_utf8_as_is(client, units):
+    body = client.get("/api/v1/units/jd-fgw").data
+    assert "嘉定区发展和改革委员会".encode() in body
+    assert b"\\u" not in body
+
+
+def test_cors_lets_any_origin_read_and_exposes_paging_headers(client, units):
+    response = client.get("/api/v1/units", headers={"Origin": "https://portal.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    exposed = response.headers["Access-Control-Expose-Headers"]
+    assert "X-Pagination" in exposed and "ETag" in exposed
+
+
+def test_links_honour_forwarded_headers_behind_a_trusted_proxy(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3", "PROXY_COUNT": 1})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        from decisions import services
+
+        services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
+    response = app.test_client().get(
+        "/api/v1/units/jd-gov", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "open.jiading.gov.cn"}
+    )
+    assert response.get_json()["_links"]["self"]["href"] == "https://open.jiading.gov.cn/api/v1/units/jd-gov"
+
+
+def test_forwarded_headers_are_ignored_without_a_trusted_proxy(client, units):
+    response = client.get("/api/v1/units/jd-gov", headers={"X-Forwarded-Host": "evil.example"})
+    assert "evil.example" not in response.get_json()["_links"]["self"]["href"]
+
+
+def test_public_base_url_overrides_the_request_host(tmp_path):
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/b.sqlite3", "PUBLIC_BASE_URL": "https://juece.example/"}
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        from decisions import services
+
+        services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
+    body = app.test_client().get("/api/v1/units/jd-gov").get_json()
+    assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
