@@ -3,7 +3,7 @@
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_migrate import Migrate
@@ -86,7 +86,29 @@ def _rate_key() -> str:
     return f"account:{account.id}" if account else f"ip:{request.remote_addr}"
 
 
-limiter = Limiter(key_func=_rate_key, default_limits=[], headers_enabled=True)
+def _write_limit() -> str:
+    from core.auth import current_account
+
+    key = "RATELIMIT_PARTNER_WRITES" if current_account() else "RATELIMIT_ANONYMOUS_WRITES"
+    return current_app.config[key]
+
+
+def _not_limited() -> bool:
+    """Reads are never limited, nor is the staff's work; the public's and partners' writes are."""
+    from core.auth import current_account, is_staff
+
+    return request.method in ("GET", "HEAD", "OPTIONS") or is_staff(current_account())
+
+
+# One budget per caller shared by every write endpoint, so a flood cannot move from one
+# endpoint to the next.
+limiter = Limiter(
+    key_func=_rate_key,
+    application_limits=[_write_limit],
+    application_limits_exempt_when=_not_limited,
+    headers_enabled=True,
+    retry_after="delta-seconds",
+)
 
 
 def configure_engine(engine: sa.Engine) -> None:
