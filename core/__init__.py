@@ -77,15 +77,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
-    from core import accounts, audit, health
+    from core import accounts, audit, health, publication
     from core.auth import cli as accounts_cli
     from decisions import views as decision_views
     from decisions.demo import cli as demo_cli
+    from decisions.meetings import views as meeting_views
+    from decisions.records import views as record_views
 
     app.register_blueprint(health.blp)
     app.register_blueprint(accounts_cli)
     app.register_blueprint(demo_cli)
-    for blueprint in (*decision_views.blueprints, accounts.blp, audit.blp):
+    for blueprint in (
+        *decision_views.blueprints,
+        record_views.blp,
+        meeting_views.blp,
+        publication.blp,
+        accounts.blp,
+        audit.blp,
+    ):
         api.register_blueprint(blueprint)
     return app
 

@@ -16,7 +16,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.errors import Forbidden, Invalid, ServiceError, Unauthorized
-from core.extensions import Timestamped, db
+from core.extensions import Versioned, db
 from core.http import documents
 
 TOKEN_PREFIX = "jc_"
@@ -28,7 +28,7 @@ class Role(enum.StrEnum):
     partner = "partner"
 
 
-class Account(Timestamped, db.Model):
+class Account(Versioned, db.Model):
     """Someone who may write: the district office (admin), a unit's staff (editor), an app."""
 
     __tablename__ = "accounts"

@@ -59,12 +59,17 @@ class Model(DeclarativeBase):
 
 
 class Timestamped:
-    """created_at / updated_at, and a version counter that backs ETags and lost-update checks."""
+    """created_at / updated_at."""
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, index=True
     )
+
+
+class Versioned(Timestamped):
+    """Timestamps, and a version counter that backs lost-update checks."""
+
     version: Mapped[int] = mapped_column(default=1)
 
     @declared_attr.directive

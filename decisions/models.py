@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import Timestamped, UTCDateTime, db, utcnow
+from core.extensions import UTCDateTime, Versioned, db, utcnow
 
 
 class UnitKind(enum.StrEnum):
@@ -45,7 +45,8 @@ class DecisionState(enum.StrEnum):
     drafting = "drafting"
     consulting = "consulting"
     reviewing = "reviewing"
-    deliberated = "deliberated"
+    deliberated = "deliberated"  # approved at a meeting, result not yet published
+    rejected = "rejected"
     decided = "decided"
     implementing = "implementing"
     evaluated = "evaluated"
@@ -73,7 +74,7 @@ ADJUSTED = {
 CATALOGUE_DUE_MONTH_DAY = (3, 31)  # published by 31 March of its year [district]
 
 
-class Unit(Timestamped, db.Model):
+class Unit(Versioned, db.Model):
     """A unit of the district: the government office, a department, a town or street."""
 
     __tablename__ = "units"
@@ -84,7 +85,7 @@ class Unit(Timestamped, db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20))
 
 
-class Catalogue(Timestamped, db.Model):
+class Catalogue(Versioned, db.Model):
     """The district government's catalogue of major decisions for one year."""
 
     __tablename__ = "catalogues"
@@ -112,7 +113,7 @@ class Catalogue(Timestamped, db.Model):
         return False if today > self.due_on else None
 
 
-class Decision(Timestamped, db.Model):
+class Decision(Versioned, db.Model):
     """One item of a catalogue: a major administrative decision and where its procedure stands."""
 
     __tablename__ = "decisions"

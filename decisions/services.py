@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from core import calendar
+from core import calendar, publication
 from core.auth import Account, Role, ensure_may_edit, is_staff
 from core.errors import (
     AdjustmentNotApplicable,
@@ -21,6 +21,8 @@ from core.errors import (
     PartyConsentMissing,
 )
 from core.extensions import db
+from core.publication import EntryType, PublicRecordEntry
+from decisions import procedure
 from decisions.models import (
     ADJUSTED,
     Adjustment,
@@ -208,9 +210,18 @@ def publish_catalogue(catalogue: Catalogue, *, party_consent_on=None, published_
     catalogue.doc_number = doc_number or catalogue.doc_number
     catalogue.url = url or catalogue.url
     for decision in db.session.scalars(
-        sa.select(Decision).where(Decision.catalogue_year == catalogue.year, Decision.catalogued_on.is_(None))
+        sa.select(Decision)
+        .where(Decision.catalogue_year == catalogue.year, Decision.catalogued_on.is_(None))
+        .order_by(Decision.seq_no)
     ):
         decision.catalogued_on = published_on
+        publication.append(
+            decision_id=decision.id,
+            type=EntryType.catalogued,
+            occurred_on=published_on,
+            title=f"列入《{catalogue.title}》（第{decision.seq_no}项）",
+            target=f"/catalogues/{catalogue.year}",
+        )
     db.session.commit()
     return catalogue
 
@@ -285,8 +296,6 @@ def adjust(
                 f"{planned_completion} is not later than the current {decision.planned_completion}.",
             )
         recorded = _apply(decision, {"planned_completion": planned_completion})
-    elif kind == AdjustmentType.withdraw:
-        decision.state = DecisionState.withdrawn
     elif kind == AdjustmentType.add:
         decision.catalogued_on = published_on
     decision.adjustment = ADJUSTED[kind]
@@ -300,8 +309,49 @@ def adjust(
         changes=recorded,
     )
     db.session.add(adjustment)
+    db.session.flush()
+    _record_adjustment(catalogue, decision, adjustment)
+    procedure.refresh_state(decision)
     db.session.commit()
     return adjustment
+
+
+_ADJUSTMENT_TITLES = {
+    AdjustmentType.add: "调整：增列入《{catalogue}》",
+    AdjustmentType.modify: "调整：修改目录事项",
+    AdjustmentType.postpone: "调整：延期至{planned}",
+    AdjustmentType.withdraw: "调整：撤回目录事项",
+    AdjustmentType.carry_over: "调整：结转至{next_year}年度",
+}
+
+
+def _record_adjustment(catalogue: Catalogue, decision: Decision, adjustment: Adjustment) -> None:
+    """Append the adjustment to the decision's public record."""
+    kind = AdjustmentType(adjustment.type)
+    title = _ADJUSTMENT_TITLES[kind].format(
+        catalogue=catalogue.title, planned=decision.planned_completion, next_year=catalogue.year + 1
+    )
+    entry_type = {
+        AdjustmentType.add: EntryType.catalogued,
+        AdjustmentType.withdraw: EntryType.withdrawn,
+    }.get(kind, EntryType.adjusted)
+    amends = None
+    if kind == AdjustmentType.withdraw:
+        amends = db.session.scalar(
+            sa.select(PublicRecordEntry.seq)
+            .where(PublicRecordEntry.decision_id == decision.id, PublicRecordEntry.type == EntryType.catalogued)
+            .order_by(PublicRecordEntry.seq.desc())
+            .limit(1)
+        )
+    publication.append(
+        decision_id=decision.id,
+        type=entry_type,
+        occurred_on=adjustment.published_on,
+        title=title,
+        target=f"/catalogues/{catalogue.year}/adjustments/{adjustment.id}",
+        amends_seq=amends,
+        reason=adjustment.reason,
+    )
 
 
 def _apply(decision: Decision, changes: dict) -> dict:

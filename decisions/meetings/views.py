@@ -1,0 +1,113 @@
+"""HTTP views of meetings and of the yearly count of meetings with invited attendees."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from core.auth import current_account, requires
+from core.http import documents, href, render, render_many
+from core.serialize import dumper
+from decisions import services as decision_services
+from decisions.meetings import services
+from decisions.meetings.schemas import (
+    AttendanceQueryArgsSchema,
+    InvitedAttendanceSchema,
+    MeetingInSchema,
+    MeetingQueryArgsSchema,
+    MeetingSchema,
+)
+from decisions.records.schemas import PublishInSchema
+
+blp = Blueprint(
+    "meetings",
+    __name__,
+    url_prefix="/api/v1",
+    description="Meetings (会议审议) that deliberate decisions — executive or plenary — with their outcomes, "
+    "dissent, and invited attendees (列席).",
+)
+
+
+@blp.route("/meetings")
+class Meetings(MethodView):
+    @blp.arguments(MeetingQueryArgsSchema, location="query")
+    @blp.response(200, MeetingSchema(many=True))
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
+        """List meetings, latest first
+
+        The public sees published meetings only."""
+        rows, total = services.list_meetings(
+            viewer=current_account(), **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return render_many(MeetingSchema, rows)
+
+    @requires("admin")
+    @blp.arguments(MeetingInSchema)
+    @blp.response(201, MeetingSchema)
+    @documents(409, 422)
+    def post(self, data):
+        """Record a meeting's deliberation, unpublished (admin)
+
+        Executive or plenary meetings only. A decision goes on the agenda only after its legality
+        review found it lawful (409 `legality-review-missing`), and only when public participation's
+        preconditions hold (409 naming the rule)."""
+        meeting = services.record_meeting(**data)
+        return render(MeetingSchema, meeting, 201, {"Location": href(f"/meetings/{meeting.id}")["href"]})
+
+
+@blp.route("/meetings/<int:meeting_id>")
+class MeetingById(MethodView):
+    @blp.etag
+    @blp.response(200, MeetingSchema)
+    @documents(404)
+    def get(self, meeting_id):
+        """Show a meeting with its agenda and invited attendees"""
+        meeting = services.get_meeting(meeting_id, viewer=current_account())
+        blp.set_etag(dumper(MeetingSchema)(meeting))
+        return render(MeetingSchema, meeting)
+
+    @requires("admin")
+    @blp.arguments(MeetingInSchema)
+    @blp.response(200, MeetingSchema)
+    @documents(404, 409, 412, 422, 428)
+    def put(self, data, meeting_id):
+        """Replace an unpublished meeting's record (admin)
+
+        Needs `If-Match`; a published meeting is never changed (409)."""
+        meeting = services.get_meeting(meeting_id, viewer=current_account())
+        if not request.if_match:
+            abort(428)
+        blp.check_etag(dumper(MeetingSchema)(meeting))
+        meeting = services.replace_meeting(meeting, **data)
+        return render(MeetingSchema, meeting)
+
+
+@blp.route("/meetings/<int:meeting_id>/publish")
+class MeetingPublication(MethodView):
+    @requires("admin")
+    @blp.arguments(PublishInSchema, required=False)
+    @blp.response(200, MeetingSchema)
+    @documents(404, 409, 422)
+    def post(self, data, meeting_id):
+        """Publish a meeting's deliberation (admin)
+
+        Each decision on its agenda gets a `meeting_deliberated` entry on its timeline, and its
+        state follows the outcome."""
+        meeting = services.publish_meeting(services.get_meeting(meeting_id, viewer=current_account()), **data)
+        return render(MeetingSchema, meeting)
+
+
+@blp.route("/units/<string:code>/invited-attendance")
+class InvitedAttendance(MethodView):
+    @blp.arguments(AttendanceQueryArgsSchema, location="query")
+    @blp.response(200, InvitedAttendanceSchema)
+    @documents(404, 422)
+    def get(self, args, code):
+        """Count a unit's meetings with invited stakeholder attendees in a year
+
+        The district asks each unit for at least 3 a year: published meetings that deliberated
+        the unit's decisions with enterprises, associations, citizens or other stakeholders
+        attending."""
+        decision_services.get_unit(code)
+        return render(InvitedAttendanceSchema, services.invited_attendance(code, year=args["year"]))

@@ -1,0 +1,493 @@
+"""Use cases of the procedure's records: create, change, publish, correct, withdraw.
+
+Every kind of record follows the same life (created unpublished by the lead unit, published
+once, then only corrected or withdrawn); `Kind` says what differs: its table, how it is keyed,
+the public-record entry it appends, and its own rules.
+"""
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from core import publication
+from core.auth import Account, ensure_may_edit
+from core.errors import Conflict, Invalid, NotFound, RuleBroken
+from core.extensions import db
+from core.publication import EntryType
+from decisions import procedure
+from decisions.meetings.models import APPROVING, AgendaItem, Meeting
+from decisions.models import Catalogue, Decision, DecisionState
+from decisions.records.models import (
+    Background,
+    Draft,
+    FollowUp,
+    FollowUpKind,
+    Interpretation,
+    LegalityResult,
+    Result,
+    Review,
+    ReviewKind,
+)
+
+
+class DecisionNotCatalogued(RuleBroken):
+    slug = "decision-not-catalogued"
+    title = "The decision is not in the published catalogue"
+
+
+class ResultNeedsApproval(RuleBroken):
+    slug = "result-needs-approval"
+    title = "A result needs an approving deliberation"
+
+
+class ResultNotPublished(RuleBroken):
+    slug = "result-not-published"
+    title = "The decision's result is not published"
+
+
+class NotSuspended(RuleBroken):
+    slug = "decision-not-suspended"
+    title = "Only a suspended decision is resumed"
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """How one kind of record differs from the others."""
+
+    name: str  # in words, for messages: "background"
+    model: type
+    path: str  # under /decisions/{id}/
+    entry_type: str | Callable  # the public-record row its publication appends
+    key: str = "id"  # "version" for numbered records
+    singular: bool = False  # one current record per decision (PUT), corrected by new versions
+    fields: tuple = ()  # content fields, copied into a correction
+    check: Callable = lambda decision, values: None  # its own rules, raising named exceptions
+    before_publish: Callable = lambda record, day: None
+    occurred_on: Callable = lambda record, day: day  # when it happened in the world
+    title: Callable = lambda record, decision: decision.title
+
+    def target(self, record) -> str:
+        key = getattr(record, self.key)
+        if self.singular:
+            return f"/decisions/{record.decision_id}/{self.path}/versions/{key}"
+        return f"/decisions/{record.decision_id}/{self.path}/{key}"
+
+    def entry_type_of(self, record) -> str:
+        return self.entry_type(record) if callable(self.entry_type) else self.entry_type
+
+
+# --- Rules of each kind ----------------------------------------------------------------------
+
+
+def _check_review(decision, v):
+    kind = v["kind"]
+    if v.get("started_on") and v["started_on"] > v["completed_on"]:
+        raise Invalid("started_on", "A review starts on or before the day it completes.")
+    if kind == ReviewKind.legality_review:
+        if not v.get("result"):
+            raise Invalid("result", "A legality review records its result: lawful, lawful_with_changes or unlawful.")
+        if v.get("submitted_on") and v["submitted_on"] > v["completed_on"]:
+            raise Invalid("submitted_on", "A draft is submitted for legality review before the review completes.")
+    elif v.get("result"):
+        raise Invalid("result", "Only a legality review has a result.")
+    if kind == ReviewKind.risk_assessment and v.get("controllable") is None:
+        raise Invalid("controllable", "A risk assessment says whether the risk is controllable.")
+    if kind == ReviewKind.expert_review:
+        if not v.get("experts"):
+            raise Invalid("experts", "An expert review names its experts.")
+        interested = [e["name"] for e in v["experts"] if not e["no_direct_interest"]]
+        if interested:
+            raise Invalid(
+                "experts",
+                f"Experts with a direct interest do not take part in the review (Art. 20): {', '.join(interested)}.",
+            )
+
+
+def approving_item(decision_id: int):
+    """The latest approving deliberation of the decision: (agenda item, meeting), or None."""
+    return db.session.execute(
+        sa.select(AgendaItem, Meeting)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(AgendaItem.decision_id == decision_id, AgendaItem.outcome.in_(APPROVING))
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ).first()
+
+
+_DOC_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")
+
+
+def _check_result(decision, v):
+    approval = approving_item(decision.id)
+    if approval is None:
+        raise ResultNeedsApproval(
+            f"Decision {decision.id} has no approving deliberation on record: a result follows a meeting "
+            "that approved it (outcome approved or approved_with_changes)."
+        )
+    _, meeting = approval
+    if v["signed_on"] > v["issued_on"]:
+        raise Invalid("signed_on", "A document is signed (成文) on or before the day it is issued (印发).")
+    if v["signed_on"] < meeting.held_on:
+        raise Invalid(
+            "signed_on",
+            f"The document is signed on {v['signed_on']}, before the meeting that approved it ({meeting.held_on}).",
+        )
+    v["meeting_id"] = meeting.id
+    if not v.get("issuer_unit"):
+        v["issuer_unit"] = db.session.get(Catalogue, decision.catalogue_year).issuer_unit
+    year = _DOC_YEAR.search(v["doc_number"])
+    v["doc_year"] = int(year.group(1)) if year else v["issued_on"].year
+
+
+def _result_before_publish(record, day):
+    if day < record.issued_on:
+        raise Invalid("published_on", f"A result is published on or after the day it is issued ({record.issued_on}).")
+    meeting = db.session.get(Meeting, record.meeting_id)
+    if meeting.published_on is None:
+        raise ResultNeedsApproval(
+            f"The meeting that approved it ({meeting.title}, {meeting.held_on}) is not published: publish its "
+            "deliberation first, so the timeline shows the approval before the result."
+        )
+
+
+def _check_follow_up(decision, v):
+    if not _published(Result, decision.id):
+        raise ResultNotPublished(
+            f"Decision {decision.id} has no published result: execution, evaluation and suspension follow it."
+        )
+    if v.get("kind") == FollowUpKind.resumption and decision.state != DecisionState.suspended:
+        raise NotSuspended(f"Decision {decision.id} is {decision.state}, not suspended.")
+
+
+def _published(model, decision_id: int) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(model.id)
+            .where(model.decision_id == decision_id, model.published_on.is_not(None), model.withdrawn_on.is_(None))
+            .limit(1)
+        )
+        is not None
+    )
+
+
+_FOLLOW_UP_ENTRIES = {
+    FollowUpKind.execution_report: EntryType.execution_reported,
+    FollowUpKind.post_evaluation: EntryType.post_evaluated,
+    FollowUpKind.suspension: EntryType.suspended,
+    FollowUpKind.resumption: EntryType.resumed,
+}
+
+_REVIEW_TITLES = {
+    ReviewKind.expert_review: "专家论证",
+    ReviewKind.risk_assessment: "风险评估",
+    ReviewKind.legality_review: "合法性审查",
+    ReviewKind.fair_competition_review: "公平竞争审查",
+}
+
+BACKGROUND = Kind(
+    "background",
+    Background,
+    "background",
+    EntryType.background_published,
+    key="version",
+    singular=True,
+    fields=("necessity", "problem", "legal_and_policy_basis", "main_content"),
+    title=lambda r, d: f"制订背景及起草说明：{d.title}",
+)
+DRAFT = Kind(
+    "draft",
+    Draft,
+    "drafts",
+    EntryType.draft_published,
+    key="version",
+    fields=("kind", "title", "text", "explanation"),
+    title=lambda r, d: f"决策草案（第{r.version}版）：{r.title}",
+)
+REVIEW = Kind(
+    "review",
+    Review,
+    "reviews",
+    EntryType.review_completed,
+    fields=(
+        "kind",
+        "started_on",
+        "completed_on",
+        "summary",
+        "experts",
+        "risk_points",
+        "mitigation",
+        "controllable",
+        "submitted_on",
+        "opinion",
+        "result",
+        "restricts_competition",
+    ),
+    check=_check_review,
+    occurred_on=lambda r, day: r.completed_on,
+    title=lambda r, d: f"{_REVIEW_TITLES[r.kind]}：{d.title}",
+)
+RESULT = Kind(
+    "result",
+    Result,
+    "result",
+    EntryType.result_published,
+    key="version",
+    singular=True,
+    fields=("title", "issuer_unit", "doc_number", "signed_on", "issued_on", "url", "text"),
+    check=_check_result,
+    before_publish=_result_before_publish,
+    title=lambda r, d: f"决策结果：{r.title}（{r.doc_number}）",
+)
+INTERPRETATION = Kind(
+    "interpretation",
+    Interpretation,
+    "interpretations",
+    EntryType.interpretation_published,
+    fields=("form", "title", "url", "text"),
+    title=lambda r, d: f"政策解读：{r.title}",
+)
+FOLLOW_UP = Kind(
+    "follow-up",
+    FollowUp,
+    "follow-ups",
+    lambda r: _FOLLOW_UP_ENTRIES[r.kind],
+    fields=("kind", "occurred_on", "title", "reason", "url"),
+    check=_check_follow_up,
+    occurred_on=lambda r, day: r.occurred_on,
+    title=lambda r, d: r.title,
+)
+
+KINDS = (BACKGROUND, DRAFT, REVIEW, RESULT, INTERPRETATION, FOLLOW_UP)
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+def _visible(record_kind: Kind, viewer: Account | None, decision: Decision):
+    """The public sees published records only; the lead unit's staff also their drafts."""
+    if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
+        return sa.true()
+    return record_kind.model.published_on.is_not(None)
+
+
+def list_records(record_kind: Kind, decision: Decision, *, viewer: Account | None):
+    model = record_kind.model
+    return db.session.scalars(
+        sa.select(model)
+        .where(model.decision_id == decision.id, _visible(record_kind, viewer, decision))
+        .order_by(getattr(model, record_kind.key))
+    ).all()
+
+
+def get_record(record_kind: Kind, decision: Decision, key: int, *, viewer: Account | None):
+    model = record_kind.model
+    record = db.session.scalar(
+        sa.select(model).where(
+            model.decision_id == decision.id,
+            getattr(model, record_kind.key) == key,
+            _visible(record_kind, viewer, decision),
+        )
+    )
+    if record is None:
+        raise NotFound(f"Decision {decision.id} has no published {record_kind.name} {key}.")
+    return record
+
+
+def current_record(record_kind: Kind, decision: Decision, *, viewer: Account | None):
+    """A singular record's current version: the newest one `viewer` may see."""
+    model = record_kind.model
+    record = db.session.scalar(
+        sa.select(model)
+        .where(model.decision_id == decision.id, _visible(record_kind, viewer, decision))
+        .order_by(model.version.desc())
+        .limit(1)
+    )
+    if record is None:
+        raise NotFound(f"Decision {decision.id} has no published {record_kind.name}.")
+    return record
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _ensure_may_write(decision: Decision, by: Account) -> None:
+    ensure_may_edit(by, decision.lead_unit)
+    if decision.state == DecisionState.withdrawn:
+        from core.errors import DecisionWithdrawn
+
+        raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no new records.")
+
+
+def _next_version(record_kind: Kind, decision_id: int) -> int:
+    model = record_kind.model
+    last = db.session.scalar(sa.select(sa.func.max(model.version)).where(model.decision_id == decision_id))
+    return (last or 0) + 1
+
+
+def _commit(message: str) -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(message) from error
+
+
+def create(record_kind: Kind, decision: Decision, *, by: Account, **values):
+    """Record a new, unpublished record on the decision."""
+    _ensure_may_write(decision, by)
+    record_kind.check(decision, values)
+    record = record_kind.model(decision_id=decision.id, **values)
+    if record_kind.key == "version":
+        record.version = _next_version(record_kind, decision.id)
+    db.session.add(record)
+    db.session.flush()
+    procedure.refresh_state(decision)
+    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    return record
+
+
+def put_singular(record_kind: Kind, decision: Decision, *, by: Account, if_match=None, **values):
+    """Create the singular record, or replace its unpublished current version.
+
+    Returns (record, created)."""
+    _ensure_may_write(decision, by)
+    model = record_kind.model
+    current = db.session.scalar(
+        sa.select(model).where(model.decision_id == decision.id).order_by(model.version.desc()).limit(1)
+    )
+    if current is None:
+        return create(record_kind, decision, by=by, **values), True
+    publication.ensure_unpublished(current, record_kind.name)
+    if if_match is not None:
+        if_match(current)
+    record_kind.check(decision, values)
+    for field in record_kind.fields:
+        setattr(current, field, values.get(field))
+    for field in ("meeting_id", "doc_year"):
+        if field in values:
+            setattr(current, field, values[field])
+    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    return current, False
+
+
+def update(record_kind: Kind, record, *, by: Account, **changes):
+    """Change an unpublished record."""
+    decision = db.session.get(Decision, record.decision_id)
+    _ensure_may_write(decision, by)
+    publication.ensure_unpublished(record, record_kind.name)
+    values = {field: getattr(record, field) for field in record_kind.fields} | changes
+    record_kind.check(decision, values)
+    for field, value in values.items():
+        setattr(record, field, value)
+    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    return record
+
+
+def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | None = None):
+    """Publish a record: frozen from now on, and on the decision's timeline."""
+    decision = db.session.get(Decision, record.decision_id)
+    _ensure_may_write(decision, by)
+    if decision.catalogued_on is None:
+        raise DecisionNotCatalogued(
+            f"Decision {decision.id} is not in the published catalogue yet, so nothing of it can be "
+            "public: publish the catalogue, or add the decision to it by an adjustment."
+        )
+    publication.ensure_unpublished(record, record_kind.name)
+    day = publication.publication_day(published_on)
+    record_kind.before_publish(record, day)
+    publication.publish(
+        record,
+        decision_id=decision.id,
+        type=record_kind.entry_type_of(record),
+        title=record_kind.title(record, decision),
+        target=record_kind.target(record),
+        published_on=day,
+        occurred_on=record_kind.occurred_on(record, day),
+    )
+    procedure.refresh_state(decision)
+    db.session.commit()
+    return record
+
+
+def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on=None, **changes):
+    """Publish a correction of a published record: a new version that supersedes it."""
+    decision = db.session.get(Decision, record.decision_id)
+    _ensure_may_write(decision, by)
+    values = {field: getattr(record, field) for field in record_kind.fields} | changes
+    record_kind.check(decision, values)
+    new = record_kind.model(decision_id=decision.id, **values)
+    if record_kind.key == "version":
+        new.version = _next_version(record_kind, decision.id)
+    db.session.add(new)
+    db.session.flush()
+    publication.correct(
+        record,
+        new,
+        decision_id=decision.id,
+        title=record_kind.title(new, decision),
+        target=record_kind.target(new),
+        reason=reason,
+        published_on=published_on,
+    )
+    procedure.refresh_state(decision)
+    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    return new
+
+
+def withdraw(record_kind: Kind, record, *, by: Account, reason: str, withdrawn_on=None):
+    """Withdraw a published record, with its reason; it stays readable, marked withdrawn."""
+    decision = db.session.get(Decision, record.decision_id)
+    ensure_may_edit(by, decision.lead_unit)
+    publication.withdraw(
+        record,
+        decision_id=decision.id,
+        title=record_kind.title(record, decision),
+        target=record_kind.target(record),
+        reason=reason,
+        withdrawn_on=withdrawn_on,
+    )
+    procedure.refresh_state(decision)
+    db.session.commit()
+    return record
+
+
+def draft_diff(decision: Decision, version: int, *, against: int | None, viewer: Account | None):
+    """What changed between two versions of the draft, line by line."""
+    new = get_record(DRAFT, decision, version, viewer=viewer)
+    against = against if against is not None else version - 1
+    if against < 1:
+        raise Invalid("against", "Version 1 has no previous version: name one with `against`.", location="query")
+    old = get_record(DRAFT, decision, against, viewer=viewer)
+    lines, added, removed = [], 0, 0
+    for line in difflib.ndiff(old.text.splitlines(), new.text.splitlines()):
+        op = line[0]
+        if op == "?":
+            continue
+        added += op == "+"
+        removed += op == "-"
+        lines.append({"op": op, "text": line[2:]})
+    return SimpleNamespace(
+        decision_id=decision.id, version=version, against=against, added=added, removed=removed, lines=lines
+    )
+
+
+def legality_passed(decision_id: int, *, by: dt.date):
+    """The latest legality review completed by `by`, if it found the draft lawful."""
+    review = db.session.scalar(
+        sa.select(Review)
+        .where(
+            Review.decision_id == decision_id,
+            Review.kind == ReviewKind.legality_review,
+            Review.completed_on <= by,
+            Review.withdrawn_on.is_(None),
+            Review.superseded_by_id.is_(None),
+        )
+        .order_by(Review.completed_on.desc(), Review.id.desc())
+        .limit(1)
+    )
+    return review is not None and review.result in (LegalityResult.lawful, LegalityResult.lawful_with_changes)

@@ -1,0 +1,240 @@
+"""HTTP views of the procedure's records, generated alike for every kind, and the timeline."""
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from core.auth import current_account, requires
+from core.http import documents, href, render, render_many
+from core.serialize import dumper
+from decisions import services as decision_services
+from decisions.records import schemas, services
+from decisions.records.services import BACKGROUND, DRAFT, FOLLOW_UP, INTERPRETATION, RESULT, REVIEW
+from decisions.timeline import TimelineSchema, timeline
+
+blp = Blueprint(
+    "records",
+    __name__,
+    url_prefix="/api/v1/decisions",
+    description="The procedure's records on a decision — background, drafts, reviews, result, interpretations, "
+    "follow-ups — each created unpublished by the lead unit, then published, corrected or withdrawn; and the "
+    "decision's timeline.",
+)
+
+_EDITORS = ("admin", "editor")
+
+
+def _decision(decision_id):
+    return decision_services.get_decision(decision_id, viewer=current_account())
+
+
+def _with_etag(schema, record, status=200, headers=None):
+    blp.set_etag(dumper(schema)(record))
+    return render(schema, record, status, headers)
+
+
+def _require_if_match(schema, record):
+    """A PUT or PATCH that changes an existing record names the version it read."""
+    if not request.if_match:
+        abort(428)
+    blp.check_etag(dumper(schema)(record))
+
+
+def _routes(kind, out_schema, in_schema, patch_schema, label):
+    """Register the routes of one kind of record."""
+    correction_schema = schemas.correction_schema(patch_schema)
+    base = f"/<int:decision_id>/{kind.path}"
+    name = kind.path.replace("-", "_")
+
+    def item_of(decision_id, key):
+        return services.get_record(kind, _decision(decision_id), key, viewer=current_account())
+
+    if kind.singular:
+        item_rule = f"{base}/versions/<int:key>"
+
+        class Current(MethodView):
+            @blp.etag
+            @blp.response(200, out_schema)
+            @documents(404)
+            def get(self, decision_id):
+                return _with_etag(
+                    out_schema, services.current_record(kind, _decision(decision_id), viewer=current_account())
+                )
+
+            @requires(*_EDITORS)
+            @blp.arguments(in_schema)
+            @blp.response(200, out_schema)
+            @blp.alt_response(201, schema=out_schema, description="Created")
+            @documents(404, 409, 412, 422, 428)
+            def put(self, data, decision_id):
+                decision = _decision(decision_id)
+                record, created = services.put_singular(
+                    kind, decision, by=current_account(), if_match=lambda r: _require_if_match(out_schema, r), **data
+                )
+                return _with_etag(out_schema, record, 201 if created else 200)
+
+        Current.get.__doc__ = (
+            f"Show the decision's {label}\n\n"
+            "Its current version: the newest published one (staff also see an unpublished one)."
+        )
+        Current.put.__doc__ = (
+            f"Write the decision's {label} (lead unit's editor, admin)\n\nCreates it (201), or replaces its "
+            "unpublished version (200, needs `If-Match`). A published one is never changed in place (409): correct it."
+        )
+        blp.route(base, endpoint=f"{name}_current")(Current)
+
+        class Versions(MethodView):
+            @blp.response(200, out_schema(many=True))
+            @documents(404)
+            def get(self, decision_id):
+                return render_many(
+                    out_schema, services.list_records(kind, _decision(decision_id), viewer=current_account())
+                )
+
+        Versions.get.__doc__ = f"List every version of the decision's {label}, oldest first"
+        blp.route(f"{base}/versions", endpoint=f"{name}_versions")(Versions)
+        action_base = base
+    else:
+        item_rule = f"{base}/<int:key>"
+
+        class Collection(MethodView):
+            @blp.response(200, out_schema(many=True))
+            @documents(404)
+            def get(self, decision_id):
+                return render_many(
+                    out_schema, services.list_records(kind, _decision(decision_id), viewer=current_account())
+                )
+
+            @requires(*_EDITORS)
+            @blp.arguments(in_schema)
+            @blp.response(201, out_schema)
+            @documents(404, 409, 422)
+            def post(self, data, decision_id):
+                record = services.create(kind, _decision(decision_id), by=current_account(), **data)
+                return _with_etag(out_schema, record, 201, {"Location": href(kind.target(record))["href"]})
+
+        Collection.get.__doc__ = f"List the decision's {label}s\n\nThe public sees published ones only."
+        Collection.post.__doc__ = f"Record a {label}, unpublished (lead unit's editor, admin)"
+        blp.route(base, endpoint=f"{name}_collection")(Collection)
+        action_base = item_rule
+
+    class Item(MethodView):
+        @blp.etag
+        @blp.response(200, out_schema)
+        @documents(404)
+        def get(self, decision_id, key):
+            return _with_etag(out_schema, item_of(decision_id, key))
+
+    Item.get.__doc__ = f"Show one {label}" + (" version" if kind.singular else "")
+    if not kind.singular:
+
+        @requires(*_EDITORS)
+        @blp.etag
+        @blp.arguments(patch_schema)
+        @blp.response(200, out_schema)
+        @documents(404, 409, 422)
+        def patch(self, changes, decision_id, key):
+            record = item_of(decision_id, key)
+            blp.check_etag(dumper(out_schema)(record))
+            return _with_etag(out_schema, services.update(kind, record, by=current_account(), **changes))
+
+        patch.__doc__ = (
+            f"Change an unpublished {label} (lead unit's editor, admin)\n\n"
+            "Needs `If-Match`; a published one is never changed (409)."
+        )
+        Item.patch = patch
+        Item.methods = {"GET", "PATCH"}
+    blp.route(item_rule, endpoint=f"{name}_item")(Item)
+
+    def record_for_action(decision_id, key=None):
+        if kind.singular:
+            return services.current_record(kind, _decision(decision_id), viewer=current_account())
+        return item_of(decision_id, key)
+
+    class Publish(MethodView):
+        @requires(*_EDITORS)
+        @blp.arguments(schemas.PublishInSchema, required=False)
+        @blp.response(200, out_schema)
+        @documents(404, 409, 422)
+        def post(self, data, decision_id, key=None):
+            record = services.publish(kind, record_for_action(decision_id, key), by=current_account(), **data)
+            return _with_etag(out_schema, record)
+
+    Publish.post.__doc__ = (
+        f"Publish the {label} (lead unit's editor, admin)\n\nFrozen from then on, and on the decision's timeline; "
+        "`published_on` gives the real day when entered after the fact."
+    )
+    blp.route(f"{action_base}/publish", endpoint=f"{name}_publish")(Publish)
+
+    class Correction(MethodView):
+        @requires(*_EDITORS)
+        @blp.arguments(correction_schema)
+        @blp.response(201, out_schema)
+        @documents(404, 409, 422)
+        def post(self, data, decision_id, key=None):
+            record = services.correct(kind, record_for_action(decision_id, key), by=current_account(), **data)
+            return _with_etag(out_schema, record, 201, {"Location": href(kind.target(record))["href"]})
+
+    Correction.post.__doc__ = (
+        f"Publish a correction of the {label} (lead unit's editor, admin)\n\nA new version that supersedes the "
+        "published one: both are kept and linked, and the timeline records the correction with its reason."
+    )
+    blp.route(f"{action_base}/correction", endpoint=f"{name}_correction")(Correction)
+
+    class Withdrawal(MethodView):
+        @requires(*_EDITORS)
+        @blp.arguments(schemas.WithdrawalInSchema)
+        @blp.response(200, out_schema)
+        @documents(404, 409, 422)
+        def post(self, data, decision_id, key=None):
+            record = services.withdraw(kind, record_for_action(decision_id, key), by=current_account(), **data)
+            return _with_etag(out_schema, record)
+
+    Withdrawal.post.__doc__ = (
+        f"Withdraw the published {label}, with a reason (lead unit's editor, admin)\n\nIt stays readable, "
+        "marked withdrawn; the timeline records the withdrawal."
+    )
+    blp.route(f"{action_base}/withdrawal", endpoint=f"{name}_withdrawal")(Withdrawal)
+
+
+_routes(BACKGROUND, schemas.BackgroundSchema, schemas.BackgroundInSchema, schemas.BackgroundPatchSchema, "background")
+_routes(DRAFT, schemas.DraftSchema, schemas.DraftInSchema, schemas.DraftPatchSchema, "draft")
+_routes(REVIEW, schemas.ReviewSchema, schemas.ReviewInSchema, schemas.ReviewPatchSchema, "review")
+_routes(RESULT, schemas.ResultSchema, schemas.ResultInSchema, schemas.ResultPatchSchema, "result")
+_routes(
+    INTERPRETATION,
+    schemas.InterpretationSchema,
+    schemas.InterpretationInSchema,
+    schemas.InterpretationPatchSchema,
+    "interpretation",
+)
+_routes(FOLLOW_UP, schemas.FollowUpSchema, schemas.FollowUpInSchema, schemas.FollowUpPatchSchema, "follow-up")
+
+
+@blp.route("/<int:decision_id>/drafts/<int:key>/diff")
+class DraftDiff(MethodView):
+    @blp.arguments(schemas.DiffQueryArgsSchema, location="query")
+    @blp.response(200, schemas.DraftDiffSchema)
+    @documents(404, 422)
+    def get(self, args, decision_id, key):
+        """Show what changed between two versions of the draft, line by line
+
+        Against the previous version unless `against` names another."""
+        diff = services.draft_diff(_decision(decision_id), key, against=args.get("against"), viewer=current_account())
+        return render(schemas.DraftDiffSchema, diff)
+
+
+@blp.route("/<int:decision_id>/timeline")
+class Timeline(MethodView):
+    @blp.etag
+    @blp.response(200, TimelineSchema)
+    @documents(404)
+    def get(self, decision_id):
+        """Show the decision's hyperlinked public timeline
+
+        Everything published about it, in the order things happened, each entry linking to its
+        record; and the obligations the procedure still owes, with their due dates. The same for
+        every caller: unpublished work never appears."""
+        view = timeline(decision_id)
+        blp.set_etag(dumper(TimelineSchema)(view))
+        return render(TimelineSchema, view)
