@@ -77,8 +77,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
+    from consultation import views as consultation_views
     from core import accounts, audit, health, publication
     from core.auth import cli as accounts_cli
+    from core.tick import cli as tick_cli
     from decisions import views as decision_views
     from decisions.demo import cli as demo_cli
     from decisions.meetings import views as meeting_views
@@ -87,10 +89,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.blp)
     app.register_blueprint(accounts_cli)
     app.register_blueprint(demo_cli)
+    app.register_blueprint(tick_cli)
     for blueprint in (
         *decision_views.blueprints,
         record_views.blp,
         meeting_views.blp,
+        consultation_views.blp,
         publication.blp,
         accounts.blp,
         audit.blp,

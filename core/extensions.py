@@ -3,7 +3,7 @@
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_migrate import Migrate
@@ -137,5 +137,8 @@ def configure_engine(engine: sa.Engine) -> None:
         # A write request takes the write lock up front. A deferred transaction that reads and
         # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
         # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        if has_request_context():
+            writing = request.method not in ("GET", "HEAD", "OPTIONS")
+        else:
+            writing = has_app_context() and g.get("writes", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -16,6 +16,8 @@ DEFAULTS = {
     "LOG_LEVEL": "INFO",
     # Bodies above this many bytes are refused with 413.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Bodies of a spreadsheet import of offline comments may be this large.
+    "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
     # Comma-separated origins allowed by CORS; "*" lets any portal or app read the open data.
     "CORS_ORIGINS": "*",
     # Where rate-limit counters live: memory:// for one process, redis://host:6379/0 when
@@ -28,7 +30,7 @@ DEFAULTS = {
     "DB_MAX_OVERFLOW": 10,
 }
 
-_INTEGERS = {"PROXY_COUNT", "MAX_CONTENT_LENGTH", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
+_INTEGERS = {"PROXY_COUNT", "MAX_CONTENT_LENGTH", "IMPORT_MAX_BYTES", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
 
 
 def load(instance_path: str, test_config: dict | None = None) -> dict:

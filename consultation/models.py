@@ -1,0 +1,166 @@
+"""Public participation: consultations on a draft, the comments that come in by every
+channel, their moderation and disposition, and clusters of concentrated opinions."""
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import UTCDateTime, Versioned, db, utcnow
+
+
+class Method(enum.StrEnum):
+    online = "online"
+    symposium = "symposium"  # 座谈会
+    hearing = "hearing"  # 听证会
+    written = "written"
+    questionnaire = "questionnaire"
+    field_visit = "field_visit"
+
+
+class Audience(enum.StrEnum):
+    public = "public"
+    enterprises = "enterprises"
+    industry_associations = "industry_associations"
+    experts = "experts"
+    specific_group = "specific_group"
+
+
+class Channel(enum.StrEnum):
+    portal = "portal"
+    yiwangtongban = "yiwangtongban"  # 一网通办
+    suggestion_box = "suggestion_box"  # 人民建议征集信箱
+    suishenban = "suishenban"  # 随申办
+    new_media = "new_media"
+    hotline_12345 = "hotline_12345"
+    letter = "letter"
+    meeting = "meeting"
+
+
+OFFLINE_CHANNELS = (Channel.hotline_12345, Channel.letter, Channel.meeting)
+
+
+class SubmitterType(enum.StrEnum):
+    individual = "individual"
+    enterprise = "enterprise"
+    industry_association = "industry_association"
+    expert = "expert"
+    deputy = "deputy"
+    cppcc_member = "cppcc_member"
+    department = "department"
+    other = "other"
+
+
+# Submitters who may be shown by organisation; an individual's organisation is personal data.
+ORGANISATIONS_SHOWN = (SubmitterType.enterprise, SubmitterType.industry_association, SubmitterType.department)
+
+
+class Disposition(enum.StrEnum):
+    adopted = "adopted"
+    partially_adopted = "partially_adopted"
+    not_adopted = "not_adopted"
+    out_of_scope = "out_of_scope"
+    duplicate = "duplicate"
+
+
+class ReasonCode(enum.StrEnum):
+    """Why an opinion was not (fully) adopted: the controlled list."""
+
+    conflicts_with_law = "conflicts_with_law"  # 与法律法规相抵触
+    outside_competence = "outside_competence"  # 超出本单位职权
+    already_provided_for = "already_provided_for"  # 已有规定或已采纳类似意见
+    insufficient_basis = "insufficient_basis"  # 依据不足
+    cost_or_feasibility = "cost_or_feasibility"  # 成本或可行性
+    other = "other"
+
+
+class ModerationState(enum.StrEnum):
+    pending = "pending"
+    published = "published"
+    rejected = "rejected"
+
+
+MIN_WINDOW_DAYS = 30  # [national, Art. 15]
+HEARING_MATERIALS_DAYS = 7  # [national, Art. 16]
+COMMENT_MAX_CHARS = 5000
+
+
+class Consultation(Versioned, db.Model):
+    """意见征集 on a published draft version."""
+
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    draft_id: Mapped[int] = mapped_column(sa.ForeignKey("drafts.id"))
+    draft_version: Mapped[int]
+    method: Mapped[str] = mapped_column(sa.String(20))
+    audience: Mapped[list] = mapped_column(sa.JSON, default=list)
+    channels: Mapped[list] = mapped_column(sa.JSON, default=list)
+    opens_on: Mapped[dt.date]
+    closes_on: Mapped[dt.date] = mapped_column(index=True)
+    shortened_reason: Mapped[str | None] = mapped_column(sa.Text)
+    comments_public: Mapped[bool] = mapped_column(default=False)
+    contact: Mapped[str | None] = mapped_column(sa.String(500))
+    published_on: Mapped[dt.date | None]
+    public_seq: Mapped[int | None] = mapped_column(sa.ForeignKey("public_record.seq"))
+    # Set by `tick` when the window has ended and `consultation_closed` is on the record.
+    closed_seq: Mapped[int | None] = mapped_column(sa.ForeignKey("public_record.seq"))
+    # Hearings (听证): the hearing day, its participants published in advance, materials sent
+    # at least 7 days before, the record signed by the participants.
+    hearing_on: Mapped[dt.date | None]
+    participants: Mapped[list] = mapped_column(sa.JSON, default=list)
+    participants_published_on: Mapped[dt.date | None]
+    materials_sent_on: Mapped[dt.date | None]
+    record_signed_on: Mapped[dt.date | None]
+
+
+class Cluster(Versioned, db.Model):
+    """较为集中意见: comments grouped under one summary, disposition and reason."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"), index=True)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    disposition: Mapped[str] = mapped_column(sa.String(30))
+    reason_code: Mapped[str | None] = mapped_column(sa.String(40))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Comment(Versioned, db.Model):
+    """意见: one opinion, from any channel, with its moderation and its disposition."""
+
+    __tablename__ = "comments"
+    # Personal data is in the audit log's create entry otherwise; the log keeps who acted on
+    # a comment and how, not the commenter's name and phone.
+    __audit_exclude__ = {"name", "contact", "receipt"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"))
+    content: Mapped[str] = mapped_column(sa.Text)
+    submitter_type: Mapped[str] = mapped_column(sa.String(30))
+    name: Mapped[str | None] = mapped_column(sa.String(100))
+    contact: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation: Mapped[str | None] = mapped_column(sa.String(300))
+    channel: Mapped[str] = mapped_column(sa.String(30))
+    received_on: Mapped[dt.date]
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    receipt: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    # Idempotency-Key, per consultation, with a fingerprint of what was sent under it.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(200))
+    fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    entered_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
+    moderation: Mapped[str] = mapped_column(sa.String(20), default=ModerationState.pending)
+    moderation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    disposition: Mapped[str | None] = mapped_column(sa.String(30))
+    reason_code: Mapped[str | None] = mapped_column(sa.String(40))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    cluster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id"), index=True)
+    disposed_on: Mapped[dt.date | None]
+
+    __table_args__ = (
+        sa.UniqueConstraint("consultation_id", "idempotency_key"),
+        sa.Index("ix_comments_consultation", "consultation_id", "id"),
+    )

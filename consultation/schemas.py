@@ -1,0 +1,348 @@
+"""Consultations and comments on the wire. No public representation carries an individual's
+name, contact or organisation."""
+
+import marshmallow as ma
+from marshmallow import validate
+
+from consultation.models import (
+    COMMENT_MAX_CHARS,
+    ORGANISATIONS_SHOWN,
+    Audience,
+    Channel,
+    Disposition,
+    Method,
+    ModerationState,
+    ReasonCode,
+    SubmitterType,
+)
+from core.http import href
+from core.serialize import Computed, Links
+
+F = ma.fields
+
+
+def _describe(text, *examples, **extra):
+    meta = {"description": text, **extra}
+    if examples:
+        meta["examples"] = list(examples)
+    return meta
+
+
+def _choice(enum_class):
+    return validate.OneOf([m.value for m in enum_class])
+
+
+def _values(enum_class):
+    return [m.value for m in enum_class]
+
+
+class CountsSchema(ma.Schema):
+    received = F.Integer(metadata=_describe("Comments received (rejected ones excluded)"))
+    by_channel = F.Dict(keys=F.String(), values=F.Integer(), metadata=_describe("By channel"))
+    by_submitter_type = F.Dict(keys=F.String(), values=F.Integer(), metadata=_describe("By submitter type"))
+    by_disposition = F.Dict(
+        keys=F.String(), values=F.Integer(), metadata=_describe("By disposition; `undisposed` for none yet")
+    )
+
+
+class ParticipantSchema(ma.Schema):
+    category = F.String(
+        required=True, validate=validate.Length(1, 40), metadata=_describe("Whom they represent", "enterprise")
+    )
+    organisation = F.String(allow_none=True, validate=validate.Length(0, 300), metadata=_describe("Organisation"))
+
+
+class ConsultationSchema(ma.Schema):
+    id = F.Integer(metadata=_describe("The consultation's id", 5))
+    decision_id = F.Integer(metadata=_describe("The decision", 12))
+    draft_version = F.Integer(metadata=_describe("The draft version consulted on", 1))
+    method = F.String(metadata=_describe("How", "online", enum=_values(Method)))
+    audience = F.List(F.String(), metadata=_describe("Whom it addresses", ["public", "enterprises"]))
+    channels = F.List(F.String(), metadata=_describe("Where to comment", ["portal", "suishenban"]))
+    opens_on = F.Date(metadata=_describe("First day comments are taken"))
+    closes_on = F.Date(metadata=_describe("Last day comments are taken (inclusive, Asia/Shanghai)"))
+    window_days = F.Integer(metadata=_describe("Calendar days from opens_on to closes_on inclusive", 30))
+    shortened_reason = F.String(allow_none=True, metadata=_describe("Why the window is shorter than 30 days"))
+    comments_public = F.Boolean(metadata=_describe("Whether published comments are shown to all"))
+    contact = F.String(allow_none=True, metadata=_describe("The drafting department's contact for the consultation"))
+    status = F.String(
+        metadata=_describe(
+            "draft, scheduled, open or closed (from the dates)", enum=["draft", "scheduled", "open", "closed"]
+        )
+    )
+    published_on = F.Date(allow_none=True, metadata=_describe("Day it was announced"))
+    hearing_on = F.Date(allow_none=True, metadata=_describe("hearing: the day of the hearing"))
+    participants = F.List(
+        F.Nested(ParticipantSchema), metadata=_describe("hearing: participants, by category and organisation")
+    )
+    participants_published_on = F.Date(
+        allow_none=True, metadata=_describe("hearing: day the participant list was published")
+    )
+    materials_sent_on = F.Date(allow_none=True, metadata=_describe("hearing: day materials were sent to participants"))
+    record_signed_on = F.Date(allow_none=True, metadata=_describe("hearing: day participants signed its record"))
+    counts = F.Nested(CountsSchema, metadata=_describe("Comments received, computed"))
+    _links = Links(
+        lambda c: {
+            "self": href(f"/consultations/{c.id}"),
+            "decision": href(f"/decisions/{c.decision_id}"),
+            "draft": href(f"/decisions/{c.decision_id}/drafts/{c.draft_version}"),
+            "comments": href(f"/consultations/{c.id}/comments"),
+            "clusters": href(f"/consultations/{c.id}/clusters"),
+        }
+    )
+
+
+class _ConsultationFields(ma.Schema):
+    draft_version = F.Integer(validate=validate.Range(1), metadata=_describe("A published draft version", 1))
+    method = F.String(validate=_choice(Method), metadata=_describe("How", "online"))
+    audience = F.List(
+        F.String(validate=_choice(Audience)),
+        validate=validate.Length(1, 5),
+        metadata=_describe("Whom", ["public", "enterprises", "industry_associations"]),
+    )
+    channels = F.List(
+        F.String(validate=_choice(Channel)),
+        validate=validate.Length(1, 8),
+        metadata=_describe("Where", ["portal", "suishenban", "letter"]),
+    )
+    opens_on = F.Date(metadata=_describe("Opens", "2026-04-03"))
+    closes_on = F.Date(metadata=_describe("Closes (inclusive)", "2026-05-02"))
+    shortened_reason = F.String(
+        allow_none=True, validate=validate.Length(1, 5000), metadata=_describe("Why shorter than 30 days")
+    )
+    comments_public = F.Boolean(metadata=_describe("Show published comments to all"))
+    contact = F.String(
+        allow_none=True,
+        validate=validate.Length(0, 500),
+        metadata=_describe("Contact", "区发展改革委政策法规科 021-59992000"),
+    )
+
+
+class ConsultationInSchema(_ConsultationFields):
+    draft_version = F.Integer(
+        required=True, validate=validate.Range(1), metadata=_describe("A published draft version", 1)
+    )
+    method = F.String(required=True, validate=_choice(Method), metadata=_describe("How", "online"))
+    audience = F.List(
+        F.String(validate=_choice(Audience)),
+        required=True,
+        validate=validate.Length(1, 5),
+        metadata=_describe("Whom", ["public", "enterprises"]),
+    )
+    channels = F.List(
+        F.String(validate=_choice(Channel)),
+        required=True,
+        validate=validate.Length(1, 8),
+        metadata=_describe("Where", ["portal", "suishenban"]),
+    )
+    opens_on = F.Date(required=True, metadata=_describe("Opens", "2026-04-03"))
+    closes_on = F.Date(required=True, metadata=_describe("Closes (inclusive)", "2026-05-02"))
+    comments_public = F.Boolean(load_default=False, metadata=_describe("Show published comments to all"))
+
+
+class ConsultationPatchSchema(_ConsultationFields):
+    pass
+
+
+class HearingInSchema(ma.Schema):
+    hearing_on = F.Date(required=True, metadata=_describe("Day of the hearing", "2026-05-20"))
+    participants = F.List(F.Nested(ParticipantSchema), required=True, validate=validate.Length(1, 200))
+    participants_published_on = F.Date(
+        required=True, metadata=_describe("Day the participant list was published", "2026-05-06")
+    )
+    materials_sent_on = F.Date(required=True, metadata=_describe("Day materials were sent", "2026-05-08"))
+    record_signed_on = F.Date(allow_none=True, metadata=_describe("Day participants signed the record", "2026-05-20"))
+
+
+def _public_organisation(comment):
+    return comment.organisation if comment.submitter_type in ORGANISATIONS_SHOWN else None
+
+
+class CommentSchema(ma.Schema):
+    """A comment as the public sees it: never a name, contact, or an individual's organisation."""
+
+    id = F.Integer(metadata=_describe("The comment's id", 101))
+    consultation_id = F.Integer(metadata=_describe("The consultation", 5))
+    content = F.String(metadata=_describe("The opinion"))
+    submitter_type = F.String(metadata=_describe("Who submitted it", "enterprise", enum=_values(SubmitterType)))
+    organisation = Computed(
+        _public_organisation,
+        metadata=_describe(
+            "Enterprises' and associations' organisation; never an individual's", type=["string", "null"]
+        ),
+    )
+    channel = F.String(metadata=_describe("How it came in", "portal", enum=_values(Channel)))
+    received_on = F.Date(metadata=_describe("Day it was received"))
+    disposition = F.String(allow_none=True, metadata=_describe("What became of it", enum=_values(Disposition) + [None]))
+    reason_code = F.String(
+        allow_none=True, metadata=_describe("Why, from the controlled list", enum=_values(ReasonCode) + [None])
+    )
+    reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
+    cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
+    _links = Links(
+        lambda c: {
+            "self": href(f"/comments/{c.id}"),
+            "consultation": href(f"/consultations/{c.consultation_id}"),
+        }
+    )
+
+
+class StaffCommentSchema(CommentSchema):
+    """A comment as the lead unit's staff see it."""
+
+    name = F.String(allow_none=True, metadata=_describe("The commenter's name (staff only)"))
+    contact = F.String(allow_none=True, metadata=_describe("The commenter's contact (staff only)"))
+    organisation = F.String(allow_none=True, metadata=_describe("The organisation given"))
+    moderation = F.String(metadata=_describe("pending, published or rejected", enum=_values(ModerationState)))
+    moderation_reason = F.String(allow_none=True, metadata=_describe("Why it was rejected"))
+    submitted_at = F.DateTime(metadata=_describe("When the service received it"))
+    entered_by = F.Integer(allow_none=True, metadata=_describe("The staff account that entered an offline comment"))
+
+
+class SubmittedCommentSchema(ma.Schema):
+    """The answer to a submission: its id and the receipt that tells the commenter what became of it."""
+
+    id = F.Integer(metadata=_describe("The comment's id", 101))
+    receipt = F.String(
+        metadata=_describe("Keep it: GET /receipts/{receipt} shows what became of the comment", "Yk3v9Qe2…")
+    )
+    consultation_id = F.Integer(metadata=_describe("The consultation", 5))
+    channel = F.String(metadata=_describe("How it came in"))
+    received_on = F.Date(metadata=_describe("Day it was received"))
+    _links = Links(
+        lambda c: {
+            "receipt": href(f"/receipts/{c.receipt}"),
+            "consultation": href(f"/consultations/{c.consultation_id}"),
+        }
+    )
+
+
+class CommentInSchema(ma.Schema):
+    content = F.String(
+        required=True,
+        validate=validate.Length(1, COMMENT_MAX_CHARS),
+        metadata=_describe(
+            f"The opinion, 1 to {COMMENT_MAX_CHARS} characters", "建议对小微企业的贷款贴息比例再提高一些。"
+        ),
+    )
+    submitter_type = F.String(
+        required=True, validate=_choice(SubmitterType), metadata=_describe("Who you are", "individual")
+    )
+    name = F.String(
+        allow_none=True, validate=validate.Length(1, 100), metadata=_describe("Your name: never published", "张三")
+    )
+    contact = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 200),
+        metadata=_describe("Phone or e-mail: never published", "13800000000"),
+    )
+    organisation = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 300),
+        metadata=_describe("Enterprise or association, shown with its opinion", "嘉定区工商业联合会"),
+    )
+    channel = F.String(
+        allow_none=True,
+        validate=_choice(Channel),
+        metadata=_describe("How it came in; a partner's own channel always; staff give the offline one", "portal"),
+    )
+    received_on = F.Date(
+        allow_none=True, metadata=_describe("Staff only: the day an offline comment was received", "2026-04-15")
+    )
+
+
+class CommentQueryArgsSchema(ma.Schema):
+    submitter_type = F.String(validate=_choice(SubmitterType), metadata=_describe("Only from these submitters"))
+    channel = F.String(validate=_choice(Channel), metadata=_describe("Only from this channel"))
+    disposition = F.String(validate=_choice(Disposition), metadata=_describe("Only with this disposition"))
+
+
+class ModerationInSchema(ma.Schema):
+    action = F.String(
+        required=True,
+        validate=validate.OneOf(["publish", "reject"]),
+        metadata=_describe("publish or reject", "publish"),
+    )
+    reason = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 5000),
+        metadata=_describe("Required to reject", "含有与征求意见无关的广告内容。"),
+    )
+
+
+class DispositionInSchema(ma.Schema):
+    disposition = F.String(
+        required=True, validate=_choice(Disposition), metadata=_describe("What became of it", "not_adopted")
+    )
+    reason_code = F.String(
+        allow_none=True,
+        validate=_choice(ReasonCode),
+        metadata=_describe("Why, from the controlled list; required unless adopted", "outside_competence"),
+    )
+    reason = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 5000),
+        metadata=_describe("Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。"),
+    )
+    cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
+
+
+class ClusterSchema(ma.Schema):
+    id = F.Integer(metadata=_describe("The cluster's id", 3))
+    consultation_id = F.Integer(metadata=_describe("The consultation", 5))
+    summary = F.String(metadata=_describe("The concentrated opinion, summarised"))
+    disposition = F.String(metadata=_describe("What became of it", enum=_values(Disposition)))
+    reason_code = F.String(
+        allow_none=True, metadata=_describe("Why, from the controlled list", enum=_values(ReasonCode) + [None])
+    )
+    reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
+    comment_count = Computed(
+        lambda c: getattr(c, "comment_count", None), metadata=_describe("Comments in it", type="integer")
+    )
+    _links = Links(
+        lambda c: {
+            "self": href(f"/consultations/{c.consultation_id}/clusters/{c.id}"),
+            "consultation": href(f"/consultations/{c.consultation_id}"),
+        }
+    )
+
+
+class ClusterInSchema(ma.Schema):
+    summary = F.String(
+        required=True,
+        validate=validate.Length(1, 5000),
+        metadata=_describe("Summary", "多条意见建议提高小微企业贷款贴息比例。"),
+    )
+    comment_ids = F.List(
+        F.Integer(), required=True, validate=validate.Length(1, 10000), metadata=_describe("Its comments", [101, 102])
+    )
+    disposition = F.String(
+        required=True, validate=_choice(Disposition), metadata=_describe("Disposition", "partially_adopted")
+    )
+    reason_code = F.String(
+        allow_none=True, validate=_choice(ReasonCode), metadata=_describe("Why", "cost_or_feasibility")
+    )
+    reason = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 5000),
+        metadata=_describe("Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。"),
+    )
+
+
+class ReceiptSchema(ma.Schema):
+    """What became of one comment, for the person holding its receipt."""
+
+    comment_id = Computed(lambda c: c.id, metadata=_describe("The comment", type="integer"))
+    consultation_id = F.Integer(metadata=_describe("The consultation"))
+    content = F.String(metadata=_describe("Your comment"))
+    received_on = F.Date(metadata=_describe("Day it was received"))
+    channel = F.String(metadata=_describe("How it came in"))
+    moderation = F.String(metadata=_describe("pending, published or rejected"))
+    moderation_reason = F.String(allow_none=True, metadata=_describe("Why it was rejected"))
+    disposition = F.String(allow_none=True, metadata=_describe("What became of it; null while it is being studied"))
+    reason_code = F.String(allow_none=True, metadata=_describe("Why, from the controlled list"))
+    reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
+    disposed_on = F.Date(allow_none=True, metadata=_describe("Day the disposition was recorded"))
+    _links = Links(
+        lambda c: {"self": href(f"/receipts/{c.receipt}"), "consultation": href(f"/consultations/{c.consultation_id}")}
+    )

@@ -1,0 +1,622 @@
+"""Use cases of public participation: consult on a draft, take comments from every channel,
+moderate and dispose of them, group them into clusters, close consultations when due.
+The rules of public participation live here, each raising a named exception."""
+
+import datetime as dt
+import hashlib
+import secrets
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from consultation.models import (
+    HEARING_MATERIALS_DAYS,
+    MIN_WINDOW_DAYS,
+    OFFLINE_CHANNELS,
+    Audience,
+    Channel,
+    Cluster,
+    Comment,
+    Consultation,
+    Disposition,
+    Method,
+    ModerationState,
+    SubmitterType,
+)
+from core import calendar, preconditions, publication, tick
+from core.auth import Account, Role, ensure_may_edit, is_staff
+from core.errors import Conflict, DecisionWithdrawn, Forbidden, Invalid, NotFound, RuleBroken
+from core.extensions import db
+from core.publication import EntryType
+from decisions import procedure
+from decisions.models import Decision, DecisionState
+from decisions.records.models import Draft
+
+
+class WindowTooShort(RuleBroken):
+    slug = "consultation-window-too-short"
+    title = "An online consultation lasts at least 30 calendar days"
+
+
+class DraftNotPublished(RuleBroken):
+    slug = "draft-not-published"
+    title = "A consultation is held on a published draft"
+
+
+class ConsultationNotOpen(RuleBroken):
+    slug = "consultation-not-open"
+    title = "The consultation is not open"
+
+
+class HearingRuleBroken(RuleBroken):
+    slug = "hearing-procedure"
+    title = "The hearing's procedure was not followed"
+
+
+class ReasonMissing(RuleBroken):
+    slug = "disposition-reason-missing"
+    title = "An opinion not adopted needs a reason on record"
+
+
+class IdempotencyKeyReused(Conflict):
+    status = 422
+    slug = "idempotency-key-reused"
+    title = "The Idempotency-Key was used for a different request"
+
+
+class EnterpriseOpinionsMissing(RuleBroken):
+    slug = "enterprise-opinions-missing"
+    title = "Enterprises and industry associations have not been heard"
+
+
+# --- Consultations ---------------------------------------------------------------------------
+
+
+def status_of(consultation: Consultation, today: dt.date | None = None) -> str:
+    """draft, scheduled, open or closed: from the dates alone, whatever `tick` has done."""
+    if consultation.published_on is None:
+        return "draft"
+    today = today or calendar.today()
+    if today < consultation.opens_on:
+        return "scheduled"
+    return "open" if today <= consultation.closes_on else "closed"
+
+
+def window_days(consultation) -> int:
+    return (consultation.closes_on - consultation.opens_on).days + 1
+
+
+def _visible(viewer: Account | None, decision: Decision):
+    if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
+        return sa.true()
+    return Consultation.published_on.is_not(None)
+
+
+def get_consultation(consultation_id: int, *, viewer: Account | None) -> Consultation:
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is not None:
+        decision = db.session.get(Decision, consultation.decision_id)
+        if consultation.published_on is not None and decision.catalogued_on is not None:
+            return consultation
+        if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
+            return consultation
+    raise NotFound(f"No consultation {consultation_id} is published.")
+
+
+def list_consultations(decision: Decision, *, viewer: Account | None):
+    return db.session.scalars(
+        sa.select(Consultation)
+        .where(Consultation.decision_id == decision.id, _visible(viewer, decision))
+        .order_by(Consultation.opens_on, Consultation.id)
+    ).all()
+
+
+def _check_consultation(decision: Decision, values: dict) -> None:
+    if values["closes_on"] <= values["opens_on"]:
+        raise Invalid("closes_on", "A consultation closes after the day it opens.")
+    days = (values["closes_on"] - values["opens_on"]).days + 1
+    if values["method"] == Method.online and days < MIN_WINDOW_DAYS and not values.get("shortened_reason"):
+        raise WindowTooShort(
+            f"The window from {values['opens_on']} to {values['closes_on']} is {days} calendar days; an online "
+            f"consultation lasts at least {MIN_WINDOW_DAYS} unless a `shortened_reason` is given and published "
+            "with it (Art. 15)."
+        )
+    draft = db.session.scalar(
+        sa.select(Draft).where(Draft.decision_id == decision.id, Draft.version == values["draft_version"])
+    )
+    if draft is None:
+        raise Invalid("draft_version", f"Decision {decision.id} has no draft version {values['draft_version']}.")
+    if draft.published_on is None or draft.withdrawn_on is not None:
+        raise DraftNotPublished(
+            f"Draft version {draft.version} is not published: the public is consulted on a draft it can read."
+        )
+    values["draft_id"] = draft.id
+
+
+def create_consultation(decision: Decision, *, by: Account, **values) -> Consultation:
+    """Prepare a consultation on a published draft, unpublished."""
+    _ensure_may_write(decision, by)
+    _check_consultation(decision, values)
+    consultation = Consultation(decision_id=decision.id, **values)
+    db.session.add(consultation)
+    db.session.commit()
+    return consultation
+
+
+def update_consultation(consultation: Consultation, *, by: Account, **changes) -> Consultation:
+    """Change a consultation before it is published."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    _ensure_may_write(decision, by)
+    publication.ensure_unpublished(consultation, "consultation")
+    values = {
+        k: getattr(consultation, k)
+        for k in ("draft_version", "method", "audience", "channels", "opens_on", "closes_on", "shortened_reason")
+    } | changes
+    _check_consultation(decision, values)
+    for key, value in values.items():
+        setattr(consultation, key, value)
+    db.session.commit()
+    return consultation
+
+
+def publish_consultation(consultation: Consultation, *, by: Account, published_on=None) -> Consultation:
+    """Announce the consultation: it opens to comments on `opens_on`, on the decision's timeline."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    _ensure_may_write(decision, by)
+    if decision.catalogued_on is None:
+        from decisions.records.services import DecisionNotCatalogued
+
+        raise DecisionNotCatalogued(f"Decision {decision.id} is not in the published catalogue yet.")
+    day = publication.publication_day(published_on)
+    if day > consultation.closes_on:
+        raise Invalid("published_on", "A consultation is published before its window ends.")
+    method = {
+        "online": "网上征求意见",
+        "symposium": "座谈会",
+        "hearing": "听证会",
+        "written": "书面征求意见",
+        "questionnaire": "问卷调查",
+        "field_visit": "实地走访",
+    }[consultation.method]
+    publication.publish(
+        consultation,
+        decision_id=decision.id,
+        type=EntryType.consultation_opened,
+        title=f"{method}：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）",
+        target=f"/consultations/{consultation.id}",
+        published_on=day,
+        occurred_on=consultation.opens_on,
+    )
+    procedure.refresh_state(decision)
+    db.session.commit()
+    return consultation
+
+
+@tick.task("consultations closed")
+def close_due(today: dt.date) -> int:
+    """Record `consultation_closed` for every consultation whose window has ended; once each."""
+    query = (
+        sa.select(Consultation)
+        .where(
+            Consultation.published_on.is_not(None),
+            Consultation.closed_seq.is_(None),
+            Consultation.closes_on < today,
+        )
+        .order_by(Consultation.closes_on, Consultation.id)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Concurrent ticks each take the rows no other holds; none closes one twice.
+        query = query.with_for_update(skip_locked=True)
+    closed = 0
+    for consultation in db.session.scalars(query).all():
+        decision = db.session.get(Decision, consultation.decision_id)
+        entry = publication.append(
+            decision_id=decision.id,
+            type=EntryType.consultation_closed,
+            occurred_on=consultation.closes_on,
+            title=f"意见征集结束：{decision.title}",
+            target=f"/consultations/{consultation.id}",
+        )
+        consultation.closed_seq = entry.seq
+        procedure.refresh_state(decision)
+        closed += 1
+    db.session.commit()
+    return closed
+
+
+@tick.task("decisions moved into consultation")
+def open_due(today: dt.date) -> int:
+    """A consultation announced in advance opens on its day: its decision's state follows."""
+    decisions = db.session.scalars(
+        sa.select(Decision).where(
+            Decision.state != DecisionState.consulting,
+            Decision.id.in_(
+                sa.select(Consultation.decision_id).where(
+                    Consultation.published_on.is_not(None),
+                    Consultation.opens_on <= today,
+                    Consultation.closes_on >= today,
+                )
+            ),
+        )
+    ).all()
+    for decision in decisions:
+        procedure.refresh_state(decision)
+    db.session.commit()
+    return len(decisions)
+
+
+@preconditions.stage_provider
+def _consulting(decision) -> str | None:
+    today = calendar.today()
+    open_now = db.session.scalar(
+        sa.select(Consultation.id)
+        .where(
+            Consultation.decision_id == decision.id,
+            Consultation.published_on.is_not(None),
+            Consultation.opens_on <= today,
+            Consultation.closes_on >= today,
+        )
+        .limit(1)
+    )
+    return DecisionState.consulting if open_now is not None else None
+
+
+def record_hearing(consultation: Consultation, *, by: Account, **values) -> Consultation:
+    """Record a hearing's procedure: participants published before it, materials sent at least
+    7 days before it, and its record signed by the participants [Arts. 16–17]."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    _ensure_may_write(decision, by)
+    if consultation.method != Method.hearing:
+        raise Invalid("method", "Only a hearing records a hearing's procedure.")
+    held = values["hearing_on"]
+    problems = []
+    if values.get("participants_published_on") is None or values["participants_published_on"] >= held:
+        problems.append("its participant list is published before the hearing")
+    if values.get("materials_sent_on") is None or (held - values["materials_sent_on"]).days < HEARING_MATERIALS_DAYS:
+        problems.append(f"materials reach the participants at least {HEARING_MATERIALS_DAYS} days before it")
+    if values.get("record_signed_on") is not None and values["record_signed_on"] < held:
+        problems.append("its record is signed on or after the hearing")
+    if problems:
+        raise HearingRuleBroken("A hearing needs: " + "; ".join(problems) + ".")
+    for key, value in values.items():
+        setattr(consultation, key, value)
+    db.session.commit()
+    return consultation
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+
+def _ensure_may_write(decision: Decision, by: Account | None) -> None:
+    ensure_may_edit(by, decision.lead_unit)
+    if decision.state == DecisionState.withdrawn:
+        raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no new records.")
+
+
+def fingerprint(values: dict) -> str:
+    """What identifies a submission, to tell a true repeat from a reused key."""
+    keys = ("content", "submitter_type", "name", "contact", "organisation", "channel", "received_on")
+    text = "\x1f".join(str(values.get(k) or "") for k in keys)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _repeat(consultation_id: int, key: str, print_: str) -> Comment | None:
+    existing = db.session.scalar(
+        sa.select(Comment).where(Comment.consultation_id == consultation_id, Comment.idempotency_key == key)
+    )
+    if existing is not None and existing.fingerprint != print_:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different comment: use a new key for a new comment."
+        )
+    return existing
+
+
+def _prepare(consultation: Consultation, by: Account | None, values: dict, today: dt.date) -> dict:
+    """Check who may submit what, when; fill in channel and day."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    if decision.state == DecisionState.withdrawn:
+        raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no more comments.")
+    staff = by is not None and by.may_edit_unit(decision.lead_unit)
+    if by is not None and by.role == Role.editor and not staff:
+        raise Forbidden(f"Your account may enter comments only for unit {by.unit!r}.")
+    if staff:
+        # Offline comments are entered after the fact, with their real day and channel.
+        if not values.get("channel"):
+            raise Invalid("channel", "Staff enter a comment with the channel it came by.")
+        received = values.get("received_on") or today
+        if not consultation.opens_on <= received <= consultation.closes_on or received > today:
+            raise Invalid(
+                "received_on",
+                f"A comment is received within the window {consultation.opens_on} to {consultation.closes_on}, "
+                "and not in the future.",
+            )
+        if consultation.published_on is None:
+            raise ConsultationNotOpen(f"Consultation {consultation.id} is not published.")
+        values["received_on"] = received
+        values["entered_by"] = by.id
+        return values
+    if values.get("received_on") is not None:
+        raise Invalid("received_on", "Only staff entering an offline comment give the day it was received.")
+    status = status_of(consultation, today)
+    if status != "open":
+        raise ConsultationNotOpen(
+            f"Consultation {consultation.id} is {status}: it takes comments from {consultation.opens_on} to "
+            f"{consultation.closes_on} inclusive (Asia/Shanghai)."
+        )
+    if by is not None and by.role == Role.partner and by.channel:
+        values["channel"] = by.channel  # a partner app's submissions carry its channel
+    channel = values.get("channel") or Channel.portal
+    if channel in OFFLINE_CHANNELS:
+        raise Invalid("channel", "Letters, meetings and the 12345 hotline are entered by staff.")
+    values["channel"] = channel
+    values["received_on"] = today
+    return values
+
+
+def submit_comment(consultation: Consultation, *, by: Account | None, idempotency_key=None, **values):
+    """Take one comment; returns (comment, replayed). A repeat under the same Idempotency-Key
+    returns the first comment and stores nothing new, also when both arrive at once."""
+    today = calendar.today()
+    values = _prepare(consultation, by, values, today)
+    print_ = fingerprint(values)
+    if idempotency_key:
+        existing = _repeat(consultation.id, idempotency_key, print_)
+        if existing is not None:
+            return existing, True
+    comment = Comment(
+        consultation_id=consultation.id,
+        receipt=secrets.token_urlsafe(18),
+        idempotency_key=idempotency_key,
+        fingerprint=print_,
+        **values,
+    )
+    db.session.add(comment)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if not idempotency_key:
+            raise
+        # The same key arrived at the same moment on another worker, which stored it first.
+        return _repeat(consultation.id, idempotency_key, print_), True
+    return comment, False
+
+
+def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_rows: dict | None = None):
+    """Enter offline comments in bulk: every row or none; each bad row reported by number.
+
+    `rows` are (row number, values) that passed the schema; `bad_rows` those that did not."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    ensure_may_edit(by, decision.lead_unit)
+    today = calendar.today()
+    errors, comments = dict(bad_rows or {}), []
+    for number, values in rows:
+        try:
+            values = _prepare(consultation, by, dict(values), today)
+        except Invalid as error:
+            errors[f"row {number}"] = error.extra["errors"]["json"]
+            continue
+        comments.append(
+            Comment(
+                consultation_id=consultation.id,
+                receipt=secrets.token_urlsafe(18),
+                fingerprint=fingerprint(values),
+                **values,
+            )
+        )
+    if errors:
+        raise _rows_invalid(dict(sorted(errors.items(), key=lambda item: int(item[0].split()[1]))))
+    db.session.add_all(comments)
+    db.session.commit()
+    return comments
+
+
+def _rows_invalid(errors: dict) -> Invalid:
+    error = Invalid("file", "Nothing was imported.")
+    error.detail = f"Nothing was imported: {len(errors)} rows are not valid; correct them and send the file again."
+    error.extra = {"errors": {"files": {"file": errors}}}
+    return error
+
+
+def comments_visible(consultation: Consultation, viewer: Account | None):
+    """Staff of the lead unit see every comment; the public only published ones of a
+    consultation whose comments are public."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
+        return sa.true(), True
+    if not consultation.comments_public:
+        return sa.false(), False
+    return Comment.moderation == ModerationState.published, False
+
+
+def list_comments(consultation: Consultation, *, viewer: Account | None, page: int, page_size: int, **filters):
+    condition, staff = comments_visible(consultation, viewer)
+    conditions = [Comment.consultation_id == consultation.id, condition]
+    for key, value in filters.items():
+        if value is not None:
+            conditions.append(getattr(Comment, key) == value)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Comment).where(*conditions))
+    comments = db.session.scalars(
+        sa.select(Comment).where(*conditions).order_by(Comment.id).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    return comments, total, staff
+
+
+def get_comment(comment_id: int, *, viewer: Account | None) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is not None:
+        consultation = db.session.get(Consultation, comment.consultation_id)
+        condition, _ = comments_visible(consultation, viewer)
+        if db.session.scalar(sa.select(Comment.id).where(Comment.id == comment_id, condition)) is not None:
+            return comment
+    raise NotFound(f"No comment {comment_id} is published.")
+
+
+def by_receipt(receipt: str) -> Comment:
+    comment = db.session.scalar(sa.select(Comment).where(Comment.receipt == receipt))
+    if comment is None:
+        raise NotFound("No comment has that receipt.")
+    return comment
+
+
+def _editable(comment: Comment, by: Account) -> Consultation:
+    consultation = db.session.get(Consultation, comment.consultation_id)
+    decision = db.session.get(Decision, consultation.decision_id)
+    ensure_may_edit(by, decision.lead_unit)
+    return consultation
+
+
+def moderate(comment: Comment, *, by: Account, action: str, reason: str | None = None) -> Comment:
+    """Publish a comment for all to read, or reject it with a reason."""
+    _editable(comment, by)
+    if action == "reject" and not reason:
+        raise Invalid("reason", "A rejected comment needs a reason on record.")
+    comment.moderation = ModerationState.published if action == "publish" else ModerationState.rejected
+    comment.moderation_reason = reason
+    db.session.commit()
+    return comment
+
+
+def _check_disposition(disposition: str, reason_code, reason) -> None:
+    if disposition != Disposition.adopted and not (reason_code and reason):
+        raise ReasonMissing(
+            f"An opinion {disposition.replace('_', ' ')} needs a reason code and a reason in words on record: "
+            "every opinion not adopted carries its reason."
+        )
+
+
+def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None, reason=None, cluster_id=None):
+    """Record what became of an opinion, and why."""
+    consultation = _editable(comment, by)
+    _check_disposition(disposition, reason_code, reason)
+    if cluster_id is not None:
+        cluster = db.session.get(Cluster, cluster_id)
+        if cluster is None or cluster.consultation_id != consultation.id:
+            raise Invalid("cluster_id", f"Consultation {consultation.id} has no cluster {cluster_id}.")
+    comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
+    comment.cluster_id = cluster_id
+    comment.disposed_on = calendar.today()
+    db.session.commit()
+    return comment
+
+
+def create_cluster(
+    consultation: Consultation, *, by: Account, summary, comment_ids, disposition, reason_code=None, reason=None
+):
+    """Group comments as one concentrated opinion with one disposition and reason."""
+    decision = db.session.get(Decision, consultation.decision_id)
+    ensure_may_edit(by, decision.lead_unit)
+    _check_disposition(disposition, reason_code, reason)
+    comments = db.session.scalars(
+        sa.select(Comment).where(Comment.id.in_(comment_ids), Comment.consultation_id == consultation.id)
+    ).all()
+    missing = sorted(set(comment_ids) - {c.id for c in comments})
+    if missing:
+        raise Invalid("comment_ids", f"Consultation {consultation.id} has no comment {', '.join(map(str, missing))}.")
+    cluster = Cluster(
+        consultation_id=consultation.id,
+        summary=summary,
+        disposition=disposition,
+        reason_code=reason_code,
+        reason=reason,
+    )
+    db.session.add(cluster)
+    db.session.flush()
+    for comment in comments:
+        comment.cluster_id = cluster.id
+        comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
+        comment.disposed_on = calendar.today()
+    db.session.commit()
+    return cluster
+
+
+def list_clusters(consultation: Consultation):
+    return db.session.scalars(
+        sa.select(Cluster).where(Cluster.consultation_id == consultation.id).order_by(Cluster.id)
+    ).all()
+
+
+def counts(consultation_ids) -> dict:
+    """Comments received, by channel, by submitter type and by disposition: one GROUP BY."""
+    rows = db.session.execute(
+        sa.select(Comment.channel, Comment.submitter_type, Comment.disposition, sa.func.count())
+        .where(Comment.consultation_id.in_(consultation_ids), Comment.moderation != ModerationState.rejected)
+        .group_by(Comment.channel, Comment.submitter_type, Comment.disposition)
+    ).all()
+    result = {"received": 0, "by_channel": {}, "by_submitter_type": {}, "by_disposition": {}}
+    for channel, submitter_type, disposition, n in rows:
+        result["received"] += n
+        result["by_channel"][channel] = result["by_channel"].get(channel, 0) + n
+        result["by_submitter_type"][submitter_type] = result["by_submitter_type"].get(submitter_type, 0) + n
+        key = disposition or "undisposed"
+        result["by_disposition"][key] = result["by_disposition"].get(key, 0) + n
+    return result
+
+
+# --- The seam: what the procedure asks of public participation --------------------------------
+
+
+@preconditions.agenda_check(EnterpriseOpinionsMissing.slug)
+def enterprises_heard(decision, held_on: dt.date) -> list[str]:
+    """An enterprise-related decision goes on the agenda only after enterprises AND industry
+    associations were heard, and their opinions have dispositions [district]."""
+    if not decision.enterprise_related:
+        return []
+    heard_by = (
+        sa.select(Comment.consultation_id)
+        .where(Comment.moderation != ModerationState.rejected)
+        .group_by(Comment.consultation_id)
+        .having(
+            sa.func.sum(sa.case((Comment.submitter_type == SubmitterType.enterprise, 1), else_=0)) > 0,
+            sa.func.sum(sa.case((Comment.submitter_type == SubmitterType.industry_association, 1), else_=0)) > 0,
+        )
+    )
+    candidates = db.session.scalars(
+        sa.select(Consultation).where(
+            Consultation.decision_id == decision.id,
+            Consultation.published_on.is_not(None),
+            Consultation.closes_on < held_on,
+            Consultation.id.in_(heard_by),
+        )
+    ).all()
+    heard = [
+        c
+        for c in candidates
+        if c.method in (Method.symposium, Method.hearing)
+        or {Audience.enterprises, Audience.industry_associations} <= set(c.audience)
+    ]
+    missing = []
+    if not heard:
+        missing.append(
+            "enterprises and industry associations have not both been heard: no consultation addressed to them "
+            "closed before the meeting with opinions from both, nor a symposium or hearing with both"
+        )
+    undisposed = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Comment)
+        .join(Consultation, Consultation.id == Comment.consultation_id)
+        .where(
+            Consultation.decision_id == decision.id,
+            Comment.submitter_type.in_((SubmitterType.enterprise, SubmitterType.industry_association)),
+            Comment.moderation != ModerationState.rejected,
+            Comment.disposition.is_(None),
+        )
+    )
+    if undisposed:
+        missing.append(f"{undisposed} opinions of enterprises or industry associations have no disposition yet")
+    return missing
+
+
+def consultation_view(consultation: Consultation) -> SimpleNamespace:
+    """The consultation with its status, window and counts."""
+    view = SimpleNamespace(**{c.key: getattr(consultation, c.key) for c in Consultation.__table__.c})
+    view.status = status_of(consultation)
+    view.window_days = window_days(consultation)
+    view.counts = SimpleNamespace(**counts([consultation.id]))
+    return view
+
+
+def is_staff_of(viewer, consultation) -> bool:
+    decision = db.session.get(Decision, consultation.decision_id)
+    return is_staff(viewer) and viewer.may_edit_unit(decision.lead_unit)

@@ -1,0 +1,318 @@
+"""HTTP views of consultations, comments, clusters and receipts."""
+
+import marshmallow as ma
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from flask_smorest.fields import Upload
+
+from consultation import imports, services
+from consultation.schemas import (
+    ClusterInSchema,
+    ClusterSchema,
+    CommentInSchema,
+    CommentQueryArgsSchema,
+    CommentSchema,
+    ConsultationInSchema,
+    ConsultationPatchSchema,
+    ConsultationSchema,
+    DispositionInSchema,
+    HearingInSchema,
+    ModerationInSchema,
+    ReceiptSchema,
+    StaffCommentSchema,
+    SubmittedCommentSchema,
+)
+from core.auth import current_account, requires
+from core.errors import Invalid, NotFound
+from core.http import documents, href, json_response, render, render_many
+from core.serialize import dump_many, dumper
+from decisions import services as decision_services
+from decisions.records.schemas import PublishInSchema
+
+blp = Blueprint(
+    "consultation",
+    __name__,
+    url_prefix="/api/v1",
+    description="Public consultation (意见征集): consultations on a draft, comments from every channel, their "
+    "moderation and disposition with reasons, clusters of concentrated opinions, and receipts.",
+)
+
+_EDITORS = ("admin", "editor")
+
+
+class IdempotencyHeaderSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key",
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": "A key you choose per comment (a UUID): a repeat with it returns the first comment "
+            "and stores nothing new"
+        },
+    )
+
+
+class ImportFileSchema(ma.Schema):
+    file = Upload(
+        required=True, metadata={"description": "CSV (UTF-8 or GB18030) or Excel .xlsx; first row names the columns"}
+    )
+
+
+def _consultation(consultation_id):
+    return services.get_consultation(consultation_id, viewer=current_account())
+
+
+def _render_consultation(consultation, status=200, headers=None):
+    return render(ConsultationSchema, services.consultation_view(consultation), status, headers)
+
+
+@blp.route("/decisions/<int:decision_id>/consultations")
+class DecisionConsultations(MethodView):
+    @blp.response(200, ConsultationSchema(many=True))
+    @documents(404)
+    def get(self, decision_id):
+        """List a decision's consultations"""
+        decision = decision_services.get_decision(decision_id, viewer=current_account())
+        consultations = services.list_consultations(decision, viewer=current_account())
+        return render_many(ConsultationSchema, [services.consultation_view(c) for c in consultations])
+
+    @requires(*_EDITORS)
+    @blp.arguments(ConsultationInSchema)
+    @blp.response(201, ConsultationSchema)
+    @documents(404, 409, 422)
+    def post(self, data, decision_id):
+        """Prepare a consultation on a published draft (lead unit's editor, admin)
+
+        An online consultation lasts at least 30 calendar days unless `shortened_reason` says
+        why (409 `consultation-window-too-short`)."""
+        decision = decision_services.get_decision(decision_id, viewer=current_account())
+        consultation = services.create_consultation(decision, by=current_account(), **data)
+        return _render_consultation(consultation, 201, {"Location": href(f"/consultations/{consultation.id}")["href"]})
+
+
+@blp.route("/consultations/<int:consultation_id>")
+class ConsultationById(MethodView):
+    @blp.etag
+    @blp.response(200, ConsultationSchema)
+    @documents(404)
+    def get(self, consultation_id):
+        """Show a consultation, its status and its counts
+
+        `status` follows the dates: open exactly from `opens_on` to `closes_on` inclusive."""
+        view = services.consultation_view(_consultation(consultation_id))
+        blp.set_etag(dumper(ConsultationSchema)(view))
+        return render(ConsultationSchema, view)
+
+    @requires(*_EDITORS)
+    @blp.etag
+    @blp.arguments(ConsultationPatchSchema)
+    @blp.response(200, ConsultationSchema)
+    @documents(404, 409, 422)
+    def patch(self, changes, consultation_id):
+        """Change a consultation before it is published (lead unit's editor, admin)
+
+        Needs `If-Match`."""
+        consultation = _consultation(consultation_id)
+        blp.check_etag(dumper(ConsultationSchema)(services.consultation_view(consultation)))
+        consultation = services.update_consultation(consultation, by=current_account(), **changes)
+        return _render_consultation(consultation)
+
+
+@blp.route("/consultations/<int:consultation_id>/publish")
+class ConsultationPublication(MethodView):
+    @requires(*_EDITORS)
+    @blp.arguments(PublishInSchema, required=False)
+    @blp.response(200, ConsultationSchema)
+    @documents(404, 409, 422)
+    def post(self, data, consultation_id):
+        """Announce a consultation (lead unit's editor, admin)
+
+        It takes comments from `opens_on`; the decision's timeline records `consultation_opened`."""
+        consultation = services.publish_consultation(_consultation(consultation_id), by=current_account(), **data)
+        return _render_consultation(consultation)
+
+
+@blp.route("/consultations/<int:consultation_id>/hearing")
+class Hearing(MethodView):
+    @requires(*_EDITORS)
+    @blp.arguments(HearingInSchema)
+    @blp.response(200, ConsultationSchema)
+    @documents(404, 409, 422)
+    def put(self, data, consultation_id):
+        """Record a hearing's procedure (lead unit's editor, admin)
+
+        Participants published before the hearing, materials sent at least 7 days before it,
+        the record signed by participants (409 `hearing-procedure` otherwise)."""
+        consultation = services.record_hearing(_consultation(consultation_id), by=current_account(), **data)
+        return _render_consultation(consultation)
+
+
+@blp.route("/consultations/<int:consultation_id>/comments")
+class Comments(MethodView):
+    @blp.arguments(CommentQueryArgsSchema, location="query")
+    @blp.response(200, CommentSchema(many=True))
+    @blp.paginate()
+    @documents(404)
+    def get(self, args, consultation_id, pagination_parameters):
+        """List a consultation's comments
+
+        The public sees published comments of a consultation whose comments are public, and
+        never a name, a contact or an individual's organisation; the lead unit's staff see all."""
+        comments, total, staff = services.list_comments(
+            _consultation(consultation_id),
+            viewer=current_account(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **args,
+        )
+        pagination_parameters.item_count = total
+        return render_many(StaffCommentSchema if staff else CommentSchema, comments)
+
+    @blp.arguments(IdempotencyHeaderSchema, location="headers")
+    @blp.arguments(CommentInSchema)
+    @blp.response(201, SubmittedCommentSchema)
+    @documents(404, 409, 422, 429)
+    def post(self, headers, data, consultation_id):
+        """Comment on a consultation (anyone, while it is open)
+
+        Answers 201 with the comment's `receipt`: `GET /receipts/{receipt}` shows what became of
+        it. Send an `Idempotency-Key` to retry safely. Staff enter offline comments (letters,
+        meetings, 12345) with their real `received_on` and `channel`, also after the close, as
+        long as `received_on` lies within the window."""
+        comment, replayed = services.submit_comment(
+            _consultation(consultation_id), by=current_account(), idempotency_key=headers.get("idempotency_key"), **data
+        )
+        extra = {"Location": href(f"/receipts/{comment.receipt}")["href"]}
+        if replayed:
+            extra["Idempotent-Replayed"] = "true"
+        return render(SubmittedCommentSchema, comment, 201, extra)
+
+
+@blp.route("/consultations/<int:consultation_id>/comments/import")
+class CommentImport(MethodView):
+    @requires(*_EDITORS)
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(201, SubmittedCommentSchema(many=True))
+    @documents(404, 409, 413, 422)
+    def post(self, files, consultation_id):
+        """Enter offline comments from a CSV or Excel file (lead unit's editor, admin)
+
+        Columns: content, submitter_type, channel, received_on, name, contact, organisation
+        (or their Chinese headings). Every row is stored, or none: a bad file answers 422 with
+        each bad row by number."""
+        upload = files["file"]
+        try:
+            rows, errors = imports.read(upload.filename, upload.read())
+        except imports.FileUnreadable as error:
+            raise Invalid("file", str(error), location="files") from error
+        consultation = _consultation(consultation_id)
+        comments = services.import_comments(consultation, by=current_account(), rows=rows, bad_rows=errors)
+        return json_response(dump_many(SubmittedCommentSchema, comments), 201)
+
+
+@blp.route("/comments/<int:comment_id>")
+class CommentById(MethodView):
+    @blp.etag
+    @blp.response(200, CommentSchema)
+    @documents(404)
+    def get(self, comment_id):
+        """Show one comment"""
+        viewer = current_account()
+        comment = services.get_comment(comment_id, viewer=viewer)
+        consultation = services.get_consultation(comment.consultation_id, viewer=viewer)
+        schema = StaffCommentSchema if services.is_staff_of(viewer, consultation) else CommentSchema
+        blp.set_etag(dumper(schema)(comment))
+        return render(schema, comment)
+
+
+@blp.route("/comments/<int:comment_id>/moderation")
+class Moderation(MethodView):
+    @requires(*_EDITORS)
+    @blp.arguments(ModerationInSchema)
+    @blp.response(200, StaffCommentSchema)
+    @documents(404, 422)
+    def post(self, data, comment_id):
+        """Publish or reject a comment (lead unit's editor, admin)
+
+        Where a consultation's comments are public, a comment shows only once published.
+        Rejection needs a reason; every action is in the audit log."""
+        comment = services.moderate(
+            services.get_comment(comment_id, viewer=current_account()), by=current_account(), **data
+        )
+        return render(StaffCommentSchema, comment)
+
+
+@blp.route("/comments/<int:comment_id>/disposition")
+class CommentDisposition(MethodView):
+    @requires(*_EDITORS)
+    @blp.arguments(DispositionInSchema)
+    @blp.response(200, StaffCommentSchema)
+    @documents(404, 409, 412, 422, 428)
+    def put(self, data, comment_id):
+        """Record what became of a comment, and why (lead unit's editor, admin)
+
+        A reason code and a reason are required unless it was adopted (409
+        `disposition-reason-missing`). Changing a disposition already given needs `If-Match`
+        with the comment's ETag."""
+        viewer = current_account()
+        comment = services.get_comment(comment_id, viewer=viewer)
+        if comment.disposition is not None:
+            if not request.if_match:
+                abort(428)
+            blp.check_etag(dumper(StaffCommentSchema)(comment))
+        comment = services.dispose(comment, by=viewer, **data)
+        return render(StaffCommentSchema, comment)
+
+
+@blp.route("/consultations/<int:consultation_id>/clusters")
+class Clusters(MethodView):
+    @blp.response(200, ClusterSchema(many=True))
+    @documents(404)
+    def get(self, consultation_id):
+        """List a consultation's concentrated opinions (较为集中意见)"""
+        return render_many(ClusterSchema, services.list_clusters(_consultation(consultation_id)))
+
+    @requires(*_EDITORS)
+    @blp.arguments(ClusterInSchema)
+    @blp.response(201, ClusterSchema)
+    @documents(404, 409, 422)
+    def post(self, data, consultation_id):
+        """Group comments as one concentrated opinion with its disposition (lead unit's editor, admin)
+
+        Its disposition and reason apply to each of its comments; a reason is required unless adopted."""
+        cluster = services.create_cluster(_consultation(consultation_id), by=current_account(), **data)
+        location = href(f"/consultations/{consultation_id}/clusters/{cluster.id}")["href"]
+        return render(ClusterSchema, cluster, 201, {"Location": location})
+
+
+@blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>")
+class ClusterById(MethodView):
+    @blp.response(200, ClusterSchema)
+    @documents(404)
+    def get(self, consultation_id, cluster_id):
+        """Show one concentrated opinion"""
+        clusters = [c for c in services.list_clusters(_consultation(consultation_id)) if c.id == cluster_id]
+        if not clusters:
+            raise NotFound(f"Consultation {consultation_id} has no cluster {cluster_id}.")
+        return render(ClusterSchema, clusters[0])
+
+
+@blp.route("/receipts/<string:receipt>")
+class Receipt(MethodView):
+    @blp.response(200, ReceiptSchema)
+    @documents(404)
+    def get(self, receipt):
+        """See what became of your comment (anyone holding its receipt)
+
+        Its moderation, its disposition and the reason, as soon as they are recorded."""
+        return render(ReceiptSchema, services.by_receipt(receipt))
+
+
+@blp.before_request
+def _larger_bodies_for_imports():
+    # A spreadsheet of letters is larger than any JSON body; only the import takes it.
+    if request.endpoint == "consultation.CommentImport":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
