@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import UTCDateTime, Versioned, db, utcnow
+from decisions.records.models import Publishable
 
 
 class Method(enum.StrEnum):
@@ -164,3 +165,38 @@ class Comment(Versioned, db.Model):
         sa.UniqueConstraint("consultation_id", "idempotency_key"),
         sa.Index("ix_comments_consultation", "consultation_id", "id"),
     )
+
+
+class AdoptionReport(Publishable, db.Model):
+    """意见收集采纳情况: how many opinions came in, how they were adopted, and why concentrated
+    opinions were not. Its figures are computed from the comments, never typed in."""
+
+    __tablename__ = "adoption_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.UniqueConstraint("decision_id", "version"),)
+
+
+class Inquiry(Versioned, db.Model):
+    """政策留言: a question on a decision's page, and its answer."""
+
+    __tablename__ = "inquiries"
+    __audit_exclude__ = {"name", "contact"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
+    question: Mapped[str] = mapped_column(sa.Text)
+    name: Mapped[str | None] = mapped_column(sa.String(100))
+    contact: Mapped[str | None] = mapped_column(sa.String(200))
+    channel: Mapped[str] = mapped_column(sa.String(30))
+    received_on: Mapped[dt.date] = mapped_column(index=True)
+    reply_due_on: Mapped[dt.date]
+    calendar_status: Mapped[str] = mapped_column(sa.String(20))
+    simple: Mapped[bool] = mapped_column(default=False)
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    answered_on: Mapped[dt.date | None]
+    answered_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
+    overdue_since: Mapped[dt.date | None]

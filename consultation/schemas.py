@@ -346,3 +346,10 @@ class ReceiptSchema(ma.Schema):
     _links = Links(
         lambda c: {"self": href(f"/receipts/{c.receipt}"), "consultation": href(f"/consultations/{c.consultation_id}")}
     )
+
+
+class ClusterPatchSchema(ma.Schema):
+    summary = F.String(validate=validate.Length(1, 5000))
+    disposition = F.String(validate=_choice(Disposition))
+    reason_code = F.String(allow_none=True, validate=_choice(ReasonCode))
+    reason = F.String(allow_none=True, validate=validate.Length(1, 5000))

@@ -504,10 +504,12 @@ def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None
 def create_cluster(
     consultation: Consultation, *, by: Account, summary, comment_ids, disposition, reason_code=None, reason=None
 ):
-    """Group comments as one concentrated opinion with one disposition and reason."""
+    """Group comments as one concentrated opinion with one disposition and reason.
+
+    Its reason may follow later (PATCH): the adoption report is not published while a
+    concentrated opinion not adopted lacks one."""
     decision = db.session.get(Decision, consultation.decision_id)
     ensure_may_edit(by, decision.lead_unit)
-    _check_disposition(disposition, reason_code, reason)
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.id.in_(comment_ids), Comment.consultation_id == consultation.id)
     ).all()
@@ -523,11 +525,38 @@ def create_cluster(
     )
     db.session.add(cluster)
     db.session.flush()
+    _apply_cluster(cluster, comments)
+    db.session.commit()
+    return cluster
+
+
+def update_cluster(cluster: Cluster, *, by: Account, **changes) -> Cluster:
+    """Change a concentrated opinion's summary, disposition or reason; its comments follow."""
+    consultation = db.session.get(Consultation, cluster.consultation_id)
+    decision = db.session.get(Decision, consultation.decision_id)
+    ensure_may_edit(by, decision.lead_unit)
+    for key, value in changes.items():
+        setattr(cluster, key, value)
+    _apply_cluster(cluster, db.session.scalars(sa.select(Comment).where(Comment.cluster_id == cluster.id)).all())
+    db.session.commit()
+    return cluster
+
+
+def _apply_cluster(cluster: Cluster, comments) -> None:
     for comment in comments:
         comment.cluster_id = cluster.id
-        comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
+        comment.disposition, comment.reason_code, comment.reason = (
+            cluster.disposition,
+            cluster.reason_code,
+            cluster.reason,
+        )
         comment.disposed_on = calendar.today()
-    db.session.commit()
+
+
+def get_cluster(consultation: Consultation, cluster_id: int) -> Cluster:
+    cluster = db.session.get(Cluster, cluster_id)
+    if cluster is None or cluster.consultation_id != consultation.id:
+        raise NotFound(f"Consultation {consultation.id} has no cluster {cluster_id}.")
     return cluster
 
 

@@ -9,6 +9,7 @@ from flask_smorest.fields import Upload
 from consultation import imports, services
 from consultation.schemas import (
     ClusterInSchema,
+    ClusterPatchSchema,
     ClusterSchema,
     CommentInSchema,
     CommentQueryArgsSchema,
@@ -24,7 +25,7 @@ from consultation.schemas import (
     SubmittedCommentSchema,
 )
 from core.auth import current_account, requires
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.http import documents, href, json_response, render, render_many
 from core.serialize import dump_many, dumper
 from decisions import services as decision_services
@@ -282,7 +283,8 @@ class Clusters(MethodView):
     def post(self, data, consultation_id):
         """Group comments as one concentrated opinion with its disposition (lead unit's editor, admin)
 
-        Its disposition and reason apply to each of its comments; a reason is required unless adopted."""
+        Its disposition and reason apply to each of its comments. The reason may follow (PATCH), but the
+        adoption report is not published while a concentrated opinion not adopted lacks one."""
         cluster = services.create_cluster(_consultation(consultation_id), by=current_account(), **data)
         location = href(f"/consultations/{consultation_id}/clusters/{cluster.id}")["href"]
         return render(ClusterSchema, cluster, 201, {"Location": location})
@@ -290,14 +292,29 @@ class Clusters(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>")
 class ClusterById(MethodView):
+    @blp.etag
     @blp.response(200, ClusterSchema)
     @documents(404)
     def get(self, consultation_id, cluster_id):
         """Show one concentrated opinion"""
-        clusters = [c for c in services.list_clusters(_consultation(consultation_id)) if c.id == cluster_id]
-        if not clusters:
-            raise NotFound(f"Consultation {consultation_id} has no cluster {cluster_id}.")
-        return render(ClusterSchema, clusters[0])
+        cluster = services.get_cluster(_consultation(consultation_id), cluster_id)
+        blp.set_etag(dumper(ClusterSchema)(cluster))
+        return render(ClusterSchema, cluster)
+
+    @requires(*_EDITORS)
+    @blp.etag
+    @blp.arguments(ClusterPatchSchema)
+    @blp.response(200, ClusterSchema)
+    @documents(404, 422)
+    def patch(self, changes, consultation_id, cluster_id):
+        """Change a concentrated opinion's summary, disposition or reason (lead unit's editor, admin)
+
+        Its comments follow. Needs `If-Match`."""
+        cluster = services.get_cluster(_consultation(consultation_id), cluster_id)
+        blp.check_etag(dumper(ClusterSchema)(cluster))
+        cluster = services.update_cluster(cluster, by=current_account(), **changes)
+        blp.set_etag(dumper(ClusterSchema)(cluster))
+        return render(ClusterSchema, cluster)
 
 
 @blp.route("/receipts/<string:receipt>")

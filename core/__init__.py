@@ -64,7 +64,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True
+    )
     origins = [o.strip() for o in config["CORS_ORIGINS"].split(",") if o.strip()]
     cors.init_app(
         app,
@@ -78,7 +80,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
 
     from consultation import views as consultation_views
-    from core import accounts, audit, health, publication
+    from consultation.adoption import views as adoption_views
+    from consultation.compliance import views as compliance_views
+    from consultation.inquiries import views as inquiry_views
+    from core import accounts, audit, calendar, health, obligations, publication  # noqa: F401 (obligations: its tick)
     from core.auth import cli as accounts_cli
     from core.tick import cli as tick_cli
     from decisions import views as decision_views
@@ -90,11 +95,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_cli)
     app.register_blueprint(demo_cli)
     app.register_blueprint(tick_cli)
+    app.register_blueprint(calendar.cli)
     for blueprint in (
         *decision_views.blueprints,
         record_views.blp,
         meeting_views.blp,
         consultation_views.blp,
+        adoption_views.blp,
+        inquiry_views.blp,
+        calendar.blp,
+        compliance_views.blp,
         publication.blp,
         accounts.blp,
         audit.blp,
@@ -123,9 +133,7 @@ class _RequestIdFilter(logging.Filter):
 
 def _configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
     if not any(isinstance(f, _RequestIdFilter) for h in root.handlers for f in h.filters):

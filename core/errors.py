@@ -132,6 +132,11 @@ class AdjustmentNotApplicable(RuleBroken):
     title = "This adjustment does not apply to the decision as it stands"
 
 
+class CalendarYearOfficial(RuleBroken):
+    slug = "calendar-year-official"
+    title = "The official calendar already carries this year"
+
+
 # --- Rendering -------------------------------------------------------------------------------
 
 

@@ -4,19 +4,13 @@ procedure still owes. One indexed query on the public record, the same for every
 from types import SimpleNamespace
 
 import marshmallow as ma
-import sqlalchemy as sa
 
-from core import calendar, publication
-from core.extensions import db
+from core import obligations, publication
 from core.http import href
-from core.publication import EntryType
 from core.serialize import Computed, Links
 from decisions import services as decision_services
 
 F = ma.fields
-
-ADOPTION_REPORT_WORKING_DAYS = 10  # [district] after the result is issued
-
 
 def _describe(text, *examples, **extra):
     meta = {"description": text, **extra}
@@ -85,39 +79,15 @@ class TimelineSchema(ma.Schema):
     )
 
 
-def _adoption_report(decision_id: int, entries) -> SimpleNamespace | None:
-    """Owed within 10 working days after the result is issued."""
-    from decisions.records.models import Result
-
-    issued_on = db.session.scalar(
-        sa.select(Result.issued_on).where(
-            Result.decision_id == decision_id,
-            Result.published_on.is_not(None),
-            Result.withdrawn_on.is_(None),
-            Result.superseded_by_id.is_(None),
-        )
-    )
-    if issued_on is None:
-        return None
-    due_on, calendar_status = calendar.add_working_days(issued_on, ADOPTION_REPORT_WORKING_DAYS)
-    published = next((e for e in entries if e.type == EntryType.adoption_report_published), None)
-    if published is not None:
-        status = "on_time" if published.occurred_on <= due_on else "late"
-    else:
-        status = "overdue" if calendar.today() > due_on else "pending"
-    return SimpleNamespace(
-        type="adoption_report",
-        due_on=due_on,
-        status=status,
-        calendar_status=calendar_status,
-        fulfilled_on=published.occurred_on if published else None,
-        href=href(published.target)["href"] if published else None,
-    )
-
-
 def timeline(decision_id: int) -> SimpleNamespace:
     """The decision's public timeline; 404 while the decision is not public."""
     decision = decision_services.get_decision_row(decision_id, viewer=None)
     entries = publication.timeline_entries(decision_id)
-    obligations = [o for o in (_adoption_report(decision_id, entries),) if o is not None]
-    return SimpleNamespace(decision=decision, entries=entries, obligations=obligations)
+    owed = [
+        SimpleNamespace(
+            type=o.type, due_on=o.due_on, status=o.status, calendar_status=o.calendar_status,
+            fulfilled_on=o.fulfilled_on, href=href(o.fulfilled_by)["href"] if o.fulfilled_by else None,
+        )
+        for o in obligations.of_decision(decision_id)
+    ]
+    return SimpleNamespace(decision=decision, entries=entries, obligations=owed)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from core import publication
+from core import obligations, publication
 from core.auth import Account, ensure_may_edit
 from core.errors import Conflict, Invalid, NotFound, RuleBroken
 from core.extensions import db
@@ -69,6 +69,7 @@ class Kind:
     fields: tuple = ()  # content fields, copied into a correction
     check: Callable = lambda decision, values: None  # its own rules, raising named exceptions
     before_publish: Callable = lambda record, day: None
+    after_publish: Callable = lambda record, day: None  # what publishing (or correcting) sets off
     occurred_on: Callable = lambda record, day: day  # when it happened in the world
     title: Callable = lambda record, decision: decision.title
 
@@ -231,6 +232,11 @@ REVIEW = Kind(
     occurred_on=lambda r, day: r.completed_on,
     title=lambda r, d: f"{_REVIEW_TITLES[r.kind]}：{d.title}",
 )
+def _result_owes_adoption_report(record, day):
+    # The adoption report falls due 10 working days after the document is issued.
+    obligations.owe(record.decision_id, obligations.ADOPTION_REPORT, counted_from=record.issued_on)
+
+
 RESULT = Kind(
     "result",
     Result,
@@ -241,6 +247,7 @@ RESULT = Kind(
     fields=("title", "issuer_unit", "doc_number", "signed_on", "issued_on", "url", "text"),
     check=_check_result,
     before_publish=_result_before_publish,
+    after_publish=_result_owes_adoption_report,
     title=lambda r, d: f"决策结果：{r.title}（{r.doc_number}）",
 )
 INTERPRETATION = Kind(
@@ -409,6 +416,7 @@ def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | N
         published_on=day,
         occurred_on=record_kind.occurred_on(record, day),
     )
+    record_kind.after_publish(record, day)
     procedure.refresh_state(decision)
     db.session.commit()
     return record
@@ -434,6 +442,7 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
         reason=reason,
         published_on=published_on,
     )
+    record_kind.after_publish(new, new.published_on)
     procedure.refresh_state(decision)
     _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
     return new

@@ -40,8 +40,8 @@ def _require_if_match(schema, record):
     blp.check_etag(dumper(schema)(record))
 
 
-def _routes(kind, out_schema, in_schema, patch_schema, label):
-    """Register the routes of one kind of record."""
+def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
+    """Register the routes of one kind of record on `blp` (this module's unless given)."""
     correction_schema = schemas.correction_schema(patch_schema)
     base = f"/<int:decision_id>/{kind.path}"
     name = kind.path.replace("-", "_")
@@ -209,6 +209,10 @@ _routes(
     "interpretation",
 )
 _routes(FOLLOW_UP, schemas.FollowUpSchema, schemas.FollowUpInSchema, schemas.FollowUpPatchSchema, "follow-up")
+
+
+# Public participation's records (the adoption report) share the same life and routes.
+register_record_routes = _routes
 
 
 @blp.route("/<int:decision_id>/drafts/<int:key>/diff")

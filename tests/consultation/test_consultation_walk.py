@@ -180,6 +180,9 @@ def test_a_consultation_hears_enterprises_before_the_meeting(client, tokens, dra
     assert refused.get_json()["type"].endswith("enterprise-opinions-missing")
     assert "no disposition" in refused.get_json()["detail"]
     _ok(client.put(f"/api/v1/comments/{via_app['id']}/disposition", json={"disposition": "adopted"}, headers=editor))
+    refused = client.post("/api/v1/meetings", json=meeting, headers=admin)
+    assert refused.get_json()["type"].endswith("adoption-not-on-record")
+    _ok(client.put(f"/api/v1/decisions/{d}/adoption-report", json={"summary": "共收到意见3条。"}, headers=editor), 201)
     _ok(client.post("/api/v1/meetings", json=meeting, headers=admin), 201)
     types = [e["type"] for e in _ok(client.get(f"/api/v1/decisions/{d}/timeline"))["entries"]]
     assert types == ["catalogued", "draft_published", "consultation_opened", "consultation_closed"]

@@ -1,0 +1,99 @@
+"""The adoption report (意见收集采纳情况): a record like the procedure's others, with its own
+rules. Its figures come from the comments; its deadline is the decision's obligation."""
+
+import sqlalchemy as sa
+
+from consultation.models import AdoptionReport, Cluster, Comment, Consultation, Disposition, ModerationState
+from consultation.services import counts
+from core import obligations, preconditions
+from core.errors import RuleBroken
+from core.extensions import db
+from core.publication import EntryType
+from decisions.records.services import Kind
+
+
+class ClusterReasonMissing(RuleBroken):
+    slug = "cluster-reason-missing"
+    title = "A concentrated opinion not adopted needs its reason"
+
+
+class AdoptionNotOnRecord(RuleBroken):
+    slug = "adoption-not-on-record"
+    title = "How the main public opinions were adopted is not on record"
+
+
+def clusters_of(decision_id: int):
+    return db.session.scalars(
+        sa.select(Cluster)
+        .join(Consultation, Consultation.id == Cluster.consultation_id)
+        .where(Consultation.decision_id == decision_id)
+        .order_by(Cluster.id)
+    ).all()
+
+
+def figures(decision_id: int) -> dict:
+    """Comments received on all the decision's consultations, by channel, submitter type and
+    disposition: computed in SQL."""
+    ids = sa.select(Consultation.id).where(Consultation.decision_id == decision_id)
+    return counts(ids)
+
+
+def _before_publish(report, day):
+    unexplained = [
+        c
+        for c in clusters_of(report.decision_id)
+        if c.disposition != Disposition.adopted and not (c.reason and c.reason_code)
+    ]
+    if unexplained:
+        raise ClusterReasonMissing(
+            "Concentrated opinions not adopted need their reason before the report is published: "
+            + "; ".join(f"cluster {c.id} ({c.summary[:30]})" for c in unexplained)
+            + "."
+        )
+
+
+def _fulfils_obligation(report, day):
+    obligations.fulfil(
+        report.decision_id,
+        obligations.ADOPTION_REPORT,
+        on=day,
+        by=f"/decisions/{report.decision_id}/adoption-report/versions/{report.version}",
+    )
+
+
+ADOPTION_REPORT = Kind(
+    "adoption report",
+    AdoptionReport,
+    "adoption-report",
+    EntryType.adoption_report_published,
+    key="version",
+    singular=True,
+    fields=("summary",),
+    before_publish=_before_publish,
+    after_publish=_fulfils_obligation,
+    title=lambda r, d: f"意见收集采纳情况：{d.title}",
+)
+
+
+@preconditions.agenda_check(AdoptionNotOnRecord.slug)
+def adoption_on_record(decision, held_on) -> list[str]:
+    """The meeting's dossier includes how the main public opinions were adopted [Art. 29]: a
+    draft adoption report, or a disposition for every opinion received."""
+    comments = (
+        sa.select(Comment.id)
+        .join(Consultation, Consultation.id == Comment.consultation_id)
+        .where(Consultation.decision_id == decision.id, Comment.moderation != ModerationState.rejected)
+    )
+    if db.session.scalar(comments.limit(1)) is None:
+        return []
+    if db.session.scalar(sa.select(AdoptionReport.id).where(AdoptionReport.decision_id == decision.id).limit(1)):
+        return []
+    undisposed = db.session.scalar(
+        sa.select(sa.func.count()).select_from(comments.where(Comment.disposition.is_(None)).subquery())
+    )
+    if undisposed:
+        return [
+            f"how the public's opinions were adopted is not on record: no adoption report, and {undisposed} "
+            "opinions have no disposition"
+        ]
+    return []

@@ -1,0 +1,207 @@
+"""Compliance (for the district office's yearly assessment): for each unit and for the district,
+which deadlines and duties of the procedure were kept. A fixed number of queries for the whole
+year, whatever the number of units; every figure carries the records behind it."""
+
+import datetime as dt
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from consultation.models import MIN_WINDOW_DAYS, Consultation, Inquiry, Method
+from consultation.services import enterprises_heard
+from core import calendar, deadlines, obligations
+from core.extensions import db
+from decisions.meetings.models import INVITED_MEETINGS_PER_YEAR, STAKEHOLDERS, AgendaItem, Attendee, Meeting
+from decisions.models import Catalogue, Decision, Unit
+
+STATUSES = ("on_time", "late", "overdue", "pending")
+
+
+def _blank():
+    return {
+        "consultations": {"total": 0, "compliant": 0, "records": defaultdict(list)},
+        "adoption_reports": {**dict.fromkeys(STATUSES, 0), "records": defaultdict(list)},
+        "inquiries": {**dict.fromkeys(STATUSES, 0), "records": defaultdict(list)},
+        "invited_meetings": {
+            "count": 0,
+            "required": INVITED_MEETINGS_PER_YEAR,
+            "met": False,
+            "records": defaultdict(list),
+        },
+        "enterprise_hearing": {"deliberated": 0, "heard": 0, "records": defaultdict(list)},
+    }
+
+
+def compliance(year: int, *, unit: str | None = None) -> dict:
+    """The year's compliance figures per unit and for the district."""
+    unit_filter = [Decision.lead_unit == unit] if unit else []
+    units = db.session.execute(
+        sa.select(Unit.code, Unit.name).where(*([Unit.code == unit] if unit else [])).order_by(Unit.code)
+    ).all()
+    figures = {code: _blank() for code, _ in units}
+    district = _blank()
+
+    def count(code, section, key, path, amount=1):
+        for target in (figures.get(code), district):
+            if target is None:
+                continue
+            target[section][key] = target[section].get(key, 0) + amount
+            if path:
+                target[section]["records"][key].append(path)
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+    # Consultations on the year's decisions: a window of 30 days or more, or a stated reason.
+    for cid, code, opens_on, closes_on, method, reason in db.session.execute(
+        sa.select(
+            Consultation.id,
+            Decision.lead_unit,
+            Consultation.opens_on,
+            Consultation.closes_on,
+            Consultation.method,
+            Consultation.shortened_reason,
+        )
+        .join(Decision, Decision.id == Consultation.decision_id)
+        .where(Decision.catalogue_year == year, Consultation.published_on.is_not(None), *unit_filter)
+    ):
+        days = (closes_on - opens_on).days + 1
+        ok = method != Method.online or days >= MIN_WINDOW_DAYS or bool(reason)
+        count(code, "consultations", "total", None)
+        count(code, "consultations", "compliant" if ok else "non_compliant", f"/consultations/{cid}")
+
+    # Adoption reports owed by the year's decisions.
+    for decision_id, code, due_on, fulfilled_on in db.session.execute(
+        sa.select(
+            obligations.Obligation.decision_id,
+            Decision.lead_unit,
+            obligations.Obligation.due_on,
+            obligations.Obligation.fulfilled_on,
+        )
+        .join(Decision, Decision.id == obligations.Obligation.decision_id)
+        .where(
+            obligations.Obligation.type == obligations.ADOPTION_REPORT, Decision.catalogue_year == year, *unit_filter
+        )
+    ):
+        status = deadlines.status(due_on, fulfilled_on)
+        count(code, "adoption_reports", status, f"/decisions/{decision_id}/timeline")
+
+    # Questions received in the year, answered on time or not.
+    for inquiry_id, code, due_on, answered_on in db.session.execute(
+        sa.select(Inquiry.id, Decision.lead_unit, Inquiry.reply_due_on, Inquiry.answered_on)
+        .join(Decision, Decision.id == Inquiry.decision_id)
+        .where(Inquiry.received_on.between(first, last), *unit_filter)
+    ):
+        count(code, "inquiries", deadlines.status(due_on, answered_on), f"/inquiries/{inquiry_id}")
+
+    # Published meetings of the year with invited stakeholders, per unit whose decision they deliberated.
+    with_stakeholders = sa.select(Attendee.meeting_id).where(Attendee.category.in_(STAKEHOLDERS))
+    seen = set()
+    for meeting_id, code in db.session.execute(
+        sa.select(Meeting.id, Decision.lead_unit)
+        .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+        .join(Decision, Decision.id == AgendaItem.decision_id)
+        .where(
+            Meeting.published_on.is_not(None),
+            Meeting.held_on.between(first, last),
+            Meeting.id.in_(with_stakeholders),
+            *unit_filter,
+        )
+        .distinct()
+    ):
+        if code in figures:
+            figures[code]["invited_meetings"]["count"] += 1
+            figures[code]["invited_meetings"]["records"]["meetings"].append(f"/meetings/{meeting_id}")
+        if meeting_id not in seen:
+            seen.add(meeting_id)
+            district["invited_meetings"]["count"] += 1
+            district["invited_meetings"]["records"]["meetings"].append(f"/meetings/{meeting_id}")
+
+    # Enterprise-related decisions deliberated in the year: heard before the meeting?
+    for decision, held_on in db.session.execute(
+        sa.select(Decision, Meeting.held_on)
+        .join(AgendaItem, AgendaItem.decision_id == Decision.id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            Decision.enterprise_related.is_(True),
+            Meeting.published_on.is_not(None),
+            Meeting.held_on.between(first, last),
+            *unit_filter,
+        )
+    ):
+        heard = not enterprises_heard(decision, held_on)
+        count(decision.lead_unit, "enterprise_hearing", "deliberated", None)
+        count(
+            decision.lead_unit,
+            "enterprise_hearing",
+            "heard" if heard else "not_heard",
+            f"/decisions/{decision.id}/timeline",
+        )
+
+    for target in (*figures.values(), district):
+        meetings = target["invited_meetings"]
+        meetings["met"] = meetings["count"] >= INVITED_MEETINGS_PER_YEAR
+    district["invited_meetings"]["required"] = None  # the rule is per unit
+    district["invited_meetings"]["met"] = None
+
+    catalogue = db.session.get(Catalogue, year)
+    return {
+        "year": year,
+        "catalogue": None
+        if catalogue is None
+        else {
+            "year": year,
+            "published_on": catalogue.published_on,
+            "due_on": catalogue.due_on,
+            "on_time": catalogue.on_time(calendar.today()),
+            "path": f"/catalogues/{year}",
+        },
+        "units": [{"unit": code, "name": name, **figures[code]} for code, name in units],
+        "district": district,
+    }
+
+
+CSV_COLUMNS = (
+    "unit",
+    "name",
+    "consultations_total",
+    "consultations_compliant",
+    "consultations_non_compliant",
+    "adoption_reports_on_time",
+    "adoption_reports_late",
+    "adoption_reports_overdue",
+    "adoption_reports_pending",
+    "inquiries_on_time",
+    "inquiries_late",
+    "inquiries_overdue",
+    "inquiries_pending",
+    "invited_meetings",
+    "invited_meetings_met",
+    "enterprise_decisions_deliberated",
+    "enterprise_decisions_heard",
+    "enterprise_decisions_not_heard",
+)
+
+
+def csv_rows(report: dict):
+    """One row per unit, then the district's, for the yearly assessment's spreadsheet."""
+
+    def row(code, name, f):
+        return (
+            code,
+            name,
+            f["consultations"]["total"],
+            f["consultations"]["compliant"],
+            f["consultations"].get("non_compliant", 0),
+            *(f["adoption_reports"][s] for s in STATUSES),
+            *(f["inquiries"][s] for s in STATUSES),
+            f["invited_meetings"]["count"],
+            "" if f["invited_meetings"]["met"] is None else ("yes" if f["invited_meetings"]["met"] else "no"),
+            f["enterprise_hearing"]["deliberated"],
+            f["enterprise_hearing"]["heard"],
+            f["enterprise_hearing"].get("not_heard", 0),
+        )
+
+    yield CSV_COLUMNS
+    for unit in report["units"]:
+        yield row(unit["unit"], unit["name"], unit)
+    yield row("district", "全区", report["district"])

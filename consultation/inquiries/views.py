@@ -1,0 +1,66 @@
+"""HTTP views of inquiries."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from consultation.inquiries import services
+from consultation.inquiries.schemas import InquiryInSchema, InquirySchema, ReplyInSchema
+from core.auth import current_account, requires
+from core.http import documents, href, render, render_many
+from decisions import services as decision_services
+
+blp = Blueprint(
+    "inquiries",
+    __name__,
+    url_prefix="/api/v1",
+    description="Inquiries (政策留言): questions on a decision's page, answered within 5 working days "
+    "(1 for a simple one).",
+)
+
+
+@blp.route("/decisions/<int:decision_id>/inquiries")
+class DecisionInquiries(MethodView):
+    @blp.response(200, InquirySchema(many=True))
+    @blp.paginate()
+    @documents(404)
+    def get(self, decision_id, pagination_parameters):
+        """List the questions on a decision and their answers, newest first
+
+        Never who asked."""
+        decision = decision_services.get_decision(decision_id, viewer=None)
+        rows, total = services.list_inquiries(
+            decision, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return render_many(InquirySchema, rows)
+
+    @blp.arguments(InquiryInSchema)
+    @blp.response(201, InquirySchema)
+    @documents(404, 422, 429)
+    def post(self, data, decision_id):
+        """Ask a question about a decision (anyone)
+
+        Your name and contact reach the drafting department only, never the public."""
+        decision = decision_services.get_decision(decision_id, viewer=None)
+        inquiry = services.ask(decision, by=current_account(), **data)
+        return render(InquirySchema, inquiry, 201, {"Location": href(f"/inquiries/{inquiry.id}")["href"]})
+
+
+@blp.route("/inquiries/<int:inquiry_id>")
+class InquiryById(MethodView):
+    @blp.response(200, InquirySchema)
+    @documents(404)
+    def get(self, inquiry_id):
+        """Show one question and its answer"""
+        return render(InquirySchema, services.get_inquiry(inquiry_id))
+
+
+@blp.route("/inquiries/<int:inquiry_id>/reply")
+class InquiryReply(MethodView):
+    @requires("admin", "editor")
+    @blp.arguments(ReplyInSchema)
+    @blp.response(200, InquirySchema)
+    @documents(404, 422)
+    def post(self, data, inquiry_id):
+        """Answer a question (lead unit's editor, admin)"""
+        return render(InquirySchema, services.reply(services.get_inquiry(inquiry_id), by=current_account(), **data))

@@ -1,0 +1,97 @@
+"""What the procedure owes by a deadline (an adoption report after the result, say), stored
+so that a year's calendar, once loaded, recomputes them and `tick` marks them overdue once.
+
+Decisions records an obligation when it falls due (the result is issued); consultation
+fulfils it (the adoption report is published). Both meet here, in core, without importing
+each other.
+"""
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core import calendar, deadlines, tick
+from core.extensions import Versioned, db
+
+ADOPTION_REPORT = "adoption_report"
+
+# The rule that fixes each kind of obligation's deadline from the day it is counted from.
+_DUE = {ADOPTION_REPORT: deadlines.adoption_report_due}
+
+
+class Obligation(Versioned, db.Model):
+    __tablename__ = "obligations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    type: Mapped[str] = mapped_column(sa.String(40))
+    counted_from: Mapped[dt.date]
+    due_on: Mapped[dt.date] = mapped_column(index=True)
+    calendar_status: Mapped[str] = mapped_column(sa.String(20))
+    fulfilled_on: Mapped[dt.date | None]
+    # The API path of the record that fulfilled it.
+    fulfilled_by: Mapped[str | None] = mapped_column(sa.String(300))
+    overdue_since: Mapped[dt.date | None]
+
+    __table_args__ = (sa.UniqueConstraint("decision_id", "type"),)
+
+    @property
+    def status(self) -> str:
+        return deadlines.status(self.due_on, self.fulfilled_on)
+
+
+def owe(decision_id: int, type: str, *, counted_from: dt.date) -> Obligation:
+    """Record (or move, when its basis was corrected) an obligation, in the caller's transaction."""
+    obligation = db.session.scalar(
+        sa.select(Obligation).where(Obligation.decision_id == decision_id, Obligation.type == type)
+    ) or Obligation(decision_id=decision_id, type=type)
+    obligation.counted_from = counted_from
+    obligation.due_on, obligation.calendar_status = _DUE[type](counted_from)
+    if obligation.overdue_since is not None and obligation.due_on >= calendar.today():
+        obligation.overdue_since = None
+    db.session.add(obligation)
+    return obligation
+
+
+def fulfil(decision_id: int, type: str, *, on: dt.date, by: str) -> None:
+    """Mark an obligation met, in the caller's transaction (nothing happens if none is owed)."""
+    obligation = db.session.scalar(
+        sa.select(Obligation).where(Obligation.decision_id == decision_id, Obligation.type == type)
+    )
+    if obligation is not None and obligation.fulfilled_on is None:
+        obligation.fulfilled_on, obligation.fulfilled_by = on, by
+
+
+def of_decision(decision_id: int) -> list[Obligation]:
+    return db.session.scalars(
+        sa.select(Obligation).where(Obligation.decision_id == decision_id).order_by(Obligation.due_on)
+    ).all()
+
+
+@calendar.recomputes_deadlines
+def _recompute(year: int) -> int:
+    """Deadlines counted into a year whose calendar was just loaded are counted again."""
+    changed = 0
+    for obligation in db.session.scalars(
+        sa.select(Obligation).where(Obligation.calendar_status == calendar.PROVISIONAL)
+    ):
+        due_on, status = _DUE[obligation.type](obligation.counted_from)
+        if (due_on, status) != (obligation.due_on, obligation.calendar_status):
+            obligation.due_on, obligation.calendar_status = due_on, status
+            if obligation.overdue_since is not None and due_on >= calendar.today():
+                obligation.overdue_since = None
+            changed += 1
+    return changed
+
+
+@tick.task("obligations marked overdue")
+def mark_overdue(today: dt.date) -> int:
+    """Mark what became overdue today; a row already marked is left as it is."""
+    result = db.session.execute(
+        sa.update(Obligation)
+        .where(Obligation.fulfilled_on.is_(None), Obligation.due_on < today, Obligation.overdue_since.is_(None))
+        .values(overdue_since=today)
+    )
+    db.session.commit()
+    return result.rowcount
