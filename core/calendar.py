@@ -159,7 +159,10 @@ def load_year(year: int, *, holidays: list[dt.date], workdays: list[dt.date], so
         )
     weekday_workdays = [d.isoformat() for d in workdays if d.weekday() < 5]
     if weekday_workdays:
-        raise Invalid("workdays", f"Make-up working days fall on a weekend: {', '.join(weekday_workdays)}.")
+        raise Invalid(
+            "workdays",
+            f"A make-up working day is a Saturday or a Sunday; these are weekdays: {', '.join(weekday_workdays)}.",
+        )
     row = db.session.get(CalendarYear, year) or CalendarYear(year=year)
     row.holidays = sorted(d.isoformat() for d in set(holidays))
     row.workdays = sorted(d.isoformat() for d in set(workdays))

@@ -7,6 +7,7 @@ each other.
 """
 
 import datetime as dt
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -41,12 +42,32 @@ class Obligation(Versioned, db.Model):
         return deadlines.status(self.due_on, self.fulfilled_on)
 
 
+# What already meets an obligation, per type: a function of the decision's id returning the day
+# it was met and the API path of the record, or None. The domain that fulfils the obligation
+# registers it, so that a record published before the obligation fell due still counts.
+_met_already: dict[str, Callable[[int], tuple[dt.date, str] | None]] = {}
+
+
+def met_by(type: str):
+    """Register how to find a record that already meets obligations of `type`."""
+
+    def register(function):
+        _met_already[type] = function
+        return function
+
+    return register
+
+
 def owe(decision_id: int, type: str, *, counted_from: dt.date) -> Obligation:
     """Record (or move, when its basis was corrected) an obligation, in the caller's transaction."""
     obligation = db.session.scalar(
         sa.select(Obligation).where(Obligation.decision_id == decision_id, Obligation.type == type)
     ) or Obligation(decision_id=decision_id, type=type)
     obligation.counted_from = counted_from
+    if obligation.fulfilled_on is None and type in _met_already:
+        met = _met_already[type](decision_id)
+        if met is not None:
+            obligation.fulfilled_on, obligation.fulfilled_by = met
     obligation.due_on, obligation.calendar_status = _DUE[type](counted_from)
     if obligation.overdue_since is not None and obligation.due_on >= calendar.today():
         obligation.overdue_since = None
@@ -71,10 +92,16 @@ def of_decision(decision_id: int) -> list[Obligation]:
 
 @calendar.recomputes_deadlines
 def _recompute(year: int) -> int:
-    """Deadlines counted into a year whose calendar was just loaded are counted again."""
+    """Deadlines counted into a year whose calendar was just loaded are counted again: the
+    provisional ones, and those counted on an earlier load of the same year (it may be replaced)."""
     changed = 0
     for obligation in db.session.scalars(
-        sa.select(Obligation).where(Obligation.calendar_status == calendar.PROVISIONAL)
+        sa.select(Obligation).where(
+            sa.or_(
+                Obligation.calendar_status == calendar.PROVISIONAL,
+                sa.and_(Obligation.counted_from <= dt.date(year, 12, 31), Obligation.due_on >= dt.date(year, 1, 1)),
+            )
+        )
     ):
         due_on, status = _DUE[obligation.type](obligation.counted_from)
         if (due_on, status) != (obligation.due_on, obligation.calendar_status):

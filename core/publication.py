@@ -182,15 +182,22 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
 
 
 def correct(old, new, *, decision_id: int, title: str, target: str, reason: str, published_on=None):
-    """Publish `new` as the correction of the published `old`: both kept, linked both ways."""
+    """Publish `new` (not yet in the session) as the correction of the published `old`: both
+    kept, linked both ways."""
     original = entry_of(old)
     if old.withdrawn_on is not None:
         raise AlreadyWithdrawn(f"The {title} was withdrawn on {old.withdrawn_on}; it is not corrected.")
     if old.superseded_by_id is not None:
         raise PublishedRecordImmutable("That version was corrected already: correct the newest version.")
     day = publication_day(published_on)
+    # Retire the old version before the new one is inserted: a correction keeps keys that only
+    # the current version may hold (a result's document number, 文号). Until the new row has
+    # its id, the old one points at itself; nobody outside this transaction sees that.
+    old.superseded_by_id = old.id
+    db.session.flush()
     new.published_on = day
     new.corrects_id = old.id
+    db.session.add(new)
     db.session.flush()
     old.superseded_by_id = new.id
     entry = append(

@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from consultation.adoption.services import clusters_of, figures
 from consultation.schemas import ClusterSchema
-from core import deadlines, obligations
+from core import obligations
 from core.serialize import Computed, Links, dump_many
 from decisions.records.schemas import RecordSchema, _version_links, status_of
 
@@ -14,6 +14,12 @@ F = ma.fields
 
 def _obligation(report):
     return {o.type: o for o in obligations.of_decision(report.decision_id)}.get(obligations.ADOPTION_REPORT)
+
+
+def _deadline_status(report) -> str:
+    # The obligation's: met by the first version published, not by a later correction.
+    obligation = _obligation(report)
+    return "not_due" if obligation is None else obligation.status
 
 
 class AdoptionReportSchema(RecordSchema):
@@ -57,7 +63,7 @@ class AdoptionReportSchema(RecordSchema):
         },
     )
     report_status = Computed(
-        lambda r: deadlines.status(getattr(_obligation(r), "due_on", None), r.published_on),
+        _deadline_status,
         data_key="status",
         metadata={
             "description": "not_due, pending, on_time, late or overdue",

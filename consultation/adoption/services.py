@@ -61,6 +61,20 @@ def _fulfils_obligation(report, day):
     )
 
 
+@obligations.met_by(obligations.ADOPTION_REPORT)
+def _published_before_due(decision_id: int):
+    """A report published before the result was (the obligation did not exist yet) meets it."""
+    report = db.session.execute(
+        sa.select(AdoptionReport.version, AdoptionReport.published_on)
+        .where(AdoptionReport.decision_id == decision_id, AdoptionReport.published_on.is_not(None))
+        .order_by(AdoptionReport.published_on, AdoptionReport.version)
+        .limit(1)
+    ).first()
+    if report is None:
+        return None
+    return report.published_on, f"/decisions/{decision_id}/adoption-report/versions/{report.version}"
+
+
 ADOPTION_REPORT = Kind(
     "adoption report",
     AdoptionReport,

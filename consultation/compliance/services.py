@@ -19,7 +19,7 @@ STATUSES = ("on_time", "late", "overdue", "pending")
 
 def _blank():
     return {
-        "consultations": {"total": 0, "compliant": 0, "records": defaultdict(list)},
+        "consultations": {"total": 0, "compliant": 0, "non_compliant": 0, "records": defaultdict(list)},
         "adoption_reports": {**dict.fromkeys(STATUSES, 0), "records": defaultdict(list)},
         "inquiries": {**dict.fromkeys(STATUSES, 0), "records": defaultdict(list)},
         "invited_meetings": {
@@ -28,7 +28,7 @@ def _blank():
             "met": False,
             "records": defaultdict(list),
         },
-        "enterprise_hearing": {"deliberated": 0, "heard": 0, "records": defaultdict(list)},
+        "enterprise_hearing": {"deliberated": 0, "heard": 0, "not_heard": 0, "records": defaultdict(list)},
     }
 
 

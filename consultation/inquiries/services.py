@@ -8,9 +8,14 @@ import sqlalchemy as sa
 from consultation.models import OFFLINE_CHANNELS, Channel, Inquiry
 from core import calendar, deadlines, tick
 from core.auth import Account, Role, ensure_may_edit
-from core.errors import Forbidden, Invalid, NotFound
+from core.errors import Forbidden, Invalid, NotFound, RuleBroken
 from core.extensions import db
 from decisions.models import Decision
+
+
+class InquiryAnswered(RuleBroken):
+    slug = "inquiry-answered"
+    title = "The question was answered already"
 
 
 def ask(
@@ -55,6 +60,9 @@ def reply(inquiry: Inquiry, *, by: Account, answer: str, simple: bool = False, a
     """Answer a question; a simple one was due within 1 working day, others within 5."""
     decision = db.session.get(Decision, inquiry.decision_id)
     ensure_may_edit(by, decision.lead_unit)
+    if inquiry.answered_on is not None:
+        # The answer is public, and its day is what the yearly assessment counts.
+        raise InquiryAnswered(f"Inquiry {inquiry.id} was answered on {inquiry.answered_on}; an answer is not replaced.")
     answered_on = answered_on or calendar.today()
     if answered_on < inquiry.received_on or answered_on > calendar.today():
         raise Invalid("answered_on", "A question is answered on or after the day it came, and not in the future.")
@@ -91,8 +99,17 @@ def get_inquiry(inquiry_id: int) -> Inquiry:
 
 @calendar.recomputes_deadlines
 def _recompute(year: int) -> int:
+    """Reply deadlines counted into a year whose calendar was just loaded (or replaced) are
+    counted again."""
     changed = 0
-    for inquiry in db.session.scalars(sa.select(Inquiry).where(Inquiry.calendar_status == calendar.PROVISIONAL)):
+    for inquiry in db.session.scalars(
+        sa.select(Inquiry).where(
+            sa.or_(
+                Inquiry.calendar_status == calendar.PROVISIONAL,
+                sa.and_(Inquiry.received_on <= dt.date(year, 12, 31), Inquiry.reply_due_on >= dt.date(year, 1, 1)),
+            )
+        )
+    ):
         due = deadlines.reply_due(inquiry.received_on, simple=inquiry.simple)
         if due != (inquiry.reply_due_on, inquiry.calendar_status):
             inquiry.reply_due_on, inquiry.calendar_status = due

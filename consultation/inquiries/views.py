@@ -60,7 +60,9 @@ class InquiryReply(MethodView):
     @requires("admin", "editor")
     @blp.arguments(ReplyInSchema)
     @blp.response(200, InquirySchema)
-    @documents(404, 422)
+    @documents(404, 409, 422)
     def post(self, data, inquiry_id):
-        """Answer a question (lead unit's editor, admin)"""
+        """Answer a question (lead unit's editor, admin)
+
+        Once: an answer given is public and is not replaced (409 `inquiry-answered`)."""
         return render(InquirySchema, services.reply(services.get_inquiry(inquiry_id), by=current_account(), **data))

@@ -232,6 +232,8 @@ REVIEW = Kind(
     occurred_on=lambda r, day: r.completed_on,
     title=lambda r, d: f"{_REVIEW_TITLES[r.kind]}：{d.title}",
 )
+
+
 def _result_owes_adoption_report(record, day):
     # The adoption report falls due 10 working days after the document is issued.
     obligations.owe(record.decision_id, obligations.ADOPTION_REPORT, counted_from=record.issued_on)
@@ -431,20 +433,23 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
     new = record_kind.model(decision_id=decision.id, **values)
     if record_kind.key == "version":
         new.version = _next_version(record_kind, decision.id)
-    db.session.add(new)
-    db.session.flush()
-    publication.correct(
-        record,
-        new,
-        decision_id=decision.id,
-        title=record_kind.title(new, decision),
-        target=record_kind.target(new),
-        reason=reason,
-        published_on=published_on,
-    )
+    clash = f"That {record_kind.name} clashes with one on record (a document number, say)."
+    try:
+        publication.correct(
+            record,
+            new,
+            decision_id=decision.id,
+            title=record_kind.title(new, decision),
+            target=record_kind.target(new),
+            reason=reason,
+            published_on=published_on,
+        )
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(clash) from error
     record_kind.after_publish(new, new.published_on)
     procedure.refresh_state(decision)
-    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    _commit(clash)
     return new
 
 
