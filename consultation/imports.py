@@ -50,7 +50,10 @@ def _rows_from_csv(data: bytes):
             continue
     else:
         raise FileUnreadable("The CSV file is neither UTF-8 nor GB18030 text.")
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # an unclosed quote swallowing the rest of the file, say
+        raise FileUnreadable(f"The CSV file cannot be read: {error}.") from error
 
 
 def _rows_from_xlsx(data: bytes):

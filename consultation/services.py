@@ -127,11 +127,17 @@ def _check_consultation(decision: Decision, values: dict) -> None:
     )
     if draft is None:
         raise Invalid("draft_version", f"Decision {decision.id} has no draft version {values['draft_version']}.")
+    _ensure_draft_published(draft)
+    values["draft_id"] = draft.id
+
+
+def _ensure_draft_published(draft: Draft) -> None:
     if draft.published_on is None or draft.withdrawn_on is not None:
         raise DraftNotPublished(
-            f"Draft version {draft.version} is not published: the public is consulted on a draft it can read."
+            f"Draft version {draft.version} is not published"
+            + (f" (it was withdrawn on {draft.withdrawn_on})" if draft.withdrawn_on else "")
+            + ": the public is consulted on a draft it can read."
         )
-    values["draft_id"] = draft.id
 
 
 def create_consultation(decision: Decision, *, by: Account, **values) -> Consultation:
@@ -168,6 +174,8 @@ def publish_consultation(consultation: Consultation, *, by: Account, published_o
         from decisions.records.services import DecisionNotCatalogued
 
         raise DecisionNotCatalogued(f"Decision {decision.id} is not in the published catalogue yet.")
+    # The draft may have been withdrawn since the consultation was prepared.
+    _ensure_draft_published(db.session.get(Draft, consultation.draft_id))
     day = publication.publication_day(published_on)
     if day > consultation.closes_on:
         raise Invalid("published_on", "A consultation is published before its window ends.")
@@ -357,13 +365,14 @@ def _prepare(consultation: Consultation, by: Account | None, values: dict, today
 def submit_comment(consultation: Consultation, *, by: Account | None, idempotency_key=None, **values):
     """Take one comment; returns (comment, replayed). A repeat under the same Idempotency-Key
     returns the first comment and stores nothing new, also when both arrive at once."""
-    today = calendar.today()
-    values = _prepare(consultation, by, values, today)
+    # A repeat is known by what was sent, before today's rules fill anything in: a retry after
+    # midnight, or after the close, of a comment the first attempt stored returns that comment.
     print_ = fingerprint(values)
     if idempotency_key:
         existing = _repeat(consultation.id, idempotency_key, print_)
         if existing is not None:
             return existing, True
+    values = _prepare(consultation, by, values, calendar.today())
     comment = Comment(
         consultation_id=consultation.id,
         receipt=secrets.token_urlsafe(18),
@@ -527,14 +536,33 @@ def create_cluster(
         comment.cluster_id = cluster.id
         comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
         comment.disposed_on = calendar.today()
+    count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
+    cluster.comment_count = count  # not a column: commit leaves it be
     return cluster
 
 
 def list_clusters(consultation: Consultation):
-    return db.session.scalars(
-        sa.select(Cluster).where(Cluster.consultation_id == consultation.id).order_by(Cluster.id)
+    """The consultation's clusters, each with its `comment_count` (rejected ones excluded): one query."""
+    counted = (
+        sa.select(Comment.cluster_id, sa.func.count().label("n"))
+        .where(
+            Comment.consultation_id == consultation.id,
+            Comment.cluster_id.is_not(None),
+            Comment.moderation != ModerationState.rejected,
+        )
+        .group_by(Comment.cluster_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Cluster, sa.func.coalesce(counted.c.n, 0))
+        .outerjoin(counted, counted.c.cluster_id == Cluster.id)
+        .where(Cluster.consultation_id == consultation.id)
+        .order_by(Cluster.id)
     ).all()
+    for cluster, n in rows:
+        cluster.comment_count = n
+    return [cluster for cluster, _ in rows]
 
 
 def counts(consultation_ids) -> dict:

@@ -118,7 +118,10 @@ class ConsultationById(MethodView):
         consultation = _consultation(consultation_id)
         blp.check_etag(dumper(ConsultationSchema)(services.consultation_view(consultation)))
         consultation = services.update_consultation(consultation, by=current_account(), **changes)
-        return _render_consultation(consultation)
+        # The new ETag: @blp.etag cannot compute it from a response rendered by us.
+        view = services.consultation_view(consultation)
+        blp.set_etag(dumper(ConsultationSchema)(view))
+        return render(ConsultationSchema, view)
 
 
 @blp.route("/consultations/<int:consultation_id>/publish")
