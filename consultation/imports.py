@@ -95,4 +95,6 @@ def read(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], dict]:
             rows.append((number, schema.load(values)))
         except ma.ValidationError as error:
             errors[f"row {number}"] = error.messages
+    if not rows and not errors:
+        raise FileUnreadable("The file has no comments below its heading row.")
     return rows, errors

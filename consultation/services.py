@@ -248,10 +248,13 @@ def open_due(today: dt.date) -> int:
             ),
         )
     ).all()
+    moved = 0
     for decision in decisions:
+        before = decision.state
         procedure.refresh_state(decision)
+        moved += decision.state != before
     db.session.commit()
-    return len(decisions)
+    return moved
 
 
 @preconditions.stage_provider
@@ -503,6 +506,11 @@ def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None
         cluster = db.session.get(Cluster, cluster_id)
         if cluster is None or cluster.consultation_id != consultation.id:
             raise Invalid("cluster_id", f"Consultation {consultation.id} has no cluster {cluster_id}.")
+        if cluster.disposition != disposition:
+            # One concentrated opinion, one outcome: its comments share the cluster's.
+            raise Invalid(
+                "disposition", f"Cluster {cluster.id} was {cluster.disposition}; its comments share that disposition."
+            )
     comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
     comment.cluster_id = cluster_id
     comment.disposed_on = calendar.today()

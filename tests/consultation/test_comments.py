@@ -535,3 +535,22 @@ def test_anonymous_comments_beyond_the_rate_limit_get_429_per_client_address(lim
     assert staff.status_code == 201, staff.get_json()
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 4
+
+
+def test_a_comment_in_a_cluster_shares_its_disposition(client, tokens, consulted):
+    _, consultation = consulted
+    editor = auth(tokens["editor"])
+    comment = client.post(
+        f"/api/v1/consultations/{consultation.id}/comments", json={"content": "意见", "submitter_type": "individual"}
+    ).get_json()
+    cluster = client.post(
+        f"/api/v1/consultations/{consultation.id}/clusters",
+        json={"summary": "集中意见", "comment_ids": [comment["id"]], "disposition": "adopted"},
+        headers=editor,
+    ).get_json()
+    response = client.put(
+        f"/api/v1/comments/{comment['id']}/disposition",
+        json={"disposition": "not_adopted", "reason_code": "other", "reason": "另议", "cluster_id": cluster["id"]},
+        headers={**editor, "If-Match": client.get(f"/api/v1/comments/{comment['id']}", headers=editor).headers["ETag"]},
+    )
+    assert response.status_code == 422

@@ -182,3 +182,11 @@ def test_an_import_may_be_larger_than_other_request_bodies(app, client, tokens, 
     response = _upload(client, cid, data, "letters.csv", auth(tokens["editor"]))
     assert response.status_code == 413 and response.mimetype == "application/problem+json"
     assert len(_stored()) == 8
+
+
+def test_a_file_with_headings_only_is_refused(client, tokens, consulted):
+    _, consultation = consulted
+    response = _upload(
+        client, consultation.id, "content,submitter_type\n".encode(), "empty.csv", auth(tokens["editor"])
+    )
+    assert response.status_code == 422
