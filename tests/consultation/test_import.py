@@ -187,6 +187,6 @@ def test_an_import_may_be_larger_than_other_request_bodies(app, client, tokens, 
 def test_a_file_with_headings_only_is_refused(client, tokens, consulted):
     _, consultation = consulted
     response = _upload(
-        client, consultation.id, "content,submitter_type\n".encode(), "empty.csv", auth(tokens["editor"])
+        client, consultation.id, b"content,submitter_type\n", "empty.csv", auth(tokens["editor"])
     )
     assert response.status_code == 422
