@@ -168,6 +168,8 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
     original = entry_of(record)
     if record.withdrawn_on is not None:
         raise AlreadyWithdrawn(f"The {title} was withdrawn on {record.withdrawn_on}.")
+    if getattr(record, "superseded_by_id", None) is not None:
+        raise PublishedRecordImmutable("That version was corrected: withdraw the newest version.")
     day = publication_day(withdrawn_on)
     record.withdrawn_on = day
     record.withdrawal_reason = reason

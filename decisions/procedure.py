@@ -45,6 +45,8 @@ def derive_state(decision: Decision) -> str:
     )
     if latest_follow_up == FollowUpKind.suspension:
         return DecisionState.suspended
+    if latest_follow_up == FollowUpKind.resumption:
+        return DecisionState.implementing  # execution resumes
     if _exists(FollowUp, decision.id, FollowUp.kind == FollowUpKind.post_evaluation, *live):
         return DecisionState.evaluated
     if _exists(FollowUp, decision.id, FollowUp.kind == FollowUpKind.execution_report, *live):

@@ -113,13 +113,17 @@ def _check_review(decision, v, corrects=None):
 
 
 def approving_item(decision_id: int):
-    """The latest approving deliberation of the decision: (agenda item, meeting), or None."""
-    return db.session.execute(
+    """The decision's latest deliberation, if it approved: (agenda item, meeting), or None.
+
+    A later meeting that returned, deferred or rejected it outweighs an earlier approval."""
+    latest = db.session.execute(
         sa.select(AgendaItem, Meeting)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.decision_id == decision_id, AgendaItem.outcome.in_(APPROVING))
+        .where(AgendaItem.decision_id == decision_id)
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
     ).first()
+    return latest if latest is not None and latest[0].outcome in APPROVING else None
 
 
 _DOC_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")

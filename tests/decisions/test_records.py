@@ -744,7 +744,7 @@ def test_a_resumption_is_corrected_like_any_record(client, tokens):
         201,
     )
     assert (corrected["kind"], corrected["occurred_on"]) == ("resumption", "2026-09-02")
-    assert _ok(client.get(f"/api/v1/decisions/{decision.id}"))["state"] == "decided"
+    assert _ok(client.get(f"/api/v1/decisions/{decision.id}"))["state"] == "implementing"  # execution resumed
 
 
 def test_a_superseded_follow_up_no_longer_counts_for_the_state(client, tokens):
@@ -760,4 +760,44 @@ def test_a_superseded_follow_up_no_longer_counts_for_the_state(client, tokens):
         ),
         201,
     )
-    assert _state(client, decision.id) == "decided"
+    assert _state(client, decision.id) == "implementing"  # resumed after the corrected suspension
+
+
+def test_a_result_needs_its_latest_deliberation_to_approve(client, tokens):
+    decision = factories.catalogued_decision()
+    factories.deliberated(decision, held_on=dt.date(2026, 6, 10), outcome="approved")
+    factories.meeting(decision, held_on=dt.date(2026, 6, 20), outcome="returned", published_on=dt.date(2026, 6, 21))
+    response = client.put(
+        f"/api/v1/decisions/{decision.id}/result",
+        json={"title": "措施", "doc_number": "嘉府规〔2026〕7号", "signed_on": "2026-06-25", "issued_on": "2026-06-26"},
+        headers=auth(tokens["editor"]),
+    )
+    assert response.status_code == 409
+    assert response.get_json()["type"] == PROBLEM_BASE + "result-needs-approval"
+
+
+def test_a_superseded_version_is_not_withdrawn(client, tokens):
+    decision = factories.catalogued_decision()
+    factories.background(decision)
+    editor = auth(tokens["editor"])
+    _ok(
+        client.post(f"/api/v1/decisions/{decision.id}/background/correction", json={"reason": "更正"}, headers=editor),
+        201,
+    )
+    db.session.rollback()
+    old = records.get_record(records.BACKGROUND, db.session.get(Decision, decision.id), 1, viewer=None)
+    with pytest.raises(PublishedRecordImmutable):
+        records.withdraw(records.BACKGROUND, old, by=factories.admin(), reason="误")
+
+
+def test_writing_a_singular_record_answers_with_its_etag(client, tokens):
+    decision = factories.catalogued_decision()
+    editor = auth(tokens["editor"])
+    created = client.put(f"/api/v1/decisions/{decision.id}/background", json={"necessity": "必要"}, headers=editor)
+    assert created.status_code == 201 and created.headers["ETag"]
+    replaced = client.put(
+        f"/api/v1/decisions/{decision.id}/background",
+        json={"necessity": "必要（修改）"},
+        headers={**editor, "If-Match": created.headers["ETag"]},
+    )
+    assert replaced.status_code == 200, replaced.get_json()
