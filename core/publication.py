@@ -10,6 +10,7 @@ given: a client reading the feed after seq N can never later find a row below N 
 """
 
 import datetime as dt
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -167,6 +168,8 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
     original = entry_of(record)
     if record.withdrawn_on is not None:
         raise AlreadyWithdrawn(f"The {title} was withdrawn on {record.withdrawn_on}.")
+    if getattr(record, "superseded_by_id", None) is not None:
+        raise PublishedRecordImmutable("That version was corrected: withdraw the newest version.")
     day = publication_day(withdrawn_on)
     record.withdrawn_on = day
     record.withdrawal_reason = reason
@@ -181,16 +184,23 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
     )
 
 
-def correct(old, new, *, decision_id: int, title: str, target: str, reason: str, published_on=None):
-    """Publish `new` as the correction of the published `old`: both kept, linked both ways."""
+def correct(old, new, *, decision_id: int, title: str, target: Callable[[object], str], reason: str, published_on=None):
+    """Publish `new` (not yet added) as the correction of the published `old`: both kept,
+    linked both ways. `target(new)` is the API path of the new version once it has its id."""
     original = entry_of(old)
     if old.withdrawn_on is not None:
         raise AlreadyWithdrawn(f"The {title} was withdrawn on {old.withdrawn_on}; it is not corrected.")
     if old.superseded_by_id is not None:
         raise PublishedRecordImmutable("That version was corrected already: correct the newest version.")
     day = publication_day(published_on)
+    # The old version leaves the current ones before the new one joins them, or what is unique
+    # among current versions (a result's document number, which a correction keeps) would
+    # clash. It names itself as its successor until the new version has an id.
+    old.superseded_by_id = old.id
+    db.session.flush()
     new.published_on = day
     new.corrects_id = old.id
+    db.session.add(new)
     db.session.flush()
     old.superseded_by_id = new.id
     entry = append(
@@ -198,7 +208,7 @@ def correct(old, new, *, decision_id: int, title: str, target: str, reason: str,
         type=EntryType.correction,
         occurred_on=day,
         title=f"更正：{title}",
-        target=target,
+        target=target(new),
         amends_seq=original.seq,
         reason=reason,
     )

@@ -5,7 +5,10 @@ import datetime as dt
 from core import auth
 from core.extensions import db
 from decisions import services
-from decisions.models import Unit
+from decisions.meetings import services as meetings
+from decisions.meetings.models import Meeting
+from decisions.models import Catalogue, Unit
+from decisions.records import services as records
 
 UNITS = [
     ("jd-gov", "嘉定区人民政府办公室", "government"),
@@ -49,52 +52,188 @@ def decision(year=2026, *, lead_unit="jd-fgw", title="嘉定区促进民营经�
     return services.create_decision(year, by=admin(), lead_unit=lead_unit, title=title, **fields)
 
 
+# --- Walking a decision through its procedure ------------------------------------------------
+#
+# Each helper records through the services, as the API would, and publishes when given a day.
+# The default days make one plausible 2026 procedure: catalogue published 16 March, background
+# 1 April, draft 2 April, legality review 1 June, meeting 10 June (published 12 June), result
+# signed 20 June, issued 22 June, published 23 June.
+
+CATALOGUE_PUBLISHED_ON = dt.date(2026, 3, 16)
+HELD_ON = dt.date(2026, 6, 10)
+
+
+def account(role="admin", unit=None):
+    """An account made by `tokens()`: the admin, or the editor of `unit`."""
+    query = db.select(auth.Account).where(auth.Account.role == role)
+    if unit is not None:
+        query = query.where(auth.Account.unit == unit)
+    return db.session.scalars(query).first()
+
+
+def catalogued_decision(year=2026, *, published_on=None, **fields):
+    """A decision in the published catalogue of `year`.
+
+    Opens the catalogue when it does not exist, publishes it when it is a draft, and adds the
+    decision by an `add` adjustment when the catalogue is public already.
+    """
+    _settled()
+    published_on = published_on or (CATALOGUE_PUBLISHED_ON if year == 2026 else dt.date(year, 3, 16))
+    existing = db.session.get(Catalogue, year)
+    made = existing or catalogue(year)
+    item = decision(year, **fields)
+    if made.published_on is None:
+        services.publish_catalogue(
+            made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
+        )
+    else:
+        adjustment(item, "add", on=max(published_on, made.published_on))
+    return item
+
+
+ADJUSTMENT_REASONS = {
+    "add": "经区政府同意，增列入目录。",
+    "modify": "根据工作实际，调整事项名称。",
+    "postpone": "受上位规划调整影响，需延期。",
+    "withdraw": "上位政策调整，不再作出决策。",
+    "carry_over": "年内无法完成，结转至下一年度。",
+}
+
+
+def adjustment(decision, type, *, on, reason=None, **fields):
+    """An adjustment of the published catalogue, approved and published on the day `on`."""
+    _settled()
+    return services.adjust(
+        db.session.get(Catalogue, decision.catalogue_year),
+        type=type,
+        decision_id=decision.id,
+        reason=reason or ADJUSTMENT_REASONS[type],
+        approved_on=on,
+        published_on=on,
+        **fields,
+    )
+
+
+def _settled():
+    """End the test's own transaction, if it has one open.
+
+    Tests interleave these helpers with requests. On SQLite a transaction that read before a
+    request wrote cannot write after it ("database is locked"), so each helper starts afresh.
+    """
+    db.session.commit()
+
+
+def _by(by):
+    _settled()
+    return by or admin()
+
+
+def publish(kind, record, *, on, by=None):
+    """Publish a record of the procedure on the day `on`."""
+    return records.publish(kind, record, by=_by(by), published_on=on)
+
+
+def background(decision, *, published_on=dt.date(2026, 4, 1), by=None, **fields):
+    """The decision's background (制订背景), published unless `published_on` is None."""
+    fields.setdefault("necessity", "本区民营企业占市场主体的九成以上，现行扶持政策分散。")
+    record, _ = records.put_singular(records.BACKGROUND, decision, by=_by(by), **fields)
+    return publish(records.BACKGROUND, record, on=published_on, by=by) if published_on else record
+
+
+def draft(decision, *, published_on=dt.date(2026, 4, 2), by=None, **fields):
+    """The next version of the draft, published unless `published_on` is None."""
+    fields.setdefault("kind", "consultation_draft")
+    fields.setdefault("title", f"{decision.title}（征求意见稿）")
+    fields.setdefault("text", "第一条 为优化营商环境，制定本措施。\n第二条 本措施自发布之日起施行。")
+    record = records.create(records.DRAFT, decision, by=_by(by), **fields)
+    return publish(records.DRAFT, record, on=published_on, by=by) if published_on else record
+
+
+def review(decision, kind="legality_review", *, completed_on=dt.date(2026, 6, 1), published_on=None, by=None, **fields):
+    """A procedure review; a legality review is `lawful` unless told, and unpublished unless given a day."""
+    fields.setdefault("summary", "经审查，未发现问题。")
+    if kind == "legality_review":
+        fields.setdefault("result", "lawful")
+    elif kind == "risk_assessment":
+        fields.setdefault("controllable", True)
+    elif kind == "expert_review":
+        fields.setdefault(
+            "experts", [{"name": "王立新", "organisation": "同济大学", "no_direct_interest": True, "dissent": None}]
+        )
+    record = records.create(records.REVIEW, decision, by=_by(by), kind=kind, completed_on=completed_on, **fields)
+    return publish(records.REVIEW, record, on=published_on, by=by) if published_on else record
+
+
+def meeting(*decisions, held_on=HELD_ON, outcome="approved", published_on=None, body_type="executive", attendees=()):
+    """A meeting deliberating `decisions`, each with `outcome`; published when given a day."""
+    _settled()
+    last = db.session.scalar(db.select(db.func.max(Meeting.session_no)))
+    recorded = meetings.record_meeting(
+        body_type=body_type,
+        session_no=(last or 0) + 1,
+        held_on=held_on,
+        agenda=[{"decision_id": d.id, "outcome": outcome} for d in decisions],
+        attendees=[dict(a) for a in attendees],
+    )
+    return meetings.publish_meeting(recorded, published_on=published_on) if published_on else recorded
+
+
+def result(
+    decision,
+    *,
+    doc_number="嘉府规〔2026〕3号",
+    signed_on=dt.date(2026, 6, 20),
+    issued_on=dt.date(2026, 6, 22),
+    published_on=dt.date(2026, 6, 23),
+    by=None,
+    **fields,
+):
+    """The decision's result (决策结果), published unless `published_on` is None; needs an approving meeting."""
+    fields.setdefault("title", decision.title)
+    record, _ = records.put_singular(
+        records.RESULT, decision, by=_by(by), doc_number=doc_number, signed_on=signed_on, issued_on=issued_on, **fields
+    )
+    return publish(records.RESULT, record, on=published_on, by=by) if published_on else record
+
+
+def interpretation(decision, *, published_on=dt.date(2026, 6, 24), by=None, **fields):
+    """An interpretation (政策解读), published unless `published_on` is None."""
+    fields.setdefault("form", "graphic")
+    fields.setdefault("title", f"一图读懂《{decision.title}》")
+    record = records.create(records.INTERPRETATION, decision, by=_by(by), **fields)
+    return publish(records.INTERPRETATION, record, on=published_on, by=by) if published_on else record
+
+
+def follow_up(decision, kind="execution_report", *, occurred_on, published_on=None, by=None, **fields):
+    """A follow-up (execution report, post-evaluation, suspension, resumption), published on
+    `published_on`, or on the day it happened."""
+    titles = {"execution_report": "执行情况报告", "post_evaluation": "决策后评估报告", "suspension": "暂停执行"}
+    fields.setdefault("title", titles.get(kind, "恢复执行"))
+    fields.setdefault("reason", "各项措施已落地。")
+    record = records.create(records.FOLLOW_UP, decision, by=_by(by), kind=kind, occurred_on=occurred_on, **fields)
+    return publish(records.FOLLOW_UP, record, on=published_on or occurred_on, by=by)
+
+
+def deliberated(decision, *, held_on=HELD_ON, outcome="approved", published_on=dt.date(2026, 6, 12)):
+    """Walk a catalogued decision to its meeting: background, draft, lawful review, meeting."""
+    background(decision)
+    draft(decision)
+    review(decision, completed_on=held_on - dt.timedelta(days=9))
+    return meeting(decision, held_on=held_on, outcome=outcome, published_on=published_on)
+
+
+def decided(decision, **result_fields):
+    """Walk a catalogued decision to its published result; returns the result."""
+    deliberated(decision)
+    return result(decision, **result_fields)
+
+
 # --- Public participation ----------------------------------------------------------------------
 
 # The window most consultation tests use: 30 calendar days, announced the day before it opens.
 OPENS_ON = dt.date(2026, 4, 3)
 CLOSES_ON = dt.date(2026, 5, 2)
 ANNOUNCED_ON = dt.date(2026, 4, 2)
-
-
-def catalogued_decision(year=2026, *, catalogue_published_on=dt.date(2026, 3, 16), **fields):
-    """A decision in the published catalogue of `year` (added by adjustment if it is out already).
-
-    Needs `core.calendar.today()` on or after `catalogue_published_on`."""
-    from decisions.models import Catalogue
-
-    listed = db.session.get(Catalogue, year) or catalogue(year)
-    made = decision(year, **fields)
-    if listed.published_on is None:
-        services.publish_catalogue(
-            listed,
-            party_consent_on=catalogue_published_on - dt.timedelta(days=10),
-            published_on=catalogue_published_on,
-        )
-    else:
-        services.adjust(
-            listed,
-            type="add",
-            decision_id=made.id,
-            reason="经区政府同意增列",
-            approved_on=catalogue_published_on,
-            published_on=catalogue_published_on,
-        )
-    return made
-
-
-def draft(
-    decision, *, published_on=dt.date(2026, 4, 1), title="征求意见稿", text="第一条 为优化营商环境，制定本措施。"
-):
-    """A consultation draft of the decision, published on `published_on` (None: left unpublished)."""
-    from decisions.records import services as records
-
-    made = records.create(
-        records.DRAFT, decision, by=admin(), kind="consultation_draft", title=title, text=text, explanation="起草说明"
-    )
-    if published_on is not None:
-        records.publish(records.DRAFT, made, by=admin(), published_on=published_on)
-    return made
 
 
 def consultation(
@@ -148,14 +287,6 @@ def comment(
 
     made, _ = consulting.submit_comment(consultation, by=by, content=content, submitter_type=submitter_type, **values)
     return made
-
-
-def account(role, unit=None):
-    """The first account of `role` (and `unit`)."""
-    query = db.select(auth.Account).where(auth.Account.role == role)
-    if unit is not None:
-        query = query.where(auth.Account.unit == unit)
-    return db.session.scalars(query.order_by(auth.Account.id)).first()
 
 
 def legality_review(decision, *, completed_on, result="lawful"):

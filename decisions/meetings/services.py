@@ -113,6 +113,11 @@ def replace_meeting(meeting: Meeting, **values) -> Meeting:
     """Replace an unpublished meeting's record."""
     publication.ensure_unpublished(meeting, "meeting")
     _check_agenda(values["agenda"], values["held_on"])
+    # The old agenda goes before the new one comes: a decision is on a meeting's agenda once,
+    # and a flush would insert the new items before deleting the old.
+    meeting.agenda.clear()
+    meeting.attendees.clear()
+    db.session.flush()
     _fill(meeting, **values)
     _commit("Another meeting has that body, session number and day.")
     return meeting
