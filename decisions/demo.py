@@ -1,12 +1,17 @@
 """`flask --app wsgi demo`: a believable district to explore, modelled on Shanghai's Jiading.
 
-Everything is loaded through the services, so every rule of the catalogue and the procedure
-applies and the audit log records each record under the actor "demo". Several 2026 decisions
-have walked their procedure to different points (one all the way to its execution report), so
-the portal shows real timelines at once. Records are found again by their natural keys (unit
-code; catalogue year; decision year and title; adjustment decision and type; a draft's title, a
-review's kind and completion day, a result's document number, an interpretation's title; a
-meeting's body, session and day), so a second run creates nothing.
+Everything is loaded through the services, so every rule of the catalogue, the procedure and
+public participation applies and the audit log records each record under the actor "demo".
+Several 2026 decisions have walked their procedure to different points (one all the way to its
+execution report), so the portal shows real timelines at once. The enterprise-related decisions
+taken to a meeting were consulted first, enterprises and industry associations among those who
+commented, every opinion disposed of; one more was discussed at a symposium, and one decision
+is out for comment today. Records are found again by their natural keys (unit code; catalogue
+year; decision year and title; adjustment decision and type; a draft's title, a review's kind
+and completion day, a result's document number, an interpretation's title; a meeting's body,
+session and day; a consultation's decision, draft version, method and opening day; a comment's
+consultation and content; a cluster's consultation and summary), so a second run creates
+nothing.
 """
 
 import datetime as dt
@@ -24,6 +29,7 @@ from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
 from decisions.models import Adjustment, Catalogue, Decision, DecisionState, Unit
 from decisions.records import services as records
+from decisions.records.models import Draft
 
 cli = Blueprint("demo_cli", __name__, cli_group=None)
 
@@ -435,6 +441,423 @@ PRIVATE_ECONOMY_FINAL = "\n".join(
     )
 )
 
+# --- Public participation --------------------------------------------------------------------
+#
+# A consultation step of a walk consults on a published draft (named by its title) and takes
+# the comments that came in, each found again by its content. A comment says how it came in
+# and on which day; most were received in the past, so the loader enters them as the lead
+# unit's staff do (the service lets staff enter a comment after the close, with its real
+# channel and `received_on` within the window). For the letters and 12345 calls that is what
+# happened; for the portal, 一网通办, 人民建议征集信箱 and 随申办 submissions of a past window it
+# is the honest way for a loader to put on record what the public sent then: the service takes
+# a public submission only on the day it is made. A comment marked `live` is submitted the
+# way the public does it today (anonymously on the portal, or by the 随申办 app), and only while
+# its window is open. `moderation` publishes a comment or rejects it with a reason; each
+# comment of a closed window has its disposition, directly or through its cluster
+# (较为集中意见, named by `cluster`).
+
+PRIVATE_ECONOMY_CONSULTATION = dict(
+    draft_title="嘉定区促进民营经济高质量发展若干措施（征求意见稿）",
+    method="online",
+    audience=["public", "enterprises", "industry_associations"],
+    channels=["portal", "yiwangtongban", "suishenban", "suggestion_box", "letter", "hotline_12345"],
+    opens_on=D(2026, 4, 10),
+    closes_on=D(2026, 5, 10),
+    comments_public=True,
+    contact="区发展和改革委员会政策法规科",
+    published_on=D(2026, 4, 10),
+    clusters=[
+        dict(
+            tag="interest",
+            summary="多条意见建议提高科技型中小企业贷款贴息比例和单户上限，并扩大贴息范围。",
+            disposition="partially_adopted",
+            reason_code="cost_or_feasibility",
+            reason="贴息比例由30%提高到50%、单户上限由50万元提高到100万元，并将设备更新贷款和专精特新企业纳入贴息范围；"
+            "进一步提高贴息比例超出区级财政承受能力，暂不采纳。",
+        ),
+    ],
+    comments=[
+        dict(
+            content="第五条贴息比例30%偏低，单户50万元的上限对设备投入大的制造企业作用有限，建议贴息比例提高到50%以上，"
+            "单户上限提高到100万元。",
+            submitter_type="enterprise",
+            organisation="上海嘉联精密机械有限公司",
+            contact="021-59170000",
+            channel="portal",
+            received_on=D(2026, 4, 14),
+            moderation="publish",
+            cluster="interest",
+        ),
+        dict(
+            content="（书面来函）我公司建议提高第五条的贷款贴息比例，具体意见已于4月14日在区政府网站提交。",
+            submitter_type="enterprise",
+            organisation="上海嘉联精密机械有限公司",
+            channel="letter",
+            received_on=D(2026, 4, 16),
+            moderation="publish",
+            disposition=dict(
+                disposition="duplicate",
+                reason_code="already_provided_for",
+                reason="与该企业4月14日通过区政府门户网站提交的意见相同，已合并办理。",
+            ),
+        ),
+        dict(
+            content="小企业贷款利率仍然偏高，建议加大科技型中小企业贷款贴息力度。",
+            submitter_type="individual",
+            name="陈先生",
+            contact="13800001234",
+            channel="yiwangtongban",
+            received_on=D(2026, 4, 18),
+            moderation="publish",
+            cluster="interest",
+        ),
+        dict(
+            content="推广低息贷款、财税代办，当天放款，详情添加微信咨询。",
+            submitter_type="individual",
+            contact="wx-daiban-2026",
+            channel="portal",
+            received_on=D(2026, 4, 19),
+            moderation=("reject", "含有商业广告内容，与本次征求意见无关，不予发布。"),
+            disposition=dict(
+                disposition="out_of_scope",
+                reason_code="other",
+                reason="广告信息，不属于对征求意见稿的意见建议。",
+            ),
+        ),
+        dict(
+            content="我家小区门口的城中路早晚高峰经常堵车，建议增设信号灯。",
+            submitter_type="individual",
+            name="王女士",
+            contact="13900005678",
+            channel="hotline_12345",
+            received_on=D(2026, 4, 20),
+            moderation="publish",
+            disposition=dict(
+                disposition="out_of_scope",
+                reason_code="outside_competence",
+                reason="不属于本措施的内容，已转区交通委研究办理。",
+            ),
+        ),
+        dict(
+            content="第六条“优先向成长型民营企业出租”按所有制区别对待，外资和国有中小企业同样有厂房需求，"
+            "建议改为公开招租、一视同仁。",
+            submitter_type="enterprise",
+            organisation="上海嘉和新材料科技有限公司",
+            channel="suishenban",
+            received_on=D(2026, 4, 21),
+            moderation="publish",
+            disposition=dict(
+                disposition="adopted",
+                reason="第六条修改为“通过公开方式向成长型中小企业出租”，对各类经营主体一视同仁。",
+            ),
+        ),
+        dict(
+            content="建议对专项资金开展绩效评价，贴息政策设置退出机制，避免同一企业长期依赖补贴。",
+            submitter_type="expert",
+            name="张国华",
+            organisation="上海财经大学公共经济与管理学院",
+            channel="portal",
+            received_on=D(2026, 4, 24),
+            moderation="publish",
+            disposition=dict(
+                disposition="partially_adopted",
+                reason_code="already_provided_for",
+                reason="专项资金绩效评价已纳入区级财政专项资金管理办法；贴息退出机制在兑现操作细则中规定，措施正文不再重复。",
+            ),
+        ),
+        dict(
+            content="会员企业普遍反映贴息比例偏低、单户上限不高，建议提高贴息比例，并将专精特新企业纳入支持范围。",
+            submitter_type="industry_association",
+            organisation="嘉定区中小企业协会",
+            channel="letter",
+            received_on=D(2026, 4, 27),
+            moderation="publish",
+            cluster="interest",
+        ),
+        dict(
+            content="建议增加涉企行政检查“综合查一次”的规定，减少多头检查、重复检查。",
+            submitter_type="deputy",
+            name="沈建国",
+            organisation="嘉定区人民代表大会",
+            channel="letter",
+            received_on=D(2026, 4, 29),
+            moderation="publish",
+            disposition=dict(
+                disposition="adopted",
+                reason="送审稿新增第九条，推行涉企行政检查“综合查一次”。",
+            ),
+        ),
+        dict(
+            content="第七条“免申即享”之外仍需申请的政策，建议明确申请材料和兑现时限，避免企业多头跑、长时间等。",
+            submitter_type="industry_association",
+            organisation="嘉定区工商业联合会",
+            channel="letter",
+            received_on=D(2026, 5, 6),
+            moderation="publish",
+            disposition=dict(
+                disposition="adopted",
+                reason="第七条明确确需申请的政策申请材料不超过三项，自受理之日起30个工作日内兑现。",
+            ),
+        ),
+        dict(
+            content="希望措施把个体工商户也纳入支持范围，个体户同样面临租金和融资压力。",
+            submitter_type="individual",
+            name="刘女士",
+            contact="13700009876",
+            channel="suggestion_box",
+            received_on=D(2026, 5, 8),
+            moderation="publish",
+            disposition=dict(
+                disposition="not_adopted",
+                reason_code="already_provided_for",
+                reason="个体工商户的扶持政策由区市场监管局会同有关部门另行制定，本措施不再重复规定。",
+            ),
+        ),
+    ],
+)
+
+LOW_ALTITUDE_CONSULTATION = dict(
+    draft_title="嘉定区低空经济产业发展若干措施（征求意见稿）",
+    method="online",
+    audience=["public", "enterprises", "industry_associations"],
+    channels=["portal", "yiwangtongban", "suishenban", "suggestion_box", "letter", "hotline_12345"],
+    opens_on=D(2026, 6, 10),
+    closes_on=D(2026, 7, 10),
+    comments_public=False,
+    contact="区发展和改革委员会产业发展科",
+    published_on=D(2026, 6, 10),
+    clusters=[
+        dict(
+            tag="noise",
+            summary="多位居民关注无人机飞行噪声、起降场选址和个人隐私保护。",
+            disposition="adopted",
+            reason="措施增加飞行噪声管控、起降场选址避让居住区和飞行数据安全管理的要求。",
+        ),
+    ],
+    comments=[
+        dict(
+            content="建议开放低空物流应用场景，并由区里协助企业办理试飞空域申请。",
+            submitter_type="enterprise",
+            organisation="上海嘉航低空科技有限公司",
+            channel="portal",
+            received_on=D(2026, 6, 15),
+            disposition=dict(
+                disposition="adopted",
+                reason="第二条增加低空物流应用场景；区发展改革委会同嘉定工业区协助企业办理空域申请。",
+            ),
+        ),
+        dict(
+            content="担心无人机在居民区上空飞行产生噪声，还可能拍到居民家里。",
+            submitter_type="individual",
+            name="赵先生",
+            contact="13600002468",
+            channel="hotline_12345",
+            received_on=D(2026, 6, 18),
+            cluster="noise",
+        ),
+        dict(
+            content="建议在轨道交通站点周边增加共享单车停放点。",
+            submitter_type="individual",
+            channel="portal",
+            received_on=D(2026, 6, 20),
+            disposition=dict(
+                disposition="out_of_scope",
+                reason_code="outside_competence",
+                reason="不属于本措施的内容，已转区交通委研究办理。",
+            ),
+        ),
+        dict(
+            content="电动垂直起降飞行器适航审定周期长、费用高，建议对审定费用给予补贴。",
+            submitter_type="enterprise",
+            organisation="上海翼启航空科技有限公司",
+            channel="suishenban",
+            received_on=D(2026, 6, 22),
+            disposition=dict(
+                disposition="partially_adopted",
+                reason_code="cost_or_feasibility",
+                reason="对取得型号合格证的企业给予一次性奖励；审定过程中的费用不予补贴。",
+            ),
+        ),
+        dict(
+            content="建议明确无人机飞行的时段和高度，避免夜间扰民。",
+            submitter_type="individual",
+            channel="yiwangtongban",
+            received_on=D(2026, 6, 25),
+            cluster="noise",
+        ),
+        dict(
+            content="建议建立低空飞行安全事件报告和应急处置机制。",
+            submitter_type="expert",
+            name="周振宇",
+            organisation="上海交通大学航空航天学院",
+            channel="portal",
+            received_on=D(2026, 6, 30),
+            disposition=dict(disposition="adopted", reason="措施增加飞行安全事件报告和应急处置的要求。"),
+        ),
+        dict(
+            content="建议设立低空经济产业基金，支持初创企业发展。",
+            submitter_type="industry_association",
+            organisation="嘉定区智能制造行业协会",
+            channel="letter",
+            received_on=D(2026, 7, 3),
+            disposition=dict(
+                disposition="not_adopted",
+                reason_code="already_provided_for",
+                reason="低空经济项目由区级产业引导基金统筹支持，不再单设产业基金。",
+            ),
+        ),
+        dict(
+            content="本区汽车零部件企业较多，建议将零部件企业转型进入低空产业链纳入支持范围。",
+            submitter_type="industry_association",
+            organisation="嘉定区汽车行业协会",
+            channel="suggestion_box",
+            received_on=D(2026, 7, 6),
+            disposition=dict(disposition="adopted", reason="第一条增加支持汽车零部件企业转型配套低空产业的内容。"),
+        ),
+        dict(
+            content="建议加强低空经济人才培养，与高校共建实训基地。",
+            submitter_type="cppcc_member",
+            organisation="政协嘉定区委员会",
+            channel="letter",
+            received_on=D(2026, 7, 7),
+            disposition=dict(
+                disposition="partially_adopted",
+                reason_code="already_provided_for",
+                reason="人才支持已在第四条规定；与高校共建实训基地由区人力资源社会保障局在人才政策中统筹。",
+            ),
+        ),
+        dict(
+            content="无人机起降场不要建在小区旁边。",
+            submitter_type="individual",
+            channel="portal",
+            received_on=D(2026, 7, 8),
+            cluster="noise",
+        ),
+    ],
+)
+
+ANTING_SYMPOSIUM = dict(
+    draft_title="安亭镇汽车城核心区道路及配套设施提升工程实施方案（征求意见稿）",
+    method="symposium",
+    audience=["enterprises", "industry_associations"],
+    channels=["meeting", "letter"],
+    opens_on=D(2026, 9, 24),
+    closes_on=D(2026, 9, 30),
+    comments_public=False,
+    contact="安亭镇规划建设和环境保护办公室",
+    published_on=D(2026, 9, 17),
+    comments=[
+        dict(
+            content="道路施工请分段进行，保障物流车辆通行，避开早晚通勤高峰。",
+            submitter_type="enterprise",
+            organisation="上海嘉安汽车零部件有限公司",
+            channel="meeting",
+            received_on=D(2026, 9, 24),
+            disposition=dict(disposition="adopted", reason="实施方案明确分段施工、错峰作业，施工期间保留物流通道。"),
+        ),
+        dict(
+            content="公共充电设施建议预留大功率快充和换电站的位置。",
+            submitter_type="enterprise",
+            organisation="上海安驰新能源汽车科技有限公司",
+            channel="meeting",
+            received_on=D(2026, 9, 24),
+            disposition=dict(
+                disposition="partially_adopted",
+                reason_code="cost_or_feasibility",
+                reason="首期在主要公共停车场预留大功率快充位置；换电站由企业按规划自行建设。",
+            ),
+        ),
+        dict(
+            content="建议开通园区至轨道交通11号线安亭站的通勤接驳公交。",
+            submitter_type="industry_association",
+            organisation="嘉定区汽车行业协会",
+            channel="meeting",
+            received_on=D(2026, 9, 24),
+            disposition=dict(
+                disposition="not_adopted",
+                reason_code="outside_competence",
+                reason="公交线路调整属区交通委职责，已转交研究；本工程在道路设计中预留公交港湾。",
+            ),
+        ),
+        dict(
+            content="施工期间建议设置临时停车场，减少对沿街商户经营的影响。",
+            submitter_type="industry_association",
+            organisation="安亭镇商会",
+            channel="letter",
+            received_on=D(2026, 9, 28),
+            disposition=dict(disposition="adopted", reason="实施方案增加施工期间临时停车场的设置安排。"),
+        ),
+    ],
+)
+
+# Open today: its comments are being studied, so none has a disposition yet.
+WASTE_SORTING_CONSULTATION = dict(
+    draft_title="嘉定区生活垃圾分类管理办法（修订征求意见稿）",
+    method="online",
+    audience=["public", "enterprises", "industry_associations"],
+    channels=["portal", "yiwangtongban", "suishenban", "suggestion_box", "letter", "hotline_12345"],
+    opens_on=D(2026, 11, 10),
+    closes_on=D(2026, 12, 10),
+    comments_public=True,
+    contact="区绿化和市容管理局市容环境卫生管理科",
+    published_on=D(2026, 11, 10),
+    comments=[
+        dict(
+            content="建议在定时定点投放点增设洗手池和照明，方便居民夜间投放。",
+            submitter_type="individual",
+            channel="portal",
+            received_on=D(2026, 11, 12),
+            moderation="publish",
+        ),
+        dict(
+            content="第三条只规定了物业服务企业的责任，建议同时明确居委会和业委会的配合责任。",
+            submitter_type="enterprise",
+            organisation="上海嘉宁物业管理有限公司",
+            channel="yiwangtongban",
+            received_on=D(2026, 11, 16),
+            moderation="publish",
+        ),
+        dict(
+            content="装修垃圾预约后经常一周都没人来收，建议规定上门时限并公开收运电话。",
+            submitter_type="individual",
+            name="孙女士",
+            contact="13500003579",
+            channel="hotline_12345",
+            received_on=D(2026, 11, 19),
+            moderation="publish",
+        ),
+        dict(
+            content="建议对物业服务企业开展分类引导所需的人员配备给予经费补贴。",
+            submitter_type="industry_association",
+            organisation="嘉定区物业管理行业协会",
+            channel="letter",
+            received_on=D(2026, 11, 20),
+            moderation="publish",
+        ),
+        dict(
+            content="建议大件垃圾回收点每周至少开放两天。",
+            submitter_type="individual",
+            name="钱先生",
+            contact="嘉定区清河路某弄",
+            channel="letter",
+            received_on=D(2026, 11, 23),
+            moderation="publish",
+        ),
+        dict(
+            content="建议对分类投放做得好的小区给予奖励。",
+            submitter_type="individual",
+            channel="portal",
+            live=True,
+        ),
+        dict(
+            content="建议在“随申办”上开通装修垃圾和大件垃圾的预约功能。",
+            submitter_type="individual",
+            channel="suishenban",
+            live=True,
+        ),
+    ],
+)
+
 PRIVATE_ECONOMY = [
     (
         "background",
@@ -456,6 +879,7 @@ PRIVATE_ECONOMY = [
             published_on=D(2026, 4, 10),
         ),
     ),
+    ("consultation", PRIVATE_ECONOMY_CONSULTATION),
     (
         "review",
         dict(
@@ -506,7 +930,7 @@ PRIVATE_ECONOMY = [
             kind="review_draft",
             title="嘉定区促进民营经济高质量发展若干措施（送审稿）",
             text=PRIVATE_ECONOMY_V2,
-            explanation="征求意见期间共收到意见建议86条，其中企业52条、行业协会9条。根据征求意见、专家论证和公平竞争审查意见，主要作了以下修改：一是区级产业发展专项资金由2亿元提高到3亿元；二是提高贷款贴息比例和单户上限；三是标准厂房改为公开招租；四是明确依申请兑现政策的材料和时限；五是增加涉企行政检查“综合查一次”的规定。",
+            explanation="征求意见期间，通过区政府门户网站、“一网通办”、“随申办”、人民建议征集信箱、书面来信和12345热线共收到意见建议10条，其中企业3条、行业协会2条。根据征求意见、专家论证和公平竞争审查意见，主要作了以下修改：一是区级产业发展专项资金由2亿元提高到3亿元；二是提高贷款贴息比例和单户上限；三是标准厂房改为公开招租；四是明确依申请兑现政策的材料和时限；五是增加涉企行政检查“综合查一次”的规定。",
             published_on=D(2026, 6, 3),
         ),
     ),
@@ -881,6 +1305,7 @@ LOW_ALTITUDE = [
             published_on=D(2026, 6, 10),
         ),
     ),
+    ("consultation", LOW_ALTITUDE_CONSULTATION),
     (
         "review",
         dict(
@@ -1042,10 +1467,43 @@ WASTE_SORTING = [
                     "第三条 物业服务企业应当做好分类投放的引导和监督。",
                 )
             ),
-            explanation="征求意见期为2026年10月26日至11月25日；该事项需举行听证会，听证会安排另行公告。",
-            published_on=D(2026, 10, 26),
+            explanation="征求意见期为2026年11月10日至12月10日；该事项需举行听证会，听证会安排另行公告。",
+            published_on=D(2026, 11, 10),
         ),
     ),
+    ("consultation", WASTE_SORTING_CONSULTATION),
+]
+
+ANTING = [
+    (
+        "background",
+        dict(
+            necessity="安亭汽车城核心区集聚整车和零部件企业三百余家，道路、管网和公共充电设施建成已近二十年，难以适应企业通勤、物流和新能源汽车发展的需要。",
+            problem="核心区部分道路断面窄、路面破损，雨污管网混接，公共充电桩数量不足、分布不均，早晚高峰通勤和货运车辆混行拥堵。",
+            legal_and_policy_basis="《政府投资条例》《中华人民共和国城乡规划法》，以及本市关于推进新能源汽车充电基础设施建设的有关规定。",
+            main_content="方案对核心区道路进行拓宽改造，实施雨污分流，新建公共充电设施，工程分两期实施，首期年内开工。",
+            published_on=D(2026, 9, 8),
+        ),
+    ),
+    (
+        "draft",
+        dict(
+            kind="consultation_draft",
+            title="安亭镇汽车城核心区道路及配套设施提升工程实施方案（征求意见稿）",
+            text="\n".join(
+                (
+                    "一、工程范围：汽车城核心区主次干道约12公里及配套管网。",
+                    "二、道路工程：拓宽墨玉路、安智路等主要道路，增设非机动车道。",
+                    "三、管网工程：实施雨污分流改造。",
+                    "四、充电设施：在公共停车场和主要道路沿线新建公共充电桩。",
+                    "五、实施安排：工程分两期实施，首期2026年第四季度开工。",
+                )
+            ),
+            explanation="安亭镇将于2026年9月24日召开企业和行业协会座谈会听取意见，会后至9月30日可提交书面意见。",
+            published_on=D(2026, 9, 14),
+        ),
+    ),
+    ("consultation", ANTING_SYMPOSIUM),
 ]
 
 ELDERLY_CARE = [
@@ -1086,6 +1544,7 @@ WALKS_2026 = [
     ("嘉定区低空经济产业发展若干措施", LOW_ALTITUDE),
     ("嘉定区公共停车场建设三年行动计划（2026—2028年）", PARKING),
     ("嘉定区生活垃圾分类管理办法修订", WASTE_SORTING),
+    ("安亭镇汽车城核心区道路及配套设施提升工程", ANTING),
     ("嘉定区养老服务设施布局规划（2026—2035年）", ELDERLY_CARE),
 ]
 
@@ -1137,12 +1596,16 @@ class _Walker:
     def __init__(self, by: Account, created: Counter):
         self.by = by
         self.created = created
+        # The 随申办 app as a partner: its submissions carry its channel. Like `by`, never saved.
+        self.partner = Account(name="随申办", role=Role.partner, channel="suishenban")
 
     def walk(self, decision: Decision, steps) -> None:
         for step, fields in steps:
             fields = dict(fields)
             if step == "meeting":
                 self.meeting(decision, fields)
+            elif step == "consultation":
+                self.consultation(decision, fields)
             elif step == "correction":
                 self.correction(decision, fields)
             else:
@@ -1192,6 +1655,73 @@ class _Walker:
         )
         records.correct(kind, current, by=self.by, **fields)
         self.created["record corrections"] += 1
+
+    def consultation(self, decision: Decision, fields: dict) -> None:
+        """A consultation on a published draft, found by its draft version, method and opening day;
+        then its comments (found by content), their moderation, clusters and dispositions."""
+        # The loader loads every domain: public participation may import decisions, not the
+        # reverse, so the demo reaches for it here rather than at the top of the module.
+        from consultation import services as consulting
+        from consultation.models import Cluster, Comment, Consultation
+
+        comments = fields.pop("comments")
+        clusters = fields.pop("clusters", [])
+        published_on = fields.pop("published_on")
+        version = db.session.scalar(
+            sa.select(Draft.version).where(
+                Draft.decision_id == decision.id, Draft.title == fields.pop("draft_title"), Draft.corrects_id.is_(None)
+            )
+        )
+        key = dict(decision_id=decision.id, draft_version=version, method=fields["method"], opens_on=fields["opens_on"])
+        consultation = db.session.scalar(sa.select(Consultation).filter_by(**key))
+        if consultation is None:
+            consultation = consulting.create_consultation(decision, by=self.by, draft_version=version, **fields)
+            self.created["consultations"] += 1
+        if consultation.published_on is None:
+            consulting.publish_consultation(consultation, by=self.by, published_on=published_on)
+            self.created["consultation publications"] += 1
+
+        def find(content):
+            return db.session.scalar(
+                sa.select(Comment).where(Comment.consultation_id == consultation.id, Comment.content == content)
+            )
+
+        for spec in comments:
+            values = {k: v for k, v in spec.items() if k not in ("moderation", "disposition", "cluster", "live")}
+            comment = find(values["content"])
+            if comment is None:
+                if not spec.get("live"):
+                    # Entered as staff, with the channel and the day it came in (see above).
+                    comment, _ = consulting.submit_comment(consultation, by=self.by, **values)
+                elif consulting.status_of(consultation) == "open":
+                    # Sent today, as the public sends it: by the partner app or on the portal.
+                    by = self.partner if values["channel"] == self.partner.channel else None
+                    if by is not None:
+                        del values["channel"]
+                    comment, _ = consulting.submit_comment(consultation, by=by, **values)
+                else:
+                    continue  # a comment sent while the window is open; it is not open today
+                self.created["comments"] += 1
+            moderation = spec.get("moderation")
+            if moderation is not None and comment.moderation == "pending":
+                action, reason = ("publish", None) if moderation == "publish" else moderation
+                consulting.moderate(comment, by=self.by, action=action, reason=reason)
+                self.created["moderations"] += 1
+        for cluster in clusters:
+            cluster = dict(cluster)
+            tag = cluster.pop("tag")
+            exists = sa.select(Cluster.id).where(
+                Cluster.consultation_id == consultation.id, Cluster.summary == cluster["summary"]
+            )
+            if db.session.scalar(exists) is None:
+                ids = [find(c["content"]).id for c in comments if c.get("cluster") == tag]
+                consulting.create_cluster(consultation, by=self.by, comment_ids=ids, **cluster)
+                self.created["clusters"] += 1
+        for spec in (c for c in comments if "disposition" in c):
+            comment = find(spec["content"])
+            if comment.disposition is None:
+                consulting.dispose(comment, by=self.by, **spec["disposition"])
+                self.created["dispositions"] += 1
 
     def meeting(self, decision: Decision, fields: dict) -> None:
         """A meeting that deliberated the walk's decision, found by body, session and day."""
@@ -1262,19 +1792,37 @@ def load() -> Counter:
     return created
 
 
-CREATED = ("units", "catalogues", "decisions", "adjustments", "records", "meetings")
-PUBLISHED = (("publications", "catalogues"), ("record publications", "records"), ("meeting publications", "meetings"))
+CREATED = (
+    "units",
+    "catalogues",
+    "decisions",
+    "adjustments",
+    "records",
+    "meetings",
+    "consultations",
+    "comments",
+    "clusters",
+)
+PUBLISHED = (
+    ("publications", "catalogues"),
+    ("record publications", "records"),
+    ("meeting publications", "meetings"),
+    ("consultation publications", "consultations"),
+)
 AMENDED = (("record corrections", "corrected"), ("record withdrawals", "withdrawn"))
+HANDLED = (("moderations", "moderated"), ("dispositions", "disposed of"))
 
 
 def _report(created: Counter) -> str:
     made = ", ".join(f"{created[k]} {k}" for k in CREATED if created[k]) or "no records"
     published = ", ".join(f"{created[k]} {what}" for k, what in PUBLISHED if created[k])
     amended = ", ".join(f"{created[k]} {what}" for k, what in AMENDED if created[k])
+    handled = ", ".join(f"{created[k]} {what}" for k, what in HANDLED if created[k])
     return (
         f"Demo district loaded: created {made}"
         + (f"; published {published}" if published else "")
         + (f"; records {amended}" if amended else "")
+        + (f"; comments {handled}" if handled else "")
         + "."
     )
 

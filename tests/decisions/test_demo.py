@@ -1,8 +1,10 @@
 import datetime as dt
+from collections import Counter
 
 import sqlalchemy as sa
 from flask import g
 
+from consultation.models import Comment, Consultation
 from core import calendar
 from core.audit import AuditEntry
 from core.extensions import db
@@ -14,6 +16,10 @@ FULL = "嘉定区促进民营经济高质量发展若干措施"
 RETURNED = "嘉定新城“十五五”发展规划"
 CORRECTED = "嘉定区中小学学区化集团化办学实施方案"
 WITHDRAWN = "嘉定区农村集体经营性建设用地入市管理办法"
+LOW_ALTITUDE = "嘉定区低空经济产业发展若干措施"
+CONSULTING = "嘉定区生活垃圾分类管理办法修订"
+SYMPOSIUM = "安亭镇汽车城核心区道路及配套设施提升工程"
+DISPOSITIONS = {"adopted", "partially_adopted", "not_adopted", "out_of_scope", "duplicate"}
 
 
 def run(app, *args):
@@ -104,6 +110,7 @@ def test_a_second_run_changes_nothing(app):
     before = row_counts()
     assert before["units"] >= 15 and before["catalogue_adjustments"] >= 6 and before["audit_log"] > 0
     assert before["meetings"] >= 4 and before["drafts"] >= 8 and before["results"] >= 2 and before["follow_ups"] >= 1
+    assert before["consultations"] >= 4 and before["comments"] >= 25 and before["clusters"] >= 2
     assert "nothing to create" in run(app)
     assert row_counts() == before
 
@@ -302,3 +309,176 @@ def test_one_unit_meets_the_invited_attendance_rule_and_another_does_not(app, cl
     assert 1 <= jyj["meetings_with_attendees"] < 3 and jyj["met"] is False
     meetings = _ok(client.get("/api/v1/meetings?year=2026&page_size=100"))
     assert len(meetings) >= 4 and all(m["held_on"] < calendar.today().isoformat() for m in meetings)
+
+
+# --- Public participation ----------------------------------------------------------------------
+
+
+def tick(app) -> str:
+    result = app.test_cli_runner().invoke(args=["tick"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _consultations(client, decision) -> list:
+    return _ok(client.get(f"/api/v1/decisions/{decision['id']}/consultations"))
+
+
+def _stored_comments(consultation_id) -> list:
+    return db.session.scalars(
+        sa.select(Comment).where(Comment.consultation_id == consultation_id).order_by(Comment.id)
+    ).all()
+
+
+def test_one_consultation_is_open_today_and_others_closed_with_comments_from_every_side(app, client):
+    run(app)
+    decisions = _decisions(client)
+    today = calendar.today().isoformat()
+
+    [open_] = _consultations(client, decisions[CONSULTING])
+    assert open_["status"] == "open" and open_["opens_on"] <= today <= open_["closes_on"]
+    assert decisions[CONSULTING]["state"] == "consulting"
+    [closed] = _consultations(client, decisions[FULL])
+    assert closed["status"] == "closed" and closed["closes_on"] < today
+    for consultation in (open_, closed):
+        assert consultation["method"] == "online" and consultation["window_days"] >= 30
+        assert {"public", "enterprises", "industry_associations"} <= set(consultation["audience"])
+        assert {"portal", "yiwangtongban", "suishenban", "suggestion_box", "letter", "hotline_12345"} <= set(
+            consultation["channels"]
+        )
+        counts = consultation["counts"]
+        assert len(counts["by_channel"]) >= 3 and len(counts["by_submitter_type"]) >= 3, counts
+    # Still being studied while open; every opinion of the closed one disposed of, in every way.
+    assert open_["counts"]["by_disposition"] == {"undisposed": open_["counts"]["received"]}
+    assert set(closed["counts"]["by_disposition"]) == DISPOSITIONS
+    assert {"individual", "enterprise", "industry_association", "expert", "deputy"} <= set(
+        closed["counts"]["by_submitter_type"]
+    )
+
+    # Today's comments came the way the public sends them: the portal and the 随申办 app.
+    stored = _stored_comments(open_["id"])
+    assert {c.channel for c in stored if c.received_on == calendar.today()} == {"portal", "suishenban"}
+    assert all(open_["opens_on"] <= c.received_on.isoformat() <= today for c in stored)
+
+
+def test_the_counts_of_every_consultation_are_those_of_its_comments(app, client):
+    run(app)
+    consultations = db.session.scalars(sa.select(Consultation).order_by(Consultation.id)).all()
+    assert len(consultations) >= 4
+    for consultation in consultations:
+        counted = [c for c in _stored_comments(consultation.id) if c.moderation != "rejected"]
+        counts = _ok(client.get(f"/api/v1/consultations/{consultation.id}"))["counts"]
+        assert counts["received"] == len(counted) > 0
+        assert counts["by_channel"] == dict(Counter(c.channel for c in counted))
+        assert counts["by_submitter_type"] == dict(Counter(c.submitter_type for c in counted))
+        assert counts["by_disposition"] == dict(Counter(c.disposition or "undisposed" for c in counted))
+        for cluster in _ok(client.get(f"/api/v1/consultations/{consultation.id}/clusters")):
+            assert cluster["comment_count"] == sum(c.cluster_id == cluster["id"] for c in counted) >= 2
+            assert cluster["summary"] and cluster["reason"]
+            assert cluster["disposition"] == "adopted" or cluster["reason_code"]
+
+
+def test_the_public_reads_moderated_comments_without_names_or_contacts(app, client):
+    run(app)
+    decisions = _decisions(client)
+    for title in (FULL, CONSULTING):
+        [consultation] = _consultations(client, decisions[title])
+        assert consultation["comments_public"] is True
+        response = client.get(f"/api/v1/consultations/{consultation['id']}/comments?page_size=100")
+        shown = _ok(response)
+        stored = _stored_comments(consultation["id"])
+        assert [c["id"] for c in shown] == [c.id for c in stored if c.moderation == "published"]
+        assert shown and all("name" not in c and "contact" not in c for c in shown)
+        personal = {value for c in stored for value in (c.name, c.contact) if value}
+        assert personal and not any(value in response.get_data(as_text=True) for value in personal)
+        by_type = {c["submitter_type"]: c for c in shown}
+        assert by_type["individual"]["organisation"] is None
+        assert by_type["enterprise"]["organisation"] and by_type["industry_association"]["organisation"]
+
+    # One comment was rejected, with its reason; the other consultations keep comments unpublished.
+    rejected = db.session.scalars(sa.select(Comment).where(Comment.moderation == "rejected")).all()
+    assert len(rejected) == 1 and rejected[0].moderation_reason
+    [hidden] = _consultations(client, decisions[LOW_ALTITUDE])
+    assert hidden["comments_public"] is False and hidden["counts"]["received"] >= 5
+    assert _ok(client.get(f"/api/v1/consultations/{hidden['id']}/comments")) == []
+
+
+def test_every_receipt_answers_with_the_disposition_and_its_reason(app, client):
+    run(app)
+    today = calendar.today()
+    comments = db.session.scalars(sa.select(Comment).order_by(Comment.id)).all()
+    closed = 0
+    for comment in comments:
+        receipt = _ok(client.get(f"/api/v1/receipts/{comment.receipt}"))
+        assert receipt["comment_id"] == comment.id and receipt["content"] == comment.content
+        if db.session.get(Consultation, comment.consultation_id).closes_on >= today:
+            assert receipt["disposition"] is None  # still being studied
+            continue
+        closed += 1
+        assert receipt["disposition"] in DISPOSITIONS and receipt["disposed_on"]
+        if receipt["disposition"] != "adopted":
+            assert receipt["reason_code"] and receipt["reason"], receipt
+        if receipt["moderation"] == "rejected":
+            assert receipt["moderation_reason"]
+    assert closed >= 20
+
+
+def test_enterprises_and_associations_were_heard_before_each_enterprise_related_meeting(app, client):
+    run(app)
+    deliberated = 0
+    for decision in _decisions(client).values():
+        entries = _timeline(client, decision)["entries"]
+        meetings = [e for e in entries if e["type"] == "meeting_deliberated"]
+        if not (decision["enterprise_related"] and meetings):
+            continue
+        deliberated += 1
+        heard = [
+            c
+            for c in _consultations(client, decision)
+            if c["closes_on"] < meetings[0]["occurred_on"]
+            and {"enterprise", "industry_association"} <= set(c["counts"]["by_submitter_type"])
+            and "undisposed" not in c["counts"]["by_disposition"]
+        ]
+        assert heard, decision["title"]
+    assert deliberated >= 2
+
+    # One more heard them at a symposium (座谈会).
+    [symposium] = _consultations(client, _decisions(client)[SYMPOSIUM])
+    assert symposium["method"] == "symposium" and symposium["status"] == "closed"
+    assert set(symposium["counts"]["by_submitter_type"]) == {"enterprise", "industry_association"}
+    assert symposium["counts"]["by_channel"].get("meeting")
+
+
+def test_timelines_show_consultations_opened_and_after_a_tick_closed(app, client):
+    run(app)
+    decisions = _decisions(client)
+    consulted = [FULL, LOW_ALTITUDE, SYMPOSIUM, CONSULTING]
+    for title in consulted:
+        entries = _timeline(client, decisions[title])["entries"]
+        [opened] = [e for e in entries if e["type"] == "consultation_opened"]
+        [consultation] = _consultations(client, decisions[title])
+        assert opened["occurred_on"] == consultation["opens_on"]
+        assert _ok(client.get(opened["href"]))["id"] == consultation["id"]
+        assert "consultation_closed" not in {e["type"] for e in entries}
+
+    assert "consultations closed: 3" in tick(app)
+    assert "consultations closed: 0" in tick(app)
+    for title in consulted:
+        entries = _timeline(client, decisions[title])["entries"]
+        types = [e["type"] for e in entries]
+        assert [e["occurred_on"] for e in entries] == sorted(e["occurred_on"] for e in entries)
+        if title == CONSULTING:
+            assert "consultation_closed" not in types
+            continue
+        [closed] = [e for e in entries if e["type"] == "consultation_closed"]
+        [consultation] = _consultations(client, decisions[title])
+        assert closed["occurred_on"] == consultation["closes_on"]
+        assert types.index("consultation_opened") < types.index("consultation_closed")
+        if "meeting_deliberated" in types:
+            assert types.index("consultation_closed") < types.index("meeting_deliberated")
+    assert _decisions(client)[CONSULTING]["state"] == "consulting"
+
+    # The demo again, after the tick: nothing to create, nothing changed.
+    before = row_counts()
+    assert "nothing to create" in run(app)
+    assert row_counts() == before
