@@ -5,7 +5,7 @@ import datetime as dt
 from core import auth
 from core.extensions import db
 from decisions import services
-from decisions.models import Unit
+from decisions.models import Catalogue, Unit
 
 UNITS = [
     ("jd-gov", "嘉定区人民政府办公室", "government"),
@@ -36,8 +36,16 @@ def catalogue(year=2026, *, published_on=None, title=None):
         year, title=title or f"嘉定区人民政府{year}年度重大行政决策事项目录", issuer_unit="jd-gov"
     )
     if published_on:
-        services.publish_catalogue(catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on)
+        publish(year, published_on=published_on)
     return catalogue
+
+
+def publish(year=2026, *, published_on):
+    """Publish a year's catalogue, the Party committee having consented ten days before."""
+    catalogue = db.session.get(Catalogue, year)
+    return services.publish_catalogue(
+        catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
+    )
 
 
 def decision(year=2026, *, lead_unit="jd-fgw", title="嘉定区促进民营经济高质量发展若干措施", **fields):
