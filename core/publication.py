@@ -256,10 +256,9 @@ def changes_after(after: int, limit: int):
 
 import marshmallow as ma  # noqa: E402
 from flask.views import MethodView  # noqa: E402
-from flask_smorest import Blueprint  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
-from core.http import href, render  # noqa: E402
+from core.http import Blueprint, href, render  # noqa: E402
 from core.serialize import Computed  # noqa: E402
 
 blp = Blueprint(

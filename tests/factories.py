@@ -45,6 +45,14 @@ def catalogue(year=2026, *, published_on=None, title=None):
     return catalogue
 
 
+def publish_catalogue(year=2026, *, published_on):
+    """Publish a year's catalogue, the Party committee having consented ten days before."""
+    catalogue = db.session.get(Catalogue, year)
+    return services.publish_catalogue(
+        catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
+    )
+
+
 def decision(year=2026, *, lead_unit="jd-fgw", title="嘉定区促进民营经济高质量发展若干措施", **fields):
     fields.setdefault("category", "public_policy")
     fields.setdefault("planned_completion", f"{year}-Q3")
