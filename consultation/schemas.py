@@ -15,7 +15,7 @@ from consultation.models import (
     ReasonCode,
     SubmitterType,
 )
-from core.http import href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 
 F = ma.fields
@@ -72,7 +72,7 @@ class ConsultationSchema(ma.Schema):
     closes_on = F.Date(metadata=_describe("Last day comments are taken (inclusive, Asia/Shanghai)"))
     window_days = F.Integer(metadata=_describe("Calendar days from opens_on to closes_on inclusive", 30))
     shortened_reason = F.String(allow_none=True, metadata=_describe("Why the window is shorter than 30 days"))
-    comments_public = F.Boolean(metadata=_describe("Whether published comments are shown to all"))
+    comments_public = JsonBoolean(metadata=_describe("Whether published comments are shown to all"))
     contact = F.String(allow_none=True, metadata=_describe("The drafting department's contact for the consultation"))
     status = F.String(
         metadata=_describe(
@@ -102,7 +102,7 @@ class ConsultationSchema(ma.Schema):
 
 
 class _ConsultationFields(ma.Schema):
-    draft_version = F.Integer(validate=validate.Range(1), metadata=_describe("A published draft version", 1))
+    draft_version = F.Integer(validate=validate.Range(1, MAX_ID), metadata=_describe("A published draft version", 1))
     method = F.String(validate=_choice(Method), metadata=_describe("How", "online"))
     audience = F.List(
         F.String(validate=_choice(Audience)),
@@ -119,7 +119,7 @@ class _ConsultationFields(ma.Schema):
     shortened_reason = F.String(
         allow_none=True, validate=_text(1, 5000), metadata=_describe("Why shorter than 30 days")
     )
-    comments_public = F.Boolean(metadata=_describe("Show published comments to all"))
+    comments_public = JsonBoolean(metadata=_describe("Show published comments to all"))
     contact = F.String(
         allow_none=True,
         validate=_text(0, 500),
@@ -129,7 +129,7 @@ class _ConsultationFields(ma.Schema):
 
 class ConsultationInSchema(_ConsultationFields):
     draft_version = F.Integer(
-        required=True, validate=validate.Range(1), metadata=_describe("A published draft version", 1)
+        required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("A published draft version", 1)
     )
     method = F.String(required=True, validate=_choice(Method), metadata=_describe("How", "online"))
     audience = F.List(
@@ -146,7 +146,7 @@ class ConsultationInSchema(_ConsultationFields):
     )
     opens_on = F.Date(required=True, metadata=_describe("Opens", "2026-04-03"))
     closes_on = F.Date(required=True, metadata=_describe("Closes (inclusive)", "2026-05-02"))
-    comments_public = F.Boolean(load_default=False, metadata=_describe("Show published comments to all"))
+    comments_public = JsonBoolean(load_default=False, metadata=_describe("Show published comments to all"))
 
 
 class ConsultationPatchSchema(_ConsultationFields):
@@ -188,6 +188,7 @@ class CommentSchema(ma.Schema):
     )
     reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
     cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
+    disposed_on = F.Date(allow_none=True, metadata=_describe("Day the disposition was decided"))
     _links = Links(
         lambda c: {
             "self": href(f"/comments/{c.id}"),
@@ -291,7 +292,17 @@ class DispositionInSchema(ma.Schema):
         validate=_text(1, 5000),
         metadata=_describe("Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。"),
     )
-    cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
+    cluster_id = F.Integer(
+        allow_none=True,
+        validate=validate.Range(1, MAX_ID),
+        metadata=_describe("The concentrated opinion it belongs to"),
+    )
+    disposed_on = F.Date(
+        allow_none=True,
+        metadata=_describe(
+            "The real day it was decided, when entered after the fact; today when omitted", "2026-05-20"
+        ),
+    )
 
 
 class ClusterSchema(ma.Schema):
@@ -321,7 +332,10 @@ class ClusterInSchema(ma.Schema):
         metadata=_describe("Summary", "多条意见建议提高小微企业贷款贴息比例。"),
     )
     comment_ids = F.List(
-        F.Integer(), required=True, validate=validate.Length(1, 10000), metadata=_describe("Its comments", [101, 102])
+        F.Integer(validate=validate.Range(1, MAX_ID)),
+        required=True,
+        validate=validate.Length(1, 10000),
+        metadata=_describe("Its comments", [101, 102]),
     )
     disposition = F.String(
         required=True, validate=_choice(Disposition), metadata=_describe("Disposition", "partially_adopted")
@@ -333,6 +347,9 @@ class ClusterInSchema(ma.Schema):
         allow_none=True,
         validate=_text(1, 5000),
         metadata=_describe("Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。"),
+    )
+    disposed_on = F.Date(
+        allow_none=True, metadata=_describe("The real day it was decided; today when omitted", "2026-05-20")
     )
 
 

@@ -113,8 +113,12 @@ def list_consultations(decision: Decision, *, viewer: Account | None):
 
 
 def _check_consultation(decision: Decision, values: dict) -> None:
-    if values["closes_on"] <= values["opens_on"]:
-        raise Invalid("closes_on", "A consultation closes after the day it opens.")
+    # A symposium or hearing may be one day; an online consultation runs for a window.
+    one_day_allowed = values["method"] != Method.online
+    if values["closes_on"] < values["opens_on"] or (values["closes_on"] == values["opens_on"] and not one_day_allowed):
+        raise Invalid(
+            "closes_on", "A consultation closes after the day it opens (a symposium or hearing may be one day)."
+        )
     days = (values["closes_on"] - values["opens_on"]).days + 1
     if values["method"] == Method.online and days < MIN_WINDOW_DAYS and not values.get("shortened_reason"):
         raise WindowTooShort(
@@ -498,7 +502,18 @@ def _check_disposition(disposition: str, reason_code, reason) -> None:
         )
 
 
-def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None, reason=None, cluster_id=None):
+def _decided_on(comment: Comment, disposed_on: dt.date | None) -> dt.date:
+    """The real day of a disposition: given (entered after the fact) or today."""
+    today = calendar.today()
+    day = disposed_on or today
+    if day > today or day < comment.received_on:
+        raise Invalid("disposed_on", "A disposition is decided after the comment came in, and not in the future.")
+    return day
+
+
+def dispose(
+    comment: Comment, *, by: Account, disposition: str, reason_code=None, reason=None, cluster_id=None, disposed_on=None
+):
     """Record what became of an opinion, and why."""
     consultation = _editable(comment, by)
     _check_disposition(disposition, reason_code, reason)
@@ -513,13 +528,21 @@ def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None
             )
     comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
     comment.cluster_id = cluster_id
-    comment.disposed_on = calendar.today()
+    comment.disposed_on = _decided_on(comment, disposed_on)
     db.session.commit()
     return comment
 
 
 def create_cluster(
-    consultation: Consultation, *, by: Account, summary, comment_ids, disposition, reason_code=None, reason=None
+    consultation: Consultation,
+    *,
+    by: Account,
+    summary,
+    comment_ids,
+    disposition,
+    reason_code=None,
+    reason=None,
+    disposed_on=None,
 ):
     """Group comments as one concentrated opinion with one disposition and reason."""
     decision = db.session.get(Decision, consultation.decision_id)
@@ -543,7 +566,7 @@ def create_cluster(
     for comment in comments:
         comment.cluster_id = cluster.id
         comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
-        comment.disposed_on = calendar.today()
+        comment.disposed_on = _decided_on(comment, disposed_on)
     count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
     cluster.comment_count = count  # not a column: commit leaves it be
@@ -636,11 +659,14 @@ def enterprises_heard(decision, held_on: dt.date) -> list[str]:
             Consultation.decision_id == decision.id,
             Comment.submitter_type.in_((SubmitterType.enterprise, SubmitterType.industry_association)),
             Comment.moderation != ModerationState.rejected,
-            Comment.disposition.is_(None),
+            # Disposed of by the meeting day: the dossier is what the meeting had before it.
+            sa.or_(Comment.disposition.is_(None), Comment.disposed_on > held_on),
         )
     )
     if undisposed:
-        missing.append(f"{undisposed} opinions of enterprises or industry associations have no disposition yet")
+        missing.append(
+            f"{undisposed} opinions of enterprises or industry associations had no disposition by the meeting day"
+        )
     return missing
 
 

@@ -21,6 +21,7 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
+from core import calendar
 from core.auth import Account, Role
 from core.errors import ServiceError
 from core.extensions import db
@@ -1707,6 +1708,8 @@ class _Walker:
                 action, reason = ("publish", None) if moderation == "publish" else moderation
                 consulting.moderate(comment, by=self.by, action=action, reason=reason)
                 self.created["moderations"] += 1
+        # The department studies the opinions in the week after the window closes.
+        decided_on = min(consultation.closes_on + dt.timedelta(days=7), calendar.today())
         for cluster in clusters:
             cluster = dict(cluster)
             tag = cluster.pop("tag")
@@ -1715,12 +1718,12 @@ class _Walker:
             )
             if db.session.scalar(exists) is None:
                 ids = [find(c["content"]).id for c in comments if c.get("cluster") == tag]
-                consulting.create_cluster(consultation, by=self.by, comment_ids=ids, **cluster)
+                consulting.create_cluster(consultation, by=self.by, comment_ids=ids, disposed_on=decided_on, **cluster)
                 self.created["clusters"] += 1
         for spec in (c for c in comments if "disposition" in c):
             comment = find(spec["content"])
             if comment.disposition is None:
-                consulting.dispose(comment, by=self.by, **spec["disposition"])
+                consulting.dispose(comment, by=self.by, disposed_on=decided_on, **spec["disposition"])
                 self.created["dispositions"] += 1
 
     def meeting(self, decision: Decision, fields: dict) -> None:

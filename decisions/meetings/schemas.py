@@ -4,7 +4,7 @@ their consent."""
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import JsonBoolean, href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Outcome
 
@@ -75,7 +75,7 @@ class MeetingSchema(ma.Schema):
 
 
 class AgendaItemInSchema(ma.Schema):
-    decision_id = F.Integer(required=True, metadata=_describe("The decision", 12))
+    decision_id = F.Integer(required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision", 12))
     outcome = F.String(required=True, validate=_choice(Outcome), metadata=_describe("Outcome", "approved"))
     notes = F.String(allow_none=True, validate=validate.Length(0, 20000))
     dissent = F.String(
@@ -94,7 +94,9 @@ class AttendeeInSchema(ma.Schema):
         allow_none=True, validate=validate.Length(1, 100), metadata=_describe("Name: only with `name_consent`")
     )
     name_consent = JsonBoolean(load_default=False, metadata=_describe("The attendee consented to publishing the name"))
-    decision_id = F.Integer(allow_none=True, metadata=_describe("The decision spoken to", 12))
+    decision_id = F.Integer(
+        allow_none=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision spoken to", 12)
+    )
     opinion = F.String(
         allow_none=True,
         validate=validate.Length(0, 20000),
@@ -118,7 +120,7 @@ class MeetingInSchema(ma.Schema):
 
 class MeetingQueryArgsSchema(ma.Schema):
     year = F.Integer(validate=validate.Range(2000, 2100), metadata=_describe("Held in this year", 2026))
-    decision_id = F.Integer(metadata=_describe("Deliberated this decision", 12))
+    decision_id = F.Integer(validate=validate.Range(1, MAX_ID), metadata=_describe("Deliberated this decision", 12))
 
 
 class InvitedAttendanceSchema(ma.Schema):

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import JsonBoolean, href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS
@@ -229,7 +229,8 @@ class DraftDiffSchema(ma.Schema):
 
 class DiffQueryArgsSchema(ma.Schema):
     against = F.Integer(
-        validate=validate.Range(1), metadata=_describe("The version to compare with; the previous one when omitted", 1)
+        validate=validate.Range(1, MAX_ID),
+        metadata=_describe("The version to compare with; the previous one when omitted", 1),
     )
 
 

@@ -240,7 +240,9 @@ class DraftDiff(MethodView):
         """Show what changed between two versions of the draft, line by line
 
         Against the previous version unless `against` names another."""
-        diff = services.draft_diff(_decision(decision_id), version, against=args.get("against"), viewer=current_account())
+        diff = services.draft_diff(
+            _decision(decision_id), version, against=args.get("against"), viewer=current_account()
+        )
         return render(schemas.DraftDiffSchema, diff)
 
 

@@ -97,10 +97,11 @@ def test_a_withdrawn_draft_takes_no_consultation(client, tokens, drafted):
 def test_a_consultation_closes_after_the_day_it_opens(client, tokens, drafted):
     url = f"/api/v1/decisions/{drafted.id}/consultations"
     editor = auth(tokens["editor"])
-    for closes_on in ("2026-04-03", "2026-04-01"):
-        body = _problem(client.post(url, json=_body(method="symposium", closes_on=closes_on), headers=editor), 422)
+    for method, closes_on in (("online", "2026-04-03"), ("symposium", "2026-04-01")):
+        body = _problem(client.post(url, json=_body(method=method, closes_on=closes_on), headers=editor), 422)
         assert "closes_on" in body["errors"]["json"]
-    _ok(client.post(url, json=_body(method="symposium", closes_on="2026-04-04"), headers=editor), 201)
+    # A symposium or hearing may be held on one day.
+    _ok(client.post(url, json=_body(method="symposium", closes_on="2026-04-03"), headers=editor), 201)
 
 
 def test_an_online_consultation_lasts_at_least_30_calendar_days_unless_a_reason_is_published(client, tokens, drafted):

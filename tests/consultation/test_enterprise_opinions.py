@@ -118,7 +118,7 @@ def test_the_opinions_of_enterprises_and_associations_need_dispositions(client, 
     _hear(consultation, "individual", dispose=False)  # the public's opinions are not this rule's
     today["value"] = dt.date(2026, 5, 14)
     detail = _refused(_agenda(client, tokens, enterprise_related.id))
-    assert "2 opinions of enterprises or industry associations have no disposition" in detail
+    assert "2 opinions of enterprises or industry associations had no disposition by the meeting day" in detail
     assert "have not both been heard" not in detail
 
     from consultation import services
@@ -158,7 +158,7 @@ def test_the_refusal_lists_everything_missing(client, tokens, enterprise_related
     today["value"] = dt.date(2026, 5, 14)
     detail = _refused(_agenda(client, tokens, enterprise_related.id))
     assert "have not both been heard" in detail
-    assert "1 opinions of enterprises or industry associations have no disposition" in detail
+    assert "1 opinions of enterprises or industry associations had no disposition by the meeting day" in detail
 
 
 def test_a_decision_not_related_to_enterprises_is_not_held_to_it(client, tokens, app, units, today):

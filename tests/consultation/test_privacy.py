@@ -214,8 +214,12 @@ def _ids(model, column="id"):
 
 def _candidates():
     """Values for every path parameter: each id that exists, and one that does not."""
-    keys = {1, 2, 3, *_ids(Review), *_ids(Interpretation), *_ids(FollowUp)}
+    versions = [1, 2, 3, 999_999]
     return {
+        "version": versions,
+        "review_id": [*_ids(Review), 999_999],
+        "interpretation_id": [*_ids(Interpretation), 999_999],
+        "follow_up_id": [*_ids(FollowUp), 999_999],
         "decision_id": [*_ids(Decision), 999_999],
         "consultation_id": [*_ids(Consultation), 999_999],
         "comment_id": [*_ids(Comment), 999_999],
@@ -223,7 +227,6 @@ def _candidates():
         "meeting_id": [*_ids(Meeting), 999_999],
         "adjustment_id": [*_ids(Adjustment), 999_999],
         "account_id": [*_ids(Account), 999_999],
-        "key": [*sorted(keys), 999_999],
         "year": [2026, 2025],
         "code": ["jd-fgw", "jd-jyj", "no-such-unit"],
         "receipt": [*_ids(Comment, "receipt"), "no-such-receipt"],
