@@ -50,7 +50,10 @@ def _rows_from_csv(data: bytes):
             continue
     else:
         raise FileUnreadable("The CSV file is neither UTF-8 nor GB18030 text.")
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # an unclosed quote swallowing the rest of the file, say
+        raise FileUnreadable(f"The CSV file cannot be read: {error}.") from error
 
 
 def _rows_from_xlsx(data: bytes):
@@ -92,4 +95,6 @@ def read(filename: str, data: bytes) -> tuple[list[tuple[int, dict]], dict]:
             rows.append((number, schema.load(values)))
         except ma.ValidationError as error:
             errors[f"row {number}"] = error.messages
+    if not rows and not errors:
+        raise FileUnreadable("The file has no comments below its heading row.")
     return rows, errors

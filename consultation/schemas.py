@@ -15,7 +15,7 @@ from consultation.models import (
     ReasonCode,
     SubmitterType,
 )
-from core.http import href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 
 F = ma.fields
@@ -36,6 +36,17 @@ def _values(enum_class):
     return [m.value for m in enum_class]
 
 
+def _no_nul(value: str) -> None:
+    # PostgreSQL's text cannot hold NUL: storing it would fail (a 500) instead of answering 422.
+    if "\x00" in value:
+        raise ma.ValidationError("Text may not contain the NUL character.")
+
+
+def _text(shortest, longest):
+    """Free text of a bounded length, without NUL."""
+    return [validate.Length(shortest, longest), _no_nul]
+
+
 class CountsSchema(ma.Schema):
     received = F.Integer(metadata=_describe("Comments received (rejected ones excluded)"))
     by_channel = F.Dict(keys=F.String(), values=F.Integer(), metadata=_describe("By channel"))
@@ -46,10 +57,8 @@ class CountsSchema(ma.Schema):
 
 
 class ParticipantSchema(ma.Schema):
-    category = F.String(
-        required=True, validate=validate.Length(1, 40), metadata=_describe("Whom they represent", "enterprise")
-    )
-    organisation = F.String(allow_none=True, validate=validate.Length(0, 300), metadata=_describe("Organisation"))
+    category = F.String(required=True, validate=_text(1, 40), metadata=_describe("Whom they represent", "enterprise"))
+    organisation = F.String(allow_none=True, validate=_text(0, 300), metadata=_describe("Organisation"))
 
 
 class ConsultationSchema(ma.Schema):
@@ -63,7 +72,7 @@ class ConsultationSchema(ma.Schema):
     closes_on = F.Date(metadata=_describe("Last day comments are taken (inclusive, Asia/Shanghai)"))
     window_days = F.Integer(metadata=_describe("Calendar days from opens_on to closes_on inclusive", 30))
     shortened_reason = F.String(allow_none=True, metadata=_describe("Why the window is shorter than 30 days"))
-    comments_public = F.Boolean(metadata=_describe("Whether published comments are shown to all"))
+    comments_public = JsonBoolean(metadata=_describe("Whether published comments are shown to all"))
     contact = F.String(allow_none=True, metadata=_describe("The drafting department's contact for the consultation"))
     status = F.String(
         metadata=_describe(
@@ -93,7 +102,7 @@ class ConsultationSchema(ma.Schema):
 
 
 class _ConsultationFields(ma.Schema):
-    draft_version = F.Integer(validate=validate.Range(1), metadata=_describe("A published draft version", 1))
+    draft_version = F.Integer(validate=validate.Range(1, MAX_ID), metadata=_describe("A published draft version", 1))
     method = F.String(validate=_choice(Method), metadata=_describe("How", "online"))
     audience = F.List(
         F.String(validate=_choice(Audience)),
@@ -108,19 +117,19 @@ class _ConsultationFields(ma.Schema):
     opens_on = F.Date(metadata=_describe("Opens", "2026-04-03"))
     closes_on = F.Date(metadata=_describe("Closes (inclusive)", "2026-05-02"))
     shortened_reason = F.String(
-        allow_none=True, validate=validate.Length(1, 5000), metadata=_describe("Why shorter than 30 days")
+        allow_none=True, validate=_text(1, 5000), metadata=_describe("Why shorter than 30 days")
     )
-    comments_public = F.Boolean(metadata=_describe("Show published comments to all"))
+    comments_public = JsonBoolean(metadata=_describe("Show published comments to all"))
     contact = F.String(
         allow_none=True,
-        validate=validate.Length(0, 500),
+        validate=_text(0, 500),
         metadata=_describe("Contact", "区发展改革委政策法规科 021-59992000"),
     )
 
 
 class ConsultationInSchema(_ConsultationFields):
     draft_version = F.Integer(
-        required=True, validate=validate.Range(1), metadata=_describe("A published draft version", 1)
+        required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("A published draft version", 1)
     )
     method = F.String(required=True, validate=_choice(Method), metadata=_describe("How", "online"))
     audience = F.List(
@@ -137,7 +146,7 @@ class ConsultationInSchema(_ConsultationFields):
     )
     opens_on = F.Date(required=True, metadata=_describe("Opens", "2026-04-03"))
     closes_on = F.Date(required=True, metadata=_describe("Closes (inclusive)", "2026-05-02"))
-    comments_public = F.Boolean(load_default=False, metadata=_describe("Show published comments to all"))
+    comments_public = JsonBoolean(load_default=False, metadata=_describe("Show published comments to all"))
 
 
 class ConsultationPatchSchema(_ConsultationFields):
@@ -179,6 +188,7 @@ class CommentSchema(ma.Schema):
     )
     reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
     cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
+    disposed_on = F.Date(allow_none=True, metadata=_describe("Day the disposition was decided"))
     _links = Links(
         lambda c: {
             "self": href(f"/comments/{c.id}"),
@@ -220,7 +230,7 @@ class SubmittedCommentSchema(ma.Schema):
 class CommentInSchema(ma.Schema):
     content = F.String(
         required=True,
-        validate=validate.Length(1, COMMENT_MAX_CHARS),
+        validate=_text(1, COMMENT_MAX_CHARS),
         metadata=_describe(
             f"The opinion, 1 to {COMMENT_MAX_CHARS} characters", "建议对小微企业的贷款贴息比例再提高一些。"
         ),
@@ -228,17 +238,15 @@ class CommentInSchema(ma.Schema):
     submitter_type = F.String(
         required=True, validate=_choice(SubmitterType), metadata=_describe("Who you are", "individual")
     )
-    name = F.String(
-        allow_none=True, validate=validate.Length(1, 100), metadata=_describe("Your name: never published", "张三")
-    )
+    name = F.String(allow_none=True, validate=_text(1, 100), metadata=_describe("Your name: never published", "张三"))
     contact = F.String(
         allow_none=True,
-        validate=validate.Length(1, 200),
+        validate=_text(1, 200),
         metadata=_describe("Phone or e-mail: never published", "13800000000"),
     )
     organisation = F.String(
         allow_none=True,
-        validate=validate.Length(1, 300),
+        validate=_text(1, 300),
         metadata=_describe("Enterprise or association, shown with its opinion", "嘉定区工商业联合会"),
     )
     channel = F.String(
@@ -265,7 +273,7 @@ class ModerationInSchema(ma.Schema):
     )
     reason = F.String(
         allow_none=True,
-        validate=validate.Length(1, 5000),
+        validate=_text(1, 5000),
         metadata=_describe("Required to reject", "含有与征求意见无关的广告内容。"),
     )
 
@@ -281,10 +289,20 @@ class DispositionInSchema(ma.Schema):
     )
     reason = F.String(
         allow_none=True,
-        validate=validate.Length(1, 5000),
+        validate=_text(1, 5000),
         metadata=_describe("Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。"),
     )
-    cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
+    cluster_id = F.Integer(
+        allow_none=True,
+        validate=validate.Range(1, MAX_ID),
+        metadata=_describe("The concentrated opinion it belongs to"),
+    )
+    disposed_on = F.Date(
+        allow_none=True,
+        metadata=_describe(
+            "The real day it was decided, when entered after the fact; today when omitted", "2026-05-20"
+        ),
+    )
 
 
 class ClusterSchema(ma.Schema):
@@ -310,11 +328,14 @@ class ClusterSchema(ma.Schema):
 class ClusterInSchema(ma.Schema):
     summary = F.String(
         required=True,
-        validate=validate.Length(1, 5000),
+        validate=_text(1, 5000),
         metadata=_describe("Summary", "多条意见建议提高小微企业贷款贴息比例。"),
     )
     comment_ids = F.List(
-        F.Integer(), required=True, validate=validate.Length(1, 10000), metadata=_describe("Its comments", [101, 102])
+        F.Integer(validate=validate.Range(1, MAX_ID)),
+        required=True,
+        validate=validate.Length(1, 10000),
+        metadata=_describe("Its comments", [101, 102]),
     )
     disposition = F.String(
         required=True, validate=_choice(Disposition), metadata=_describe("Disposition", "partially_adopted")
@@ -324,8 +345,11 @@ class ClusterInSchema(ma.Schema):
     )
     reason = F.String(
         allow_none=True,
-        validate=validate.Length(1, 5000),
+        validate=_text(1, 5000),
         metadata=_describe("Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。"),
+    )
+    disposed_on = F.Date(
+        allow_none=True, metadata=_describe("The real day it was decided; today when omitted", "2026-05-20")
     )
 
 

@@ -113,8 +113,12 @@ def list_consultations(decision: Decision, *, viewer: Account | None):
 
 
 def _check_consultation(decision: Decision, values: dict) -> None:
-    if values["closes_on"] <= values["opens_on"]:
-        raise Invalid("closes_on", "A consultation closes after the day it opens.")
+    # A symposium or hearing may be one day; an online consultation runs for a window.
+    one_day_allowed = values["method"] != Method.online
+    if values["closes_on"] < values["opens_on"] or (values["closes_on"] == values["opens_on"] and not one_day_allowed):
+        raise Invalid(
+            "closes_on", "A consultation closes after the day it opens (a symposium or hearing may be one day)."
+        )
     days = (values["closes_on"] - values["opens_on"]).days + 1
     if values["method"] == Method.online and days < MIN_WINDOW_DAYS and not values.get("shortened_reason"):
         raise WindowTooShort(
@@ -127,11 +131,17 @@ def _check_consultation(decision: Decision, values: dict) -> None:
     )
     if draft is None:
         raise Invalid("draft_version", f"Decision {decision.id} has no draft version {values['draft_version']}.")
+    _ensure_draft_published(draft)
+    values["draft_id"] = draft.id
+
+
+def _ensure_draft_published(draft: Draft) -> None:
     if draft.published_on is None or draft.withdrawn_on is not None:
         raise DraftNotPublished(
-            f"Draft version {draft.version} is not published: the public is consulted on a draft it can read."
+            f"Draft version {draft.version} is not published"
+            + (f" (it was withdrawn on {draft.withdrawn_on})" if draft.withdrawn_on else "")
+            + ": the public is consulted on a draft it can read."
         )
-    values["draft_id"] = draft.id
 
 
 def create_consultation(decision: Decision, *, by: Account, **values) -> Consultation:
@@ -168,6 +178,8 @@ def publish_consultation(consultation: Consultation, *, by: Account, published_o
         from decisions.records.services import DecisionNotCatalogued
 
         raise DecisionNotCatalogued(f"Decision {decision.id} is not in the published catalogue yet.")
+    # The draft may have been withdrawn since the consultation was prepared.
+    _ensure_draft_published(db.session.get(Draft, consultation.draft_id))
     day = publication.publication_day(published_on)
     if day > consultation.closes_on:
         raise Invalid("published_on", "A consultation is published before its window ends.")
@@ -240,10 +252,13 @@ def open_due(today: dt.date) -> int:
             ),
         )
     ).all()
+    moved = 0
     for decision in decisions:
+        before = decision.state
         procedure.refresh_state(decision)
+        moved += decision.state != before
     db.session.commit()
-    return len(decisions)
+    return moved
 
 
 @preconditions.stage_provider
@@ -357,13 +372,14 @@ def _prepare(consultation: Consultation, by: Account | None, values: dict, today
 def submit_comment(consultation: Consultation, *, by: Account | None, idempotency_key=None, **values):
     """Take one comment; returns (comment, replayed). A repeat under the same Idempotency-Key
     returns the first comment and stores nothing new, also when both arrive at once."""
-    today = calendar.today()
-    values = _prepare(consultation, by, values, today)
+    # A repeat is known by what was sent, before today's rules fill anything in: a retry after
+    # midnight, or after the close, of a comment the first attempt stored returns that comment.
     print_ = fingerprint(values)
     if idempotency_key:
         existing = _repeat(consultation.id, idempotency_key, print_)
         if existing is not None:
             return existing, True
+    values = _prepare(consultation, by, values, calendar.today())
     comment = Comment(
         consultation_id=consultation.id,
         receipt=secrets.token_urlsafe(18),
@@ -486,7 +502,18 @@ def _check_disposition(disposition: str, reason_code, reason) -> None:
         )
 
 
-def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None, reason=None, cluster_id=None):
+def _decided_on(comment: Comment, disposed_on: dt.date | None) -> dt.date:
+    """The real day of a disposition: given (entered after the fact) or today."""
+    today = calendar.today()
+    day = disposed_on or today
+    if day > today or day < comment.received_on:
+        raise Invalid("disposed_on", "A disposition is decided after the comment came in, and not in the future.")
+    return day
+
+
+def dispose(
+    comment: Comment, *, by: Account, disposition: str, reason_code=None, reason=None, cluster_id=None, disposed_on=None
+):
     """Record what became of an opinion, and why."""
     consultation = _editable(comment, by)
     _check_disposition(disposition, reason_code, reason)
@@ -494,15 +521,28 @@ def dispose(comment: Comment, *, by: Account, disposition: str, reason_code=None
         cluster = db.session.get(Cluster, cluster_id)
         if cluster is None or cluster.consultation_id != consultation.id:
             raise Invalid("cluster_id", f"Consultation {consultation.id} has no cluster {cluster_id}.")
+        if cluster.disposition != disposition:
+            # One concentrated opinion, one outcome: its comments share the cluster's.
+            raise Invalid(
+                "disposition", f"Cluster {cluster.id} was {cluster.disposition}; its comments share that disposition."
+            )
     comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
     comment.cluster_id = cluster_id
-    comment.disposed_on = calendar.today()
+    comment.disposed_on = _decided_on(comment, disposed_on)
     db.session.commit()
     return comment
 
 
 def create_cluster(
-    consultation: Consultation, *, by: Account, summary, comment_ids, disposition, reason_code=None, reason=None
+    consultation: Consultation,
+    *,
+    by: Account,
+    summary,
+    comment_ids,
+    disposition,
+    reason_code=None,
+    reason=None,
+    disposed_on=None,
 ):
     """Group comments as one concentrated opinion with one disposition and reason.
 
@@ -525,45 +565,73 @@ def create_cluster(
     )
     db.session.add(cluster)
     db.session.flush()
-    _apply_cluster(cluster, comments)
+    _apply_cluster(cluster, comments, disposed_on)
+    count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
+    cluster.comment_count = count  # not a column: commit leaves it be
     return cluster
 
 
-def update_cluster(cluster: Cluster, *, by: Account, **changes) -> Cluster:
+def update_cluster(cluster: Cluster, *, by: Account, disposed_on=None, **changes) -> Cluster:
     """Change a concentrated opinion's summary, disposition or reason; its comments follow."""
     consultation = db.session.get(Consultation, cluster.consultation_id)
     decision = db.session.get(Decision, consultation.decision_id)
     ensure_may_edit(by, decision.lead_unit)
     for key, value in changes.items():
         setattr(cluster, key, value)
-    _apply_cluster(cluster, db.session.scalars(sa.select(Comment).where(Comment.cluster_id == cluster.id)).all())
+    comments = db.session.scalars(sa.select(Comment).where(Comment.cluster_id == cluster.id)).all()
+    _apply_cluster(cluster, comments, disposed_on)
+    count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
+    cluster.comment_count = count
     return cluster
 
 
-def _apply_cluster(cluster: Cluster, comments) -> None:
+def _apply_cluster(cluster: Cluster, comments, disposed_on=None) -> None:
+    """The cluster's disposition and reason become each of its comments', once it has them:
+    a comment is never told "not adopted" without the reason why."""
+    settled = cluster.disposition == Disposition.adopted or bool(cluster.reason and cluster.reason_code)
     for comment in comments:
         comment.cluster_id = cluster.id
-        comment.disposition, comment.reason_code, comment.reason = (
-            cluster.disposition,
-            cluster.reason_code,
-            cluster.reason,
-        )
-        comment.disposed_on = calendar.today()
+        if settled:
+            comment.disposition, comment.reason_code, comment.reason = (
+                cluster.disposition,
+                cluster.reason_code,
+                cluster.reason,
+            )
+            comment.disposed_on = _decided_on(comment, disposed_on)
+        else:
+            comment.disposition = comment.reason_code = comment.reason = comment.disposed_on = None
 
 
 def get_cluster(consultation: Consultation, cluster_id: int) -> Cluster:
-    cluster = db.session.get(Cluster, cluster_id)
-    if cluster is None or cluster.consultation_id != consultation.id:
-        raise NotFound(f"Consultation {consultation.id} has no cluster {cluster_id}.")
-    return cluster
+    for cluster in list_clusters(consultation):
+        if cluster.id == cluster_id:
+            return cluster
+    raise NotFound(f"Consultation {consultation.id} has no cluster {cluster_id}.")
 
 
 def list_clusters(consultation: Consultation):
-    return db.session.scalars(
-        sa.select(Cluster).where(Cluster.consultation_id == consultation.id).order_by(Cluster.id)
+    """The consultation's clusters, each with its `comment_count` (rejected ones excluded): one query."""
+    counted = (
+        sa.select(Comment.cluster_id, sa.func.count().label("n"))
+        .where(
+            Comment.consultation_id == consultation.id,
+            Comment.cluster_id.is_not(None),
+            Comment.moderation != ModerationState.rejected,
+        )
+        .group_by(Comment.cluster_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Cluster, sa.func.coalesce(counted.c.n, 0))
+        .outerjoin(counted, counted.c.cluster_id == Cluster.id)
+        .where(Cluster.consultation_id == consultation.id)
+        .order_by(Cluster.id)
     ).all()
+    for cluster, n in rows:
+        cluster.comment_count = n
+    return [cluster for cluster, _ in rows]
 
 
 def counts(consultation_ids) -> dict:
@@ -629,11 +697,14 @@ def enterprises_heard(decision, held_on: dt.date) -> list[str]:
             Consultation.decision_id == decision.id,
             Comment.submitter_type.in_((SubmitterType.enterprise, SubmitterType.industry_association)),
             Comment.moderation != ModerationState.rejected,
-            Comment.disposition.is_(None),
+            # Disposed of by the meeting day: the dossier is what the meeting had before it.
+            sa.or_(Comment.disposition.is_(None), Comment.disposed_on > held_on),
         )
     )
     if undisposed:
-        missing.append(f"{undisposed} opinions of enterprises or industry associations have no disposition yet")
+        missing.append(
+            f"{undisposed} opinions of enterprises or industry associations had no disposition by the meeting day"
+        )
     return missing
 
 

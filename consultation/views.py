@@ -3,7 +3,7 @@
 import marshmallow as ma
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from flask_smorest.fields import Upload
 
 from consultation import imports, services
@@ -24,9 +24,18 @@ from consultation.schemas import (
     StaffCommentSchema,
     SubmittedCommentSchema,
 )
-from core.auth import current_account, requires
-from core.errors import Invalid
-from core.http import documents, href, json_response, render, render_many
+from core.auth import accepts_token, current_account, requires
+from core.errors import Invalid, NotFound
+from core.http import (
+    IF_MATCH_WHEN_REPLACING,
+    Blueprint,
+    documents,
+    href,
+    json_response,
+    path_parameter,
+    render,
+    render_many,
+)
 from core.serialize import dump_many, dumper
 from decisions import services as decision_services
 from decisions.records.schemas import PublishInSchema
@@ -40,6 +49,11 @@ blp = Blueprint(
 )
 
 _EDITORS = ("admin", "editor")
+DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
+CONSULTATION_ID = path_parameter("consultation_id", "The consultation's id", 1)
+COMMENT_ID = path_parameter("comment_id", "The comment's id", 1)
+CLUSTER_ID = path_parameter("cluster_id", "The cluster's id", 1)
+RECEIPT = path_parameter("receipt", "The receipt given with the comment", "Yk3v9Qe2sXw4bN7pLm1cTg")
 
 
 class IdempotencyHeaderSchema(ma.Schema):
@@ -70,8 +84,9 @@ def _render_consultation(consultation, status=200, headers=None):
     return render(ConsultationSchema, services.consultation_view(consultation), status, headers)
 
 
-@blp.route("/decisions/<int:decision_id>/consultations")
+@blp.route("/decisions/<int:decision_id>/consultations", parameters=[DECISION_ID])
 class DecisionConsultations(MethodView):
+    @accepts_token
     @blp.response(200, ConsultationSchema(many=True))
     @documents(404)
     def get(self, decision_id):
@@ -94,8 +109,9 @@ class DecisionConsultations(MethodView):
         return _render_consultation(consultation, 201, {"Location": href(f"/consultations/{consultation.id}")["href"]})
 
 
-@blp.route("/consultations/<int:consultation_id>")
+@blp.route("/consultations/<int:consultation_id>", parameters=[CONSULTATION_ID])
 class ConsultationById(MethodView):
+    @accepts_token
     @blp.etag
     @blp.response(200, ConsultationSchema)
     @documents(404)
@@ -119,10 +135,13 @@ class ConsultationById(MethodView):
         consultation = _consultation(consultation_id)
         blp.check_etag(dumper(ConsultationSchema)(services.consultation_view(consultation)))
         consultation = services.update_consultation(consultation, by=current_account(), **changes)
-        return _render_consultation(consultation)
+        # The new ETag: @blp.etag cannot compute it from a response rendered by us.
+        view = services.consultation_view(consultation)
+        blp.set_etag(dumper(ConsultationSchema)(view))
+        return render(ConsultationSchema, view)
 
 
-@blp.route("/consultations/<int:consultation_id>/publish")
+@blp.route("/consultations/<int:consultation_id>/publish", parameters=[CONSULTATION_ID])
 class ConsultationPublication(MethodView):
     @requires(*_EDITORS)
     @blp.arguments(PublishInSchema, required=False)
@@ -136,7 +155,7 @@ class ConsultationPublication(MethodView):
         return _render_consultation(consultation)
 
 
-@blp.route("/consultations/<int:consultation_id>/hearing")
+@blp.route("/consultations/<int:consultation_id>/hearing", parameters=[CONSULTATION_ID])
 class Hearing(MethodView):
     @requires(*_EDITORS)
     @blp.arguments(HearingInSchema)
@@ -151,8 +170,9 @@ class Hearing(MethodView):
         return _render_consultation(consultation)
 
 
-@blp.route("/consultations/<int:consultation_id>/comments")
+@blp.route("/consultations/<int:consultation_id>/comments", parameters=[CONSULTATION_ID])
 class Comments(MethodView):
+    @accepts_token
     @blp.arguments(CommentQueryArgsSchema, location="query")
     @blp.response(200, CommentSchema(many=True))
     @blp.paginate()
@@ -172,6 +192,7 @@ class Comments(MethodView):
         pagination_parameters.item_count = total
         return render_many(StaffCommentSchema if staff else CommentSchema, comments)
 
+    @accepts_token
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
     @blp.arguments(CommentInSchema)
     @blp.response(201, SubmittedCommentSchema)
@@ -192,7 +213,7 @@ class Comments(MethodView):
         return render(SubmittedCommentSchema, comment, 201, extra)
 
 
-@blp.route("/consultations/<int:consultation_id>/comments/import")
+@blp.route("/consultations/<int:consultation_id>/comments/import", parameters=[CONSULTATION_ID])
 class CommentImport(MethodView):
     @requires(*_EDITORS)
     @blp.arguments(ImportFileSchema, location="files")
@@ -214,8 +235,9 @@ class CommentImport(MethodView):
         return json_response(dump_many(SubmittedCommentSchema, comments), 201)
 
 
-@blp.route("/comments/<int:comment_id>")
+@blp.route("/comments/<int:comment_id>", parameters=[COMMENT_ID])
 class CommentById(MethodView):
+    @accepts_token
     @blp.etag
     @blp.response(200, CommentSchema)
     @documents(404)
@@ -229,7 +251,7 @@ class CommentById(MethodView):
         return render(schema, comment)
 
 
-@blp.route("/comments/<int:comment_id>/moderation")
+@blp.route("/comments/<int:comment_id>/moderation", parameters=[COMMENT_ID])
 class Moderation(MethodView):
     @requires(*_EDITORS)
     @blp.arguments(ModerationInSchema)
@@ -246,9 +268,17 @@ class Moderation(MethodView):
         return render(StaffCommentSchema, comment)
 
 
-@blp.route("/comments/<int:comment_id>/disposition")
+@blp.route("/comments/<int:comment_id>/disposition", parameters=[COMMENT_ID])
 class CommentDisposition(MethodView):
     @requires(*_EDITORS)
+    @blp.doc(
+        parameters=[
+            {
+                **IF_MATCH_WHEN_REPLACING,
+                "description": "The comment's ETag, when it has a disposition already (428 without it, 412 if stale)",
+            }
+        ]
+    )
     @blp.arguments(DispositionInSchema)
     @blp.response(200, StaffCommentSchema)
     @documents(404, 409, 412, 422, 428)
@@ -268,8 +298,9 @@ class CommentDisposition(MethodView):
         return render(StaffCommentSchema, comment)
 
 
-@blp.route("/consultations/<int:consultation_id>/clusters")
+@blp.route("/consultations/<int:consultation_id>/clusters", parameters=[CONSULTATION_ID])
 class Clusters(MethodView):
+    @accepts_token
     @blp.response(200, ClusterSchema(many=True))
     @documents(404)
     def get(self, consultation_id):
@@ -290,8 +321,9 @@ class Clusters(MethodView):
         return render(ClusterSchema, cluster, 201, {"Location": location})
 
 
-@blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>")
+@blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>", parameters=[CONSULTATION_ID, CLUSTER_ID])
 class ClusterById(MethodView):
+    @accepts_token
     @blp.etag
     @blp.response(200, ClusterSchema)
     @documents(404)
@@ -317,7 +349,7 @@ class ClusterById(MethodView):
         return render(ClusterSchema, cluster)
 
 
-@blp.route("/receipts/<string:receipt>")
+@blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
     @blp.response(200, ReceiptSchema)
     @documents(404)

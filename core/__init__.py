@@ -8,30 +8,18 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import settings
+from core import openapi, settings
 from core.extensions import api, configure_engine, cors, db, limiter, migrate
+from core.http import IdConverter, TextConverter
 from core.json import OrjsonProvider
-
-API_TITLE = "Juece 决策 — major administrative decisions and public participation"
-
-API_DESCRIPTION = """\
-The open API of a district government's major administrative decisions (重大行政决策): the
-yearly catalogue (事项目录), each decision's procedure and public record, and the public's
-participation in it.
-
-* Reading is open to everyone. Writing needs `Authorization: Bearer TOKEN`; an account is an
-  `admin` (the district government office), an `editor` bound to one unit, or a `partner` app.
-* Every error is `application/problem+json` (RFC 9457). A broken rule of the procedure is 409
-  with a `type` under `https://juece.example/problems/` that names the rule.
-* Lists take `page` and `page_size` (at most 100); page metadata is in `X-Pagination`.
-* Items carry an `ETag`; send it back in `If-Match` to change them (428 without, 412 if stale).
-* Dates (`*_on`) are Asia/Shanghai calendar days; instants (`*_at`) carry their offset.
-"""
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints and commands."""
     app = Flask(__name__, instance_path=os.path.abspath("instance"))
+    # Path values the database cannot hold (an id past its integers, text with NUL) are 404, not 500.
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["string"] = app.url_map.converters["default"] = TextConverter
     os.makedirs(app.instance_path, exist_ok=True)
     config = settings.load(app.instance_path, test_config)
     app.config.update(config)
@@ -39,21 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=config["DATABASE_URL"],
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
         RATELIMIT_STORAGE_URI=config["RATELIMIT_STORAGE_URI"],
-        API_TITLE=API_TITLE,
-        API_VERSION="v1",
-        OPENAPI_VERSION="3.1.0",
-        OPENAPI_URL_PREFIX="/",
-        OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        API_SPEC_OPTIONS={
-            "info": {"description": API_DESCRIPTION},
-            "components": {
-                "securitySchemes": {
-                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An account's token"}
-                }
-            },
-        },
+        **openapi.settings(),
     )
     app.json = OrjsonProvider(app)
     _configure_logging(app)

@@ -3,14 +3,13 @@
 import marshmallow as ma
 import sqlalchemy as sa
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from core import auth
 from core.auth import Account, Role, requires
 from core.errors import NotFound
 from core.extensions import db
-from core.http import documents, href, json_response, render, render_many
+from core.http import Blueprint, JsonBoolean, documents, href, json_response, path_parameter, render, render_many
 from core.serialize import Links, dumper
 
 F = ma.fields
@@ -19,6 +18,8 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description
 
 ROLES = [r.value for r in Role]
 
+ACCOUNT_ID = path_parameter("account_id", "The account's id", 2)
+
 
 class AccountSchema(ma.Schema):
     id = F.Integer(metadata={"description": "The account's id", "examples": [3]})
@@ -26,35 +27,63 @@ class AccountSchema(ma.Schema):
     role = F.String(metadata={"description": "admin, editor or partner", "enum": ROLES})
     unit = F.String(allow_none=True, metadata={"description": "An editor's unit code", "examples": ["jd-fgw"]})
     channel = F.String(allow_none=True, metadata={"description": "A partner app's channel", "examples": ["suishenban"]})
-    active = F.Boolean(metadata={"description": "Whether its token is accepted"})
+    active = JsonBoolean(metadata={"description": "Whether its token is accepted"})
     created_at = F.DateTime(metadata={"description": "When it was created"})
     updated_at = F.DateTime(metadata={"description": "When it last changed"})
     _links = Links(lambda a: {"self": href(f"/accounts/{a.id}")})
 
 
 class AccountWithTokenSchema(AccountSchema):
-    token = F.String(metadata={"description": "The bearer token: shown this once, never again"})
+    token = F.String(
+        metadata={
+            "description": "The bearer token: shown this once, never again",
+            "examples": ["jc_q3ZkR8vYw1tN6pX0bLm2sD4fH7jK9aCeUgIoWrTyEx"],
+        }
+    )
 
 
 class AccountInSchema(ma.Schema):
-    name = F.String(required=True, validate=validate.Length(1, 200), metadata={"examples": ["区发改委 张科员"]})
-    role = F.String(required=True, validate=validate.OneOf(ROLES), metadata={"examples": ["editor"]})
+    name = F.String(
+        required=True,
+        validate=validate.Length(1, 200),
+        metadata={"description": "Who it is for", "examples": ["区发改委 张科员"]},
+    )
+    role = F.String(
+        required=True,
+        validate=validate.OneOf(ROLES),
+        metadata={"description": "admin, editor (of one unit) or partner (an app)", "examples": ["editor"]},
+    )
     unit = F.String(validate=validate.Length(1, 40), metadata={"description": "Editors only", "examples": ["jd-fgw"]})
     channel = F.String(validate=validate.Length(1, 40), metadata={"description": "Partners only", "examples": ["suishenban"]})
 
 
 class AccountPatchSchema(ma.Schema):
-    name = F.String(validate=validate.Length(1, 200))
-    role = F.String(validate=validate.OneOf(ROLES))
-    unit = F.String(allow_none=True, validate=validate.Length(1, 40))
-    channel = F.String(allow_none=True, validate=validate.Length(1, 40))
-    active = F.Boolean(metadata={"description": "false deactivates the account's token"})
+    name = F.String(
+        validate=validate.Length(1, 200), metadata={"description": "Who it is for", "examples": ["区教育局 李老师"]}
+    )
+    role = F.String(
+        validate=validate.OneOf(ROLES), metadata={"description": "admin, editor or partner", "examples": ["editor"]}
+    )
+    unit = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 40),
+        metadata={"description": "The unit of an editor; dropped for other roles", "examples": ["jd-jyj"]},
+    )
+    channel = F.String(
+        allow_none=True,
+        validate=validate.Length(1, 40),
+        metadata={"description": "A partner app's channel", "examples": ["suishenban"]},
+    )
+    active = JsonBoolean(metadata={"description": "false deactivates the account's token", "examples": [False]})
 
 
 class AccountQueryArgsSchema(ma.Schema):
-    role = F.String(validate=validate.OneOf(ROLES))
-    unit = F.String(validate=validate.Length(1, 40))
-    active = F.Boolean()
+    role = F.String(validate=validate.OneOf(ROLES), metadata={"description": "Only accounts with this role"})
+    unit = F.String(
+        validate=validate.Length(1, 40),
+        metadata={"description": "Only the editors of this unit", "examples": ["jd-fgw"]},
+    )
+    active = F.Boolean(metadata={"description": "Only active (true) or deactivated (false) accounts"})
 
 
 def _get(account_id: int) -> Account:
@@ -96,7 +125,7 @@ class Accounts(MethodView):
         return json_response(_with_token(account, token), 201, {"Location": href(f"/accounts/{account.id}")["href"]})
 
 
-@blp.route("/<int:account_id>")
+@blp.route("/<int:account_id>", parameters=[ACCOUNT_ID])
 class AccountById(MethodView):
     @requires("admin")
     @blp.etag
@@ -124,7 +153,7 @@ class AccountById(MethodView):
         return render(AccountSchema, account)
 
 
-@blp.route("/<int:account_id>/token")
+@blp.route("/<int:account_id>/token", parameters=[ACCOUNT_ID])
 class AccountToken(MethodView):
     @requires("admin")
     @blp.response(200, AccountWithTokenSchema)

@@ -31,6 +31,10 @@ class AuditEntry(db.Model):
     __table_args__ = (sa.Index("ix_audit_log_record", "record_type", "record_id"),)
 
 
+# Stands for the value of a field excluded from the log (`__audit_exclude__`).
+REDACTED = "[redacted]"
+
+
 class AppendOnly(Exception):
     """The audit log is never changed or pruned."""
 
@@ -55,9 +59,14 @@ def _entry(obj, action: str) -> AuditEntry:
     excluded = getattr(obj, "__audit_exclude__", set())
     changes = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in excluded or attr.key in ("created_at", "updated_at", "version"):
+        if attr.key in ("created_at", "updated_at", "version"):
             continue
         history = state.attrs[attr.key].history
+        if attr.key in excluded:
+            # Never the secret's value, but that it changed (a token rotated) is worth recording.
+            if action == "update" and history.has_changes():
+                changes[attr.key] = [REDACTED, REDACTED]
+            continue
         if action == "create":
             value = getattr(obj, attr.key)
             if value is not None:
@@ -72,7 +81,8 @@ def _entry(obj, action: str) -> AuditEntry:
         actor=actor,
         action=action,
         record_type=obj.__tablename__,
-        record_id="/".join(str(part) for part in state.identity or ()),
+        # Not state.identity: a new row gets its identity only after after_flush has run.
+        record_id="/".join(str(part) for part in state.mapper.primary_key_from_instance(obj)),
         changes=changes,
         request_id=g.get("request_id") if has_request_context() else None,
     )
@@ -105,10 +115,9 @@ def _record_changes(session, _flush_context):
 
 import marshmallow as ma  # noqa: E402
 from flask.views import MethodView  # noqa: E402
-from flask_smorest import Blueprint  # noqa: E402
 
 from core.auth import requires  # noqa: E402
-from core.http import render_many  # noqa: E402
+from core.http import MAX_ID, Blueprint, render_many  # noqa: E402
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who changed what, when (admin).")
 
@@ -126,7 +135,9 @@ class AuditEntrySchema(ma.Schema):
 
 
 class AuditQueryArgsSchema(ma.Schema):
-    account = ma.fields.Integer(metadata={"description": "Only this account's changes"})
+    account = ma.fields.Integer(
+        validate=ma.validate.Range(1, MAX_ID), metadata={"description": "Only this account's changes", "examples": [3]}
+    )
     record_type = ma.fields.String(metadata={"description": "Only this table's records", "examples": ["decisions"]})
     record_id = ma.fields.String(metadata={"description": "Only this record (with record_type)", "examples": ["12"]})
     since = ma.fields.AwareDateTime(metadata={"description": "At or after this instant"})

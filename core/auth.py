@@ -114,6 +114,18 @@ def requires(*roles: str):
     return decorator
 
 
+def accepts_token(func):
+    """Document a view that is open to everyone and reads a token when one is sent
+    (current_account()): staff may see more; a token that is not valid is 401."""
+    wrapper = documents(401)(func)
+    wrapper._apidoc = dict(wrapper._apidoc)
+    manual = dict(wrapper._apidoc.get("manual_doc", {}))
+    # Either no credentials at all, or a bearer token.
+    manual["security"] = [{}, {"bearerAuth": []}]
+    wrapper._apidoc["manual_doc"] = manual
+    return wrapper
+
+
 def ensure_may_edit(account: Account | None, unit_code: str | None) -> None:
     """Refuse unless `account` may write records led by `unit_code`."""
     if account is None:

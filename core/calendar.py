@@ -185,11 +185,10 @@ import click  # noqa: E402
 import marshmallow as ma  # noqa: E402
 from flask import Blueprint as CliBlueprint  # noqa: E402
 from flask.views import MethodView  # noqa: E402
-from flask_smorest import Blueprint  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
 from core.auth import requires  # noqa: E402
-from core.http import documents, href, render  # noqa: E402
+from core.http import Blueprint, documents, href, path_parameter, render  # noqa: E402
 from core.serialize import Links  # noqa: E402
 
 blp = Blueprint(
@@ -275,10 +274,10 @@ class WorkingDays(MethodView):
         return render(WorkingDaySchema, SimpleNamespace(date=day, calendar_status=status))
 
 
-@blp.route("/<int:year>")
+@blp.route("/<int:year>", parameters=[path_parameter("year", "The year", 2027)])
 class CalendarYearView(MethodView):
     @blp.response(200, CalendarYearSchema)
-    @documents(422)
+    @documents(404, 422)
     def get(self, year):
         """Show a year's holidays and make-up working days, and their source"""
         _check_year(year)
@@ -287,7 +286,7 @@ class CalendarYearView(MethodView):
     @requires("admin")
     @blp.arguments(CalendarYearInSchema)
     @blp.response(200, CalendarYearSchema)
-    @documents(409, 422)
+    @documents(404, 409, 422)
     def put(self, data, year):
         """Load a year the bundled calendar does not know (admin)
 

@@ -24,11 +24,26 @@ class ProblemSchema(ma.Schema):
     """An RFC 9457 problem; documents every error response."""
 
     type = ma.fields.String(
-        metadata={"description": "URI naming the kind of problem; `about:blank` for plain HTTP"}
+        required=True,
+        metadata={
+            "description": "URI naming the kind of problem; `about:blank` for plain HTTP",
+            "examples": ["https://juece.example/problems/party-consent-missing"],
+        },
     )
-    title = ma.fields.String(metadata={"description": "Short summary of the kind of problem"})
-    status = ma.fields.Integer(metadata={"description": "The HTTP status code"})
-    detail = ma.fields.String(metadata={"description": "What went wrong, in words"})
+    title = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "Short summary of the kind of problem",
+            "examples": ["The Party committee has not consented to the catalogue"],
+        },
+    )
+    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status code", "examples": [409]})
+    detail = ma.fields.String(
+        metadata={
+            "description": "What went wrong, in words",
+            "examples": ["The Party committee's consent is not on record: give `party_consent_on`."],
+        }
+    )
     errors = ma.fields.Dict(
         metadata={
             "description": "Validation errors keyed by location and field, e.g. "
@@ -36,7 +51,10 @@ class ProblemSchema(ma.Schema):
         }
     )
     request_id = ma.fields.String(
-        metadata={"description": "Identifies the request in the service's logs"}
+        metadata={
+            "description": "Identifies the request in the service's logs",
+            "examples": ["6f1c0e7a9b2d4e5f8a3b1c2d3e4f5a6b"],
+        }
     )
 
 
@@ -80,11 +98,22 @@ class Invalid(ServiceError):
     """Input that passed the schema but not the data it refers to (an unknown unit, say)."""
 
     status = 422
-    slug = None
+    # Not `validation`, which names a body the schema refused.
+    slug = "unprocessable"
     title = "Unprocessable Content"
 
     def __init__(self, field: str, message: str, location: str = "json"):
         super().__init__(message, errors={location: {field: [message]}})
+
+    @classmethod
+    def at(cls, path: tuple, message: str, location: str = "json") -> "Invalid":
+        """A problem with a nested field, e.g. at(("agenda", 0, "head_reason"), ...)."""
+        tree = [message]
+        for key in reversed(path):
+            tree = {str(key): tree}
+        error = cls(str(path[0]), message, location)
+        error.extra = {"errors": {location: tree}}
+        return error
 
 
 class Conflict(ServiceError):
@@ -174,6 +203,24 @@ _DETAILS = {
 }
 
 
+# What each error means here, for the documented responses.
+_DOCUMENTED = {
+    400: "The body is not valid JSON (`type` .../malformed-request).",
+    401: "No credentials where they are needed, or a token that is not valid (or whose account "
+    "is deactivated).",
+    403: "Your account's role, or its unit, may not do this.",
+    404: "Nothing is published at this address; an unpublished record is 404 to the public.",
+    409: "The record's state forbids this: a duplicate, or a rule of the procedure, named by the "
+    "problem's `type` under https://juece.example/problems/.",
+    412: "The record changed since you read it (`If-Match` is not its ETag): fetch it again.",
+    413: "The body is larger than this service accepts.",
+    422: "Some input is not valid: `errors` says which, keyed by location and field.",
+    428: "Changing this record needs `If-Match` with its ETag.",
+    429: "Too many writes from this caller (the public and partner apps are limited): retry after "
+    "`Retry-After` seconds.",
+}
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, answering and documenting errors as problem+json."""
 
@@ -181,14 +228,29 @@ class ProblemApi(Api):
 
     def _register_responses(self):
         for status in http.HTTPStatus:
-            response = {"description": status.phrase}
+            response = {"description": _DOCUMENTED.get(status, status.phrase)}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        response = {
+            "description": "Any other error, e.g. 500: quote its `request_id` if you report it.",
+            "schema": self.ERROR_SCHEMA,
+        }
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+        response = {
+            "description": _DOCUMENTED[429],
+            "schema": self.ERROR_SCHEMA,
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before writing again",
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            },
+        }
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("RATE_LIMITED", response, lazy=True)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()

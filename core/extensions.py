@@ -10,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-from core.errors import ProblemApi
+from core.openapi import Api
 
 # Stable constraint names, so that Alembic revisions name and find the same constraints on
 # SQLite (batch mode) and PostgreSQL.
@@ -79,7 +79,7 @@ class Versioned(Timestamped):
 
 
 db = SQLAlchemy(model_class=Model)
-api = ProblemApi()
+api = Api()
 migrate = Migrate()
 cors = CORS()
 
@@ -128,7 +128,7 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -1,10 +1,144 @@
 """Small pieces every view uses: documented error responses, absolute links, JSON responses."""
 
 import http
+from collections.abc import Mapping
+from contextvars import ContextVar
 from copy import deepcopy
 from functools import wraps
 
+import flask_smorest
+import marshmallow as ma
 from flask import current_app, g, request
+from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+
+# The largest id a path may name: ids are 32-bit INTEGER columns on PostgreSQL; a larger
+# number would overflow SQLite's driver (a 500) instead of finding nothing (404).
+MAX_ID = 2**31 - 1
+
+# Past the last page a list is empty; past this one, its offset would overflow the databases'
+# integers. Nobody can tell the two apart, so an absurd page number is read as this one.
+MAX_PAGE = 2**31 - 1
+
+
+NUL_REFUSED = "Text may not contain the NUL character (U+0000)."
+
+
+class Parser(FlaskParser):
+    """webargs' parser, building each schema of arguments once instead of on every request.
+
+    Given a schema class (as `@blp.arguments(SomeSchema)` and `@blp.paginate()` give it),
+    webargs makes a new instance for every request, and building one costs more than loading
+    the query string with it. A schema instance holds no state of a load, so one is enough.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schemas = {}
+
+    def _get_schema(self, argmap, req):
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas[argmap] = argmap()
+            return schema
+        return super()._get_schema(argmap, req)
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        # PostgreSQL's text cannot hold NUL (a 500 there); refused everywhere alike, as a 422.
+        if isinstance(data, Mapping):
+            fields = [key for key in data if _holds_nul(data.getlist(key) if hasattr(data, "getlist") else data[key])]
+            if fields:
+                raise ma.ValidationError({key: [NUL_REFUSED] for key in fields})
+        return data
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class PaginationParser(Parser):
+    """Reads `page` and `page_size`; a page past MAX_PAGE is read as MAX_PAGE (it is empty too)."""
+
+    def parse(self, *args, **kwargs):
+        parameters = super().parse(*args, **kwargs)
+        parameters.page = min(parameters.page, MAX_PAGE)
+        return parameters
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with the contract's page size: 20 by default, at most 100.
+
+    It also documents the errors that any operation of a kind may answer: 400 (not JSON) and
+    413 (too large) where there is a body, 429 (rate limit) on every write.
+    """
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+    PAGINATION_ARGUMENTS_PARSER = PaginationParser()
+    ARGUMENTS_PARSER = Parser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_common_errors_doc)
+
+    @staticmethod
+    def _prepare_common_errors_doc(doc, doc_info, *, method, **kwargs):
+        responses = doc.setdefault("responses", {})
+        if "requestBody" in doc:
+            responses.setdefault(400, http.HTTPStatus.BAD_REQUEST.name)
+            responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
+        if method in ("post", "put", "patch", "delete"):
+            responses.setdefault(429, "RATE_LIMITED")
+        return doc
+
+    @staticmethod
+    def _make_pagination_metadata(page, page_size, item_count):
+        """flask-smorest's X-Pagination metadata, the same keys in the same order.
+
+        flask-smorest builds a PaginationMetadataSchema on every request to dump this dict of
+        integers, which it returns unchanged; that schema only documents the header.
+        """
+        metadata = {"total": item_count}
+        if item_count == 0:
+            metadata["total_pages"] = 0
+            return metadata
+        last_page = (item_count - 1) // page_size + 1
+        metadata.update(total_pages=last_page, first_page=1, last_page=last_page)
+        if page <= last_page:
+            metadata["page"] = page
+            if page > 1:
+                metadata["previous_page"] = page - 1
+            if page < last_page:
+                metadata["next_page"] = page + 1
+        return metadata
+
+
+class TextConverter(UnicodeConverter):
+    """`<string:...>` in routes: no NUL, which PostgreSQL cannot compare (404, not 500)."""
+
+    def to_python(self, value):
+        if "\x00" in value:
+            raise ValidationError()
+        return value
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes: a non-negative integer up to MAX_ID (documented as its maximum)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def path_parameter(name: str, description: str, example) -> dict:
+    """Document a path parameter: `@blp.route("/<int:id>", parameters=[path_parameter(...)])`."""
+    return {"in": "path", "name": name, "description": description, "example": example}
 
 
 def documents(*statuses: int):
@@ -26,11 +160,20 @@ def documents(*statuses: int):
     return decorator
 
 
+# The base of links while `render` or `render_many` dumps a response. A list page builds 60
+# links, and finding the base through Flask's context-local proxies (`g`, `current_app`) for
+# each one cost as much as the rest of the dump; a context variable is read in a blink.
+_rendering_base: ContextVar[str | None] = ContextVar("rendering_base", default=None)
+
+
 def base_url() -> str:
     """Scheme and host for absolute links: PUBLIC_BASE_URL, else the request's own.
 
     Computed once per request; list views build many links.
     """
+    base = _rendering_base.get()
+    if base is not None:
+        return base
     base = g.get("base_url")
     if base is None:
         base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or request.host_url.rstrip("/")
@@ -52,14 +195,50 @@ def json_response(body, status: int = 200, headers: dict | None = None):
     return response
 
 
+def dump(schema_class, obj) -> dict:
+    """`obj` dumped through its schema's compiled dumper, with the links' base looked up once."""
+    from core.serialize import dumper, record
+
+    token = _rendering_base.set(base_url())
+    try:
+        return dumper(schema_class)(record(obj))
+    finally:
+        _rendering_base.reset(token)
+
+
 def render(schema_class, obj, status: int = 200, headers: dict | None = None):
     """A response with `obj` dumped through its schema's compiled dumper."""
-    from core.serialize import dumper
-
-    return json_response(dumper(schema_class)(obj), status, headers)
+    return json_response(dump(schema_class, obj), status, headers)
 
 
 def render_many(schema_class, objs, headers: dict | None = None):
     from core.serialize import dump_many
 
-    return json_response(dump_many(schema_class, objs), 200, headers)
+    token = _rendering_base.set(base_url())
+    try:
+        body = dump_many(schema_class, objs)
+    finally:
+        _rendering_base.reset(token)
+    return json_response(body, 200, headers)
+
+
+# A PUT that replaces a record names the version it read; the PUT that creates it needs none.
+IF_MATCH_WHEN_REPLACING = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The record's ETag, when the PUT replaces a record that exists (428 without it, 412 if stale)",
+    "schema": {"type": "string"},
+}
+
+
+class JsonBoolean(ma.fields.Boolean):
+    """A boolean in a JSON body: true or false, not 0, 1 or "yes" (which marshmallow accepts).
+
+    Query strings keep marshmallow's Boolean, where "true" and "1" are how booleans are spelt.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value

@@ -10,7 +10,14 @@ class OrjsonProvider(JSONProvider):
     """Flask's JSON provider on orjson, several times faster than the standard library's."""
 
     def dumps(self, obj, **kwargs) -> str:
-        return orjson.dumps(obj, option=_OPTIONS).decode()
+        # `indent` and `sort_keys` as json.dumps takes them (flask-smorest writes the OpenAPI
+        # document with indent=2); orjson indents by two spaces only.
+        option = _OPTIONS
+        if kwargs.get("indent"):
+            option |= orjson.OPT_INDENT_2
+        if kwargs.get("sort_keys"):
+            option |= orjson.OPT_SORT_KEYS
+        return orjson.dumps(obj, option=option).decode()
 
     def loads(self, s, **kwargs):
         return orjson.loads(s)

@@ -10,6 +10,7 @@ given: a client reading the feed after seq N can never later find a row below N 
 """
 
 import datetime as dt
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -167,6 +168,8 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
     original = entry_of(record)
     if record.withdrawn_on is not None:
         raise AlreadyWithdrawn(f"The {title} was withdrawn on {record.withdrawn_on}.")
+    if getattr(record, "superseded_by_id", None) is not None:
+        raise PublishedRecordImmutable("That version was corrected: withdraw the newest version.")
     day = publication_day(withdrawn_on)
     record.withdrawn_on = day
     record.withdrawal_reason = reason
@@ -181,18 +184,18 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
     )
 
 
-def correct(old, new, *, decision_id: int, title: str, target: str, reason: str, published_on=None):
-    """Publish `new` (not yet in the session) as the correction of the published `old`: both
-    kept, linked both ways."""
+def correct(old, new, *, decision_id: int, title: str, target: Callable[[object], str], reason: str, published_on=None):
+    """Publish `new` (not yet added) as the correction of the published `old`: both kept,
+    linked both ways. `target(new)` is the API path of the new version once it has its id."""
     original = entry_of(old)
     if old.withdrawn_on is not None:
         raise AlreadyWithdrawn(f"The {title} was withdrawn on {old.withdrawn_on}; it is not corrected.")
     if old.superseded_by_id is not None:
         raise PublishedRecordImmutable("That version was corrected already: correct the newest version.")
     day = publication_day(published_on)
-    # Retire the old version before the new one is inserted: a correction keeps keys that only
-    # the current version may hold (a result's document number, 文号). Until the new row has
-    # its id, the old one points at itself; nobody outside this transaction sees that.
+    # The old version leaves the current ones before the new one joins them, or what is unique
+    # among current versions (a result's document number, which a correction keeps) would
+    # clash. It names itself as its successor until the new version has an id.
     old.superseded_by_id = old.id
     db.session.flush()
     new.published_on = day
@@ -205,7 +208,7 @@ def correct(old, new, *, decision_id: int, title: str, target: str, reason: str,
         type=EntryType.correction,
         occurred_on=day,
         title=f"更正：{title}",
-        target=target,
+        target=target(new),
         amends_seq=original.seq,
         reason=reason,
     )
@@ -253,10 +256,9 @@ def changes_after(after: int, limit: int):
 
 import marshmallow as ma  # noqa: E402
 from flask.views import MethodView  # noqa: E402
-from flask_smorest import Blueprint  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
-from core.http import href, render  # noqa: E402
+from core.http import Blueprint, href, render  # noqa: E402
 from core.serialize import Computed  # noqa: E402
 
 blp = Blueprint(

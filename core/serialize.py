@@ -6,10 +6,13 @@ dump costs more than everything else a list page does. Fields the compiler does 
 back to the field's own `serialize`, so any schema dumps correctly, only slower.
 """
 
+import keyword
+from collections import namedtuple
 from functools import cache
 from operator import attrgetter
 
 import marshmallow as ma
+import sqlalchemy as sa
 
 # Field types whose Python value orjson writes exactly as marshmallow would.
 _AS_IS = (
@@ -83,21 +86,69 @@ def _compile_field(name, field):
     return lambda obj: field.serialize(name, obj)
 
 
+def _plain_attribute(name, field) -> str | None:
+    """The attribute a field reads as is, when it can be written `obj.attribute`."""
+    attr = field.attribute or name
+    plain = isinstance(field, _AS_IS) and not isinstance(field, ma.fields.Float | Computed)
+    if plain and attr.isidentifier() and not keyword.iskeyword(attr):
+        return attr
+    return None
+
+
 @cache
 def dumper(schema_class: type[ma.Schema]):
-    """A function obj -> dict equal to `schema_class().dump(obj)`, several times faster."""
+    """A function obj -> dict equal to `schema_class().dump(obj)`, several times faster.
+
+    The function is generated as source, `{"id": obj.id, "title": obj.title, ...}`, with a
+    call only for the fields that need one: one dict display is about twice as fast as
+    looping over a getter per field, and a list page dumps 20 rows of 20 fields.
+    """
     schema = schema_class()
-    getters = tuple(
-        (field.data_key or name, _compile_field(name, field))
-        for name, field in schema.dump_fields.items()
-    )
+    namespace = {}
+    items = []
+    for i, (name, field) in enumerate(schema.dump_fields.items()):
+        key = field.data_key or name
+        attr = _plain_attribute(name, field)
+        if attr is None:
+            namespace[f"_get{i}"] = _compile_field(name, field)
+            items.append(f"{key!r}: _get{i}(obj)")
+        else:
+            items.append(f"{key!r}: obj.{attr}")
+    source = "def dump(obj):\n    return {" + ", ".join(items) + "}\n"
+    exec(compile(source, f"<dumper of {schema_class.__qualname__}>", "exec"), namespace)
+    return namespace["dump"]
 
-    def dump(obj):
-        return {key: get(obj) for key, get in getters}
 
-    return dump
+@cache
+def _record_class(fields: tuple[str, ...]):
+    """A named tuple with these fields, or None when a named tuple cannot name one of them."""
+    if all(f.isidentifier() and not f.startswith("_") and not keyword.iskeyword(f) for f in fields):
+        return namedtuple("Record", fields)
+    return None
+
+
+def records(rows):
+    """SQLAlchemy rows as named tuples, with the same fields; anything else as it is.
+
+    A Row finds a field by name through `__getattr__`, about 0.3 µs a time, ten times what a
+    named tuple takes; dumping a list page reads 25 fields of 20 rows, and reading them was
+    two thirds of the dump.
+    """
+    if not isinstance(rows, list) or not rows or not isinstance(rows[0], sa.Row):
+        return rows
+    record = _record_class(rows[0]._fields)
+    return rows if record is None else list(map(record._make, rows))
+
+
+def record(obj):
+    """One SQLAlchemy row as a named tuple (see `records`); anything else as it is."""
+    if isinstance(obj, sa.Row):
+        record_class = _record_class(obj._fields)
+        if record_class is not None:
+            return record_class._make(obj)
+    return obj
 
 
 def dump_many(schema_class, objs) -> list[dict]:
     dump = dumper(schema_class)
-    return [dump(obj) for obj in objs]
+    return [dump(obj) for obj in records(objs)]

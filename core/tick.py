@@ -28,7 +28,15 @@ def task(name: str):
 def run(today: dt.date | None = None) -> dict[str, int]:
     """Do every registered task once; returns what each did."""
     today = today or calendar.today()
-    return {name: function(today) for name, function in _tasks}
+    # Each task reads what is due, then writes. On SQLite its transactions must take the write
+    # lock up front, as write requests do: a concurrent tick then waits for the lock instead of
+    # failing with "database is locked" when it tries to write after a stale read.
+    writes = g.get("writes", False)
+    g.writes = True
+    try:
+        return {name: function(today) for name, function in _tasks}
+    finally:
+        g.writes = writes
 
 
 cli = Blueprint("tick_cli", __name__, cli_group=None)
@@ -38,7 +46,5 @@ cli = Blueprint("tick_cli", __name__, cli_group=None)
 def tick_command():
     """Do what has fallen due (closing consultations, marking what is overdue)."""
     g.actor = "tick"
-    # Writes from the command line take SQLite's write lock up front, like write requests.
-    g.writes = True
     for name, done in run().items():
         click.echo(f"{name}: {done}")

@@ -31,7 +31,12 @@ def derive_state(decision: Decision) -> str:
 
     if decision.adjustment == ADJUSTED[AdjustmentType.withdraw]:
         return DecisionState.withdrawn
-    live = (FollowUp.published_on.is_not(None), FollowUp.withdrawn_on.is_(None))
+    # A superseded version no longer says what happened: its correction does.
+    live = (
+        FollowUp.published_on.is_not(None),
+        FollowUp.withdrawn_on.is_(None),
+        FollowUp.superseded_by_id.is_(None),
+    )
     latest_follow_up = db.session.scalar(
         sa.select(FollowUp.kind)
         .where(FollowUp.decision_id == decision.id, *live)
@@ -40,6 +45,8 @@ def derive_state(decision: Decision) -> str:
     )
     if latest_follow_up == FollowUpKind.suspension:
         return DecisionState.suspended
+    if latest_follow_up == FollowUpKind.resumption:
+        return DecisionState.implementing  # execution resumes
     if _exists(FollowUp, decision.id, FollowUp.kind == FollowUpKind.post_evaluation, *live):
         return DecisionState.evaluated
     if _exists(FollowUp, decision.id, FollowUp.kind == FollowUpKind.execution_report, *live):

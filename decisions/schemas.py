@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 from decisions.models import (
     AdjustmentType,
@@ -37,6 +37,17 @@ def _planned_completion(value: str) -> None:
             "Give the planned completion as YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."
         ) from error
 
+
+# What _planned_completion accepts, for the spec: a year, a quarter or a month of it, or a day.
+PLANNED_COMPLETION = {
+    "anyOf": [
+        {"pattern": r"^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})(-Q[1-4]|-(0[1-9]|1[0-2]))?$"},
+        {"format": "date"},
+    ]
+}
+
+# An http(s) address with a domain name: the part of what F.Url accepts that the spec promises.
+WEB_ADDRESS = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}(/[!-~]*)?$"
 
 UNIT_CODE = F.String(
     validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Lower-case letters, digits, - and _."),
@@ -89,7 +100,9 @@ class DecisionSchema(ma.Schema):
     catalogue_year = F.Integer(metadata=_describe("The catalogue's year", 2026))
     seq_no = F.Integer(metadata=_describe("Sequence number in the catalogue", 3))
     title = F.String(metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
-    summary = F.String(metadata=_describe("Summary of what is to be decided"))
+    summary = F.String(
+        metadata=_describe("Summary of what is to be decided", "围绕优化营商环境、支持民营企业发展，制定若干措施。")
+    )
     category = F.String(metadata=_describe("Category", "public_policy", enum=[c.value for c in Category]))
     lead_unit = F.String(metadata=_describe("Code of the lead unit (承办单位)", "jd-fgw"))
     co_units = F.List(F.String(), metadata=_describe("Codes of the co-units (协办单位)", ["jd-scjgj"]))
@@ -100,8 +113,8 @@ class DecisionSchema(ma.Schema):
         metadata=_describe("year, quarter, month or day", "quarter", type="string", enum=["year", "quarter", "month", "day"]),
     )
     planned_completion_by = F.Date(metadata=_describe("Last day of the planned period", "2026-09-30"))
-    enterprise_related = F.Boolean(metadata=_describe("涉企: enterprises and associations must be heard"))
-    hearing_required = F.Boolean(metadata=_describe("A hearing (听证) is required"))
+    enterprise_related = JsonBoolean(metadata=_describe("涉企: enterprises and associations must be heard"))
+    hearing_required = JsonBoolean(metadata=_describe("A hearing (听证) is required"))
     procedures = F.List(
         F.String(), metadata=_describe("Procedures the catalogue requires", ["public_participation", "legality_review"])
     )
@@ -115,9 +128,12 @@ class DecisionSchema(ma.Schema):
             enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
         ),
     )
-    catalogued_on = F.Date(allow_none=True, metadata=_describe("Day it became public in the catalogue; null while unpublished"))
-    created_at = F.DateTime(metadata=_describe("When the service recorded it"))
-    updated_at = F.DateTime(metadata=_describe("When it last changed"))
+    catalogued_on = F.Date(
+        allow_none=True,
+        metadata=_describe("Day it became public in the catalogue; null while unpublished", "2026-03-10"),
+    )
+    created_at = F.DateTime(metadata=_describe("When the service recorded it", "2026-02-25T02:15:00+00:00"))
+    updated_at = F.DateTime(metadata=_describe("When it last changed", "2026-03-10T01:30:00+00:00"))
     _links = Links(_decision_links)
 
 
@@ -131,9 +147,12 @@ class _DecisionFields(ma.Schema):
         F.String(validate=validate.Length(1, 500)), validate=validate.Length(max=50),
         metadata=_describe("Laws and policies it rests on", ["《优化营商环境条例》"]),
     )
-    planned_completion = F.String(validate=_planned_completion, metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3"))
-    enterprise_related = F.Boolean(metadata=_describe("涉企"))
-    hearing_required = F.Boolean(metadata=_describe("A hearing is required"))
+    planned_completion = F.String(
+        validate=_planned_completion,
+        metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3", **PLANNED_COMPLETION),
+    )
+    enterprise_related = JsonBoolean(metadata=_describe("涉企"))
+    hearing_required = JsonBoolean(metadata=_describe("A hearing is required"))
     procedures = F.List(F.String(validate=_choice(Procedure)), metadata=_describe("Required procedures", ["public_participation"]))
 
 
@@ -146,7 +165,9 @@ class DecisionInSchema(_DecisionFields):
     category = F.String(required=True, validate=_choice(Category), metadata=_describe("Category", "public_policy"))
     lead_unit = F.String(required=True, validate=UNIT_CODE.validate, metadata=_describe("Code of the lead unit", "jd-fgw"))
     planned_completion = F.String(
-        required=True, validate=_planned_completion, metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3")
+        required=True,
+        validate=_planned_completion,
+        metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3", **PLANNED_COMPLETION),
     )
 
 
@@ -180,10 +201,10 @@ class AdjustmentSchema(ma.Schema):
     type = F.String(metadata=_describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
     decision_id = F.Integer(metadata=_describe("The decision it adjusts", 12))
     reason = F.String(metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
-    approved_on = F.Date(metadata=_describe("Day the decision body approved it"))
-    published_on = F.Date(metadata=_describe("Day it was published"))
+    approved_on = F.Date(metadata=_describe("Day the decision body approved it", "2026-06-15"))
+    published_on = F.Date(metadata=_describe("Day it was published", "2026-06-18"))
     changes = F.Dict(metadata=_describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]}))
-    recorded_at = F.DateTime(metadata=_describe("When the service recorded it"))
+    recorded_at = F.DateTime(metadata=_describe("When the service recorded it", "2026-06-18T03:20:00+00:00"))
     _links = Links(
         lambda a: {
             "self": href(f"/catalogues/{a.catalogue_year}/adjustments/{a.id}"),
@@ -195,13 +216,15 @@ class AdjustmentSchema(ma.Schema):
 
 class AdjustmentInSchema(ma.Schema):
     type = F.String(required=True, validate=_choice(AdjustmentType), metadata=_describe("Kind", "postpone"))
-    decision_id = F.Integer(required=True, metadata=_describe("The decision it adjusts", 12))
+    decision_id = F.Integer(
+        required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision it adjusts", 12)
+    )
     reason = F.String(required=True, validate=validate.Length(1, 5000), metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
     approved_on = F.Date(required=True, metadata=_describe("Day the decision body approved it", "2026-06-15"))
     published_on = F.Date(metadata=_describe("Day it was published; today when omitted", "2026-06-18"))
     planned_completion = F.String(
         validate=_planned_completion,
-        metadata=_describe("postpone: the new planned completion, later than the old", "2026-Q4"),
+        metadata=_describe("postpone: the new planned completion, later than the old", "2026-Q4", **PLANNED_COMPLETION),
     )
     changes = F.Nested(_DecisionFields, metadata=_describe("modify: the catalogue columns it changes", {"title": "……"}))
 
@@ -209,13 +232,19 @@ class AdjustmentInSchema(ma.Schema):
 class CatalogueItemSchema(ma.Schema):
     id = F.Integer(metadata=_describe("The decision's id", 12))
     seq_no = F.Integer(metadata=_describe("Sequence number", 1))
-    title = F.String(metadata=_describe("Title"))
-    category = F.String(metadata=_describe("Category"))
-    lead_unit = F.String(metadata=_describe("Lead unit's code"))
-    planned_completion = F.String(metadata=_describe("Planned completion"))
-    hearing_required = F.Boolean(metadata=_describe("A hearing is required"))
-    state = F.String(metadata=_describe("Procedure state"))
-    adjustment = F.String(allow_none=True, metadata=_describe("Last adjustment's status"))
+    title = F.String(metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
+    category = F.String(metadata=_describe("Category", "public_policy", enum=[c.value for c in Category]))
+    lead_unit = F.String(metadata=_describe("Lead unit's code", "jd-fgw"))
+    planned_completion = F.String(metadata=_describe("Planned completion at the catalogue's precision", "2026-Q3"))
+    hearing_required = JsonBoolean(metadata=_describe("A hearing is required"))
+    state = F.String(metadata=_describe("Procedure state", "initiated", enum=[s.value for s in DecisionState]))
+    adjustment = F.String(
+        allow_none=True,
+        metadata=_describe(
+            "The catalogue adjustment it last had", None,
+            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
+        ),
+    )
     _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
 
 
@@ -224,12 +253,14 @@ class CatalogueSchema(ma.Schema):
     title = F.String(metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
     issuer_unit = F.String(metadata=_describe("Code of the issuing unit", "jd-gov"))
     status = F.String(metadata=_describe("draft or published", "published", enum=["draft", "published"]))
-    party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented"))
-    published_on = F.Date(allow_none=True, metadata=_describe("Day it was published"))
+    party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented", "2026-02-28"))
+    published_on = F.Date(allow_none=True, metadata=_describe("Day it was published", "2026-03-10"))
     doc_number = F.String(allow_none=True, metadata=_describe("Document number (文号)", "嘉府发〔2026〕5号"))
-    url = F.String(allow_none=True, metadata=_describe("Where the published document is"))
+    url = F.String(
+        allow_none=True, metadata=_describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html")
+    )
     due_on = F.Date(metadata=_describe("Publication deadline: 31 March of its year", "2026-03-31"))
-    on_time = F.Boolean(allow_none=True, metadata=_describe("Published by due_on; null while it still may be"))
+    on_time = JsonBoolean(allow_none=True, metadata=_describe("Published by due_on; null while it still may be", True))
     items = F.List(F.Nested(CatalogueItemSchema), metadata=_describe("Its decisions, by sequence number"))
     adjustments = F.List(F.Nested(AdjustmentSchema), metadata=_describe("Its adjustments, oldest first"))
     _links = Links(
@@ -250,7 +281,9 @@ class CatalogueInSchema(ma.Schema):
 
 
 class CataloguePatchSchema(ma.Schema):
-    title = F.String(validate=validate.Length(1, 300), metadata=_describe("Title"))
+    title = F.String(
+        validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录")
+    )
     issuer_unit = F.String(validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov"))
     party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented", "2026-02-20"))
 
@@ -259,7 +292,12 @@ class PublicationInSchema(ma.Schema):
     party_consent_on = F.Date(metadata=_describe("Day the Party committee consented, unless recorded already", "2026-02-20"))
     published_on = F.Date(metadata=_describe("Day of publication; today when omitted", "2026-03-15"))
     doc_number = F.String(validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府发〔2026〕5号"))
-    url = F.Url(metadata=_describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html"))
+    url = F.Url(
+        validate=validate.Length(max=1000),
+        metadata=_describe(
+            "Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html", pattern=WEB_ADDRESS
+        ),
+    )
 
 
 class CatalogueQueryArgsSchema(ma.Schema):

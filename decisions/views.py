@@ -1,10 +1,9 @@
 """HTTP views of units, catalogues, adjustments and decisions: parse, call one service, render."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from core.auth import current_account, requires
-from core.http import documents, href, render, render_many
+from core.auth import accepts_token, current_account, requires
+from core.http import Blueprint, documents, dump, href, json_response, path_parameter, render, render_many
 from core.serialize import dumper
 from decisions import services
 from decisions.schemas import (
@@ -35,6 +34,11 @@ decisions = Blueprint(
     description="Decisions (决策事项): the catalogue's items and where their procedure stands.",
 )
 blueprints = (units, catalogues, decisions)
+
+UNIT_CODE = path_parameter("code", "The unit's code", "jd-fgw")
+YEAR = path_parameter("year", "The catalogue's year", 2026)
+ADJUSTMENT_ID = path_parameter("adjustment_id", "The adjustment's id", 1)
+DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 
 
 def _created(schema_class, obj, location: dict, blp):
@@ -78,7 +82,7 @@ class Units(MethodView):
         return _created(UnitSchema, unit, href(f"/units/{unit.code}"), units)
 
 
-@units.route("/<string:code>")
+@units.route("/<string:code>", parameters=[UNIT_CODE])
 class UnitByCode(MethodView):
     @units.etag
     @units.response(200, UnitSchema)
@@ -106,6 +110,7 @@ class UnitByCode(MethodView):
 
 @catalogues.route("")
 class Catalogues(MethodView):
+    @accepts_token
     @catalogues.arguments(CatalogueQueryArgsSchema, location="query")
     @catalogues.response(200, CatalogueSchema(many=True))
     @catalogues.paginate()
@@ -132,8 +137,9 @@ class Catalogues(MethodView):
         return _created(CatalogueSchema, view, href(f"/catalogues/{catalogue.year}"), catalogues)
 
 
-@catalogues.route("/<int:year>")
+@catalogues.route("/<int:year>", parameters=[YEAR])
 class CatalogueByYear(MethodView):
+    @accepts_token
     @catalogues.etag
     @catalogues.response(200, CatalogueSchema)
     @documents(404)
@@ -161,10 +167,10 @@ class CatalogueByYear(MethodView):
         return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
 
 
-@catalogues.route("/<int:year>/publication")
+@catalogues.route("/<int:year>/publication", parameters=[YEAR])
 class CataloguePublication(MethodView):
     @requires("admin")
-    @catalogues.arguments(PublicationInSchema)
+    @catalogues.arguments(PublicationInSchema, required=False)
     @catalogues.response(200, CatalogueSchema)
     @documents(404, 409, 422)
     def post(self, data, year):
@@ -177,8 +183,9 @@ class CataloguePublication(MethodView):
         return render(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer))
 
 
-@catalogues.route("/<int:year>/adjustments")
+@catalogues.route("/<int:year>/adjustments", parameters=[YEAR])
 class Adjustments(MethodView):
+    @accepts_token
     @catalogues.response(200, AdjustmentSchema(many=True))
     @catalogues.paginate()
     @documents(404)
@@ -207,8 +214,9 @@ class Adjustments(MethodView):
         return render(AdjustmentSchema, adjustment, 201, {"Location": href(f"/catalogues/{year}/adjustments/{adjustment.id}")["href"]})
 
 
-@catalogues.route("/<int:year>/adjustments/<int:adjustment_id>")
+@catalogues.route("/<int:year>/adjustments/<int:adjustment_id>", parameters=[YEAR, ADJUSTMENT_ID])
 class AdjustmentById(MethodView):
+    @accepts_token
     @catalogues.etag
     @catalogues.response(200, AdjustmentSchema)
     @documents(404)
@@ -223,6 +231,7 @@ class AdjustmentById(MethodView):
 
 @decisions.route("")
 class Decisions(MethodView):
+    @accepts_token
     @decisions.arguments(DecisionQueryArgsSchema, location="query")
     @decisions.response(200, DecisionSchema(many=True))
     @decisions.paginate()
@@ -255,14 +264,18 @@ class Decisions(MethodView):
         return _created(DecisionSchema, decision, href(f"/decisions/{decision.id}"), decisions)
 
 
-@decisions.route("/<int:decision_id>")
+@decisions.route("/<int:decision_id>", parameters=[DECISION_ID])
 class DecisionById(MethodView):
+    @accepts_token
     @decisions.etag
     @decisions.response(200, DecisionSchema)
     @documents(404)
     def get(self, decision_id):
         """Show one decision"""
-        return _item(DecisionSchema, services.get_decision_row(decision_id, viewer=current_account()), decisions)
+        # Dumped once, for both the ETag and the body (the shared `_item` dumps it twice).
+        body = dump(DecisionSchema, services.get_decision_row(decision_id, viewer=current_account()))
+        decisions.set_etag(body)
+        return json_response(body)
 
     @requires("admin", "editor")
     @decisions.etag

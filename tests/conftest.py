@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import contextvars
+import datetime as dt
 import os
 import tempfile
 
@@ -13,7 +14,7 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from core import create_app
+from core import calendar, create_app
 from core.extensions import db
 from tests import factories
 
@@ -60,12 +61,17 @@ def _drop_everything():
 def _empty_tables():
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as connection:
+        for table in tables:
+            connection.exec_driver_sql(f"DELETE FROM {table}")
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                connection.exec_driver_sql(f"DELETE FROM {table}")
-            connection.exec_driver_sql("DELETE FROM sqlite_sequence") if _has_sqlite_sequence(connection) else None
+            # DELETE and setval rather than TRUNCATE ... RESTART IDENTITY: on a few rows they
+            # take a millisecond where TRUNCATE takes twenty, in every test.
+            connection.exec_driver_sql(
+                "SELECT setval(oid, 1, false) FROM pg_class "
+                "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+            )
+        elif _has_sqlite_sequence(connection):
+            connection.exec_driver_sql("DELETE FROM sqlite_sequence")
 
 
 def _has_sqlite_sequence(connection):
@@ -96,6 +102,17 @@ def units(app):
 def tokens(app, units):
     """A token for each kind of caller: admin, editor of jd-fgw, editor of jd-jyj, partner."""
     return factories.tokens()
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Fix the service's today (Asia/Shanghai) at 2026-03-20; `today(date)` moves it."""
+
+    def set_today(day: dt.date):
+        monkeypatch.setattr(calendar, "today", lambda: day)
+
+    set_today(dt.date(2026, 3, 20))
+    return set_today
 
 
 def auth(token: str | None) -> dict:

@@ -5,7 +5,10 @@ import datetime as dt
 from core import auth
 from core.extensions import db
 from decisions import services
-from decisions.models import Unit
+from decisions.meetings import services as meetings
+from decisions.meetings.models import Meeting
+from decisions.models import Catalogue, Unit
+from decisions.records import services as records
 
 UNITS = [
     ("jd-gov", "嘉定区人民政府办公室", "government"),
@@ -42,6 +45,14 @@ def catalogue(year=2026, *, published_on=None, title=None):
     return catalogue
 
 
+def publish_catalogue(year=2026, *, published_on):
+    """Publish a year's catalogue, the Party committee having consented ten days before."""
+    catalogue = db.session.get(Catalogue, year)
+    return services.publish_catalogue(
+        catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
+    )
+
+
 def decision(year=2026, *, lead_unit="jd-fgw", title="嘉定区促进民营经济高质量发展若干措施", **fields):
     fields.setdefault("category", "public_policy")
     fields.setdefault("planned_completion", f"{year}-Q3")
@@ -49,152 +60,252 @@ def decision(year=2026, *, lead_unit="jd-fgw", title="嘉定区促进民营经�
     return services.create_decision(year, by=admin(), lead_unit=lead_unit, title=title, **fields)
 
 
-# --- The procedure's records, made through the services as the admin would ------------------
-# Each takes the real-world days; `core.calendar.today` must lie on or after them (tests
-# monkeypatch it), since nothing is published in the future.
+# --- Walking a decision through its procedure ------------------------------------------------
+#
+# Each helper records through the services, as the API would, and publishes when given a day.
+# The default days make one plausible 2026 procedure: catalogue published 16 March, background
+# 1 April, draft 2 April, legality review 1 June, meeting 10 June (published 12 June), result
+# signed 20 June, issued 22 June, published 23 June.
+
+CATALOGUE_PUBLISHED_ON = dt.date(2026, 3, 16)
+HELD_ON = dt.date(2026, 6, 10)
 
 
-def catalogued_decisions(specs, *, year=2026, published_on=dt.date(2026, 3, 16)):
-    """A year's catalogue holding one decision per spec (keyword dicts for `decision`), then
-    published, so that every one of them is public; returns the decisions."""
-    made = catalogue(year)
-    decisions = [decision(year, title=f"决策事项{year}-{i}", **spec) for i, spec in enumerate(specs, 1)]
-    services.publish_catalogue(made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on)
-    return decisions
+def account(role="admin", unit=None):
+    """An account made by `tokens()`: the admin, or the editor of `unit`."""
+    query = db.select(auth.Account).where(auth.Account.role == role)
+    if unit is not None:
+        query = query.where(auth.Account.unit == unit)
+    return db.session.scalars(query).first()
 
 
-def draft(decision, *, published_on, title="征求意见稿", text="第一条"):
-    from decisions.records import services as records
-    from decisions.records.services import DRAFT
+def catalogued_decision(year=2026, *, published_on=None, **fields):
+    """A decision in the published catalogue of `year`.
 
-    record = records.create(DRAFT, decision, by=admin(), kind="consultation_draft", title=title, text=text)
-    return records.publish(DRAFT, record, by=admin(), published_on=published_on)
+    Opens the catalogue when it does not exist, publishes it when it is a draft, and adds the
+    decision by an `add` adjustment when the catalogue is public already.
+    """
+    _settled()
+    published_on = published_on or (CATALOGUE_PUBLISHED_ON if year == 2026 else dt.date(year, 3, 16))
+    existing = db.session.get(Catalogue, year)
+    made = existing or catalogue(year)
+    item = decision(year, **fields)
+    if made.published_on is None:
+        services.publish_catalogue(
+            made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
+        )
+    else:
+        adjustment(item, "add", on=max(published_on, made.published_on))
+    return item
+
+
+ADJUSTMENT_REASONS = {
+    "add": "经区政府同意，增列入目录。",
+    "modify": "根据工作实际，调整事项名称。",
+    "postpone": "受上位规划调整影响，需延期。",
+    "withdraw": "上位政策调整，不再作出决策。",
+    "carry_over": "年内无法完成，结转至下一年度。",
+}
+
+
+def adjustment(decision, type, *, on, reason=None, **fields):
+    """An adjustment of the published catalogue, approved and published on the day `on`."""
+    _settled()
+    return services.adjust(
+        db.session.get(Catalogue, decision.catalogue_year),
+        type=type,
+        decision_id=decision.id,
+        reason=reason or ADJUSTMENT_REASONS[type],
+        approved_on=on,
+        published_on=on,
+        **fields,
+    )
+
+
+def _settled():
+    """End the test's own transaction, if it has one open.
+
+    Tests interleave these helpers with requests. On SQLite a transaction that read before a
+    request wrote cannot write after it ("database is locked"), so each helper starts afresh.
+    """
+    db.session.commit()
+
+
+def _by(by):
+    _settled()
+    return by or admin()
+
+
+def publish(kind, record, *, on, by=None):
+    """Publish a record of the procedure on the day `on`."""
+    return records.publish(kind, record, by=_by(by), published_on=on)
+
+
+def background(decision, *, published_on=dt.date(2026, 4, 1), by=None, **fields):
+    """The decision's background (制订背景), published unless `published_on` is None."""
+    fields.setdefault("necessity", "本区民营企业占市场主体的九成以上，现行扶持政策分散。")
+    record, _ = records.put_singular(records.BACKGROUND, decision, by=_by(by), **fields)
+    return publish(records.BACKGROUND, record, on=published_on, by=by) if published_on else record
+
+
+def draft(decision, *, published_on=dt.date(2026, 4, 2), by=None, **fields):
+    """The next version of the draft, published unless `published_on` is None."""
+    fields.setdefault("kind", "consultation_draft")
+    fields.setdefault("title", f"{decision.title}（征求意见稿）")
+    fields.setdefault("text", "第一条 为优化营商环境，制定本措施。\n第二条 本措施自发布之日起施行。")
+    record = records.create(records.DRAFT, decision, by=_by(by), **fields)
+    return publish(records.DRAFT, record, on=published_on, by=by) if published_on else record
+
+
+def review(decision, kind="legality_review", *, completed_on=dt.date(2026, 6, 1), published_on=None, by=None, **fields):
+    """A procedure review; a legality review is `lawful` unless told, and unpublished unless given a day."""
+    fields.setdefault("summary", "经审查，未发现问题。")
+    if kind == "legality_review":
+        fields.setdefault("result", "lawful")
+    elif kind == "risk_assessment":
+        fields.setdefault("controllable", True)
+    elif kind == "expert_review":
+        fields.setdefault(
+            "experts", [{"name": "王立新", "organisation": "同济大学", "no_direct_interest": True, "dissent": None}]
+        )
+    record = records.create(records.REVIEW, decision, by=_by(by), kind=kind, completed_on=completed_on, **fields)
+    return publish(records.REVIEW, record, on=published_on, by=by) if published_on else record
+
+
+def meeting(*decisions, held_on=HELD_ON, outcome="approved", published_on=None, body_type="executive", attendees=()):
+    """A meeting deliberating `decisions`, each with `outcome`; published when given a day."""
+    _settled()
+    last = db.session.scalar(db.select(db.func.max(Meeting.session_no)))
+    recorded = meetings.record_meeting(
+        body_type=body_type,
+        session_no=(last or 0) + 1,
+        held_on=held_on,
+        agenda=[{"decision_id": d.id, "outcome": outcome} for d in decisions],
+        attendees=[dict(a) for a in attendees],
+    )
+    return meetings.publish_meeting(recorded, published_on=published_on) if published_on else recorded
+
+
+def result(
+    decision,
+    *,
+    doc_number="嘉府规〔2026〕3号",
+    signed_on=dt.date(2026, 6, 20),
+    issued_on=dt.date(2026, 6, 22),
+    published_on=dt.date(2026, 6, 23),
+    by=None,
+    **fields,
+):
+    """The decision's result (决策结果), published unless `published_on` is None; needs an approving meeting."""
+    fields.setdefault("title", decision.title)
+    record, _ = records.put_singular(
+        records.RESULT, decision, by=_by(by), doc_number=doc_number, signed_on=signed_on, issued_on=issued_on, **fields
+    )
+    return publish(records.RESULT, record, on=published_on, by=by) if published_on else record
+
+
+def interpretation(decision, *, published_on=dt.date(2026, 6, 24), by=None, **fields):
+    """An interpretation (政策解读), published unless `published_on` is None."""
+    fields.setdefault("form", "graphic")
+    fields.setdefault("title", f"一图读懂《{decision.title}》")
+    record = records.create(records.INTERPRETATION, decision, by=_by(by), **fields)
+    return publish(records.INTERPRETATION, record, on=published_on, by=by) if published_on else record
+
+
+def follow_up(decision, kind="execution_report", *, occurred_on, published_on=None, by=None, **fields):
+    """A follow-up (execution report, post-evaluation, suspension, resumption), published on
+    `published_on`, or on the day it happened."""
+    titles = {"execution_report": "执行情况报告", "post_evaluation": "决策后评估报告", "suspension": "暂停执行"}
+    fields.setdefault("title", titles.get(kind, "恢复执行"))
+    fields.setdefault("reason", "各项措施已落地。")
+    record = records.create(records.FOLLOW_UP, decision, by=_by(by), kind=kind, occurred_on=occurred_on, **fields)
+    return publish(records.FOLLOW_UP, record, on=published_on or occurred_on, by=by)
+
+
+def deliberated(decision, *, held_on=HELD_ON, outcome="approved", published_on=dt.date(2026, 6, 12)):
+    """Walk a catalogued decision to its meeting: background, draft, lawful review, meeting."""
+    background(decision)
+    draft(decision)
+    review(decision, completed_on=held_on - dt.timedelta(days=9))
+    return meeting(decision, held_on=held_on, outcome=outcome, published_on=published_on)
+
+
+def decided(decision, **result_fields):
+    """Walk a catalogued decision to its published result; returns the result."""
+    deliberated(decision)
+    return result(decision, **result_fields)
+
+
+# --- Public participation ----------------------------------------------------------------------
+
+# The window most consultation tests use: 30 calendar days, announced the day before it opens.
+OPENS_ON = dt.date(2026, 4, 3)
+CLOSES_ON = dt.date(2026, 5, 2)
+ANNOUNCED_ON = dt.date(2026, 4, 2)
 
 
 def consultation(
     decision,
     *,
-    opens_on,
-    closes_on,
-    published_on=None,
+    draft_version=1,
     method="online",
-    audience=("public",),
-    channels=("portal", "letter"),
+    audience=("public", "enterprises", "industry_associations"),
+    channels=("portal", "suishenban", "letter"),
+    opens_on=OPENS_ON,
+    closes_on=CLOSES_ON,
+    comments_public=True,
     shortened_reason=None,
-    comments_public=False,
+    published_on=ANNOUNCED_ON,
 ):
-    """A published consultation on a freshly published draft."""
-    from consultation import services as consultation_services
+    """A consultation on a published draft, announced on `published_on` (None: left unpublished)."""
+    from consultation import services as consulting
 
-    published_on = published_on or opens_on
-    version = draft(decision, published_on=published_on).version
-    made = consultation_services.create_consultation(
+    made = consulting.create_consultation(
         decision,
         by=admin(),
-        draft_version=version,
+        draft_version=draft_version,
         method=method,
         audience=list(audience),
         channels=list(channels),
         opens_on=opens_on,
         closes_on=closes_on,
-        shortened_reason=shortened_reason,
         comments_public=comments_public,
+        shortened_reason=shortened_reason,
     )
-    return consultation_services.publish_consultation(made, by=admin(), published_on=published_on)
-
-
-def comment(consultation, *, content="意见", submitter_type="individual", channel="letter", received_on=None, **fields):
-    """A comment entered by staff with its real day (the consultation's first by default)."""
-    from consultation import services as consultation_services
-
-    made, _ = consultation_services.submit_comment(
-        consultation,
-        by=admin(),
-        content=content,
-        submitter_type=submitter_type,
-        channel=channel,
-        received_on=received_on or consultation.opens_on,
-        **fields,
-    )
+    if published_on is not None:
+        consulting.publish_consultation(made, by=admin(), published_on=published_on)
     return made
 
 
-def dispose(comment, disposition="adopted", *, reason_code=None, reason=None):
-    from consultation import services as consultation_services
+def consulted_decision(
+    *, enterprise_related=False, title="嘉定区促进民营经济高质量发展若干措施", **consultation_fields
+):
+    """A catalogued decision with a published draft and a consultation on it: (decision, consultation)."""
+    made = catalogued_decision(enterprise_related=enterprise_related, title=title)
+    draft(made)
+    return made, consultation(made, **consultation_fields)
 
-    if disposition != "adopted":
-        reason_code, reason = reason_code or "other", reason or "理由"
-    return consultation_services.dispose(
-        comment, by=admin(), disposition=disposition, reason_code=reason_code, reason=reason
-    )
+
+def comment(
+    consultation, *, by=None, content="建议进一步加大对小微企业的支持力度。", submitter_type="individual", **values
+):
+    """A comment submitted through the service (anonymously unless `by`); needs the window open,
+    or staff entering it with its `received_on` and `channel`."""
+    from consultation import services as consulting
+
+    made, _ = consulting.submit_comment(consultation, by=by, content=content, submitter_type=submitter_type, **values)
+    return made
 
 
-def legality_review(decision, *, completed_on):
+def legality_review(decision, *, completed_on, result="lawful"):
     from decisions.records import services as records
-    from decisions.records.services import REVIEW
 
     return records.create(
-        REVIEW, decision, by=admin(), kind="legality_review", completed_on=completed_on, summary="合法", result="lawful"
-    )
-
-
-def meeting(decisions, *, held_on, session_no, attendees=(), published_on=None, outcome="approved"):
-    """A published executive meeting that deliberated `decisions`; attendees as categories or dicts."""
-    from decisions.meetings import services as meetings
-
-    made = meetings.record_meeting(
-        body_type="executive",
-        session_no=session_no,
-        held_on=held_on,
-        agenda=[{"decision_id": d.id, "outcome": outcome} for d in decisions],
-        attendees=[a if isinstance(a, dict) else {"category": a, "organisation": f"{a}代表"} for a in attendees],
-    )
-    return meetings.publish_meeting(made, published_on=published_on or held_on)
-
-
-def result(decision, *, issued_on, signed_on=None, published_on=None, doc_number=None):
-    """The decision's published result; it owes the adoption report."""
-    from decisions.records import services as records
-    from decisions.records.services import RESULT
-
-    record = records.create(
-        RESULT,
+        records.REVIEW,
         decision,
         by=admin(),
-        title=decision.title,
-        doc_number=doc_number or f"嘉府规〔{issued_on.year}〕{decision.id}号",
-        signed_on=signed_on or issued_on,
-        issued_on=issued_on,
+        kind="legality_review",
+        completed_on=completed_on,
+        summary="经审查，草案合法。",
+        result=result,
     )
-    return records.publish(RESULT, record, by=admin(), published_on=published_on or issued_on)
-
-
-def decided(decision, *, held_on, session_no, issued_on, attendees=(), published_on=None):
-    """Legality review, an approving meeting and the published result, in one go."""
-    legality_review(decision, completed_on=held_on)
-    made = meeting([decision], held_on=held_on, session_no=session_no, attendees=attendees)
-    return made, result(decision, issued_on=issued_on, published_on=published_on)
-
-
-def adoption_report(decision, *, summary="共收到意见若干条，采纳情况如下。", published_on=None):
-    """The decision's adoption report, published on `published_on` if given."""
-    from consultation.adoption.services import ADOPTION_REPORT
-    from decisions.records import services as records
-
-    report = records.create(ADOPTION_REPORT, decision, by=admin(), summary=summary)
-    if published_on is not None:
-        report = records.publish(ADOPTION_REPORT, report, by=admin(), published_on=published_on)
-    return report
-
-
-def inquiry(decision, *, received_on, question="请问何时实施？", channel="hotline_12345", **fields):
-    """A question staff entered from another channel (12345, say) with its real day."""
-    from consultation.inquiries import services as inquiries
-
-    return inquiries.ask(decision, by=admin(), question=question, channel=channel, received_on=received_on, **fields)
-
-
-def reply(inquiry, *, answered_on, simple=False, answer="答复如下。"):
-    from consultation.inquiries import services as inquiries
-
-    return inquiries.reply(inquiry, by=admin(), answer=answer, simple=simple, answered_on=answered_on)

@@ -1,9 +1,8 @@
 """HTTP views of the adoption report: the routes every record has, on the decision."""
 
-from flask_smorest import Blueprint
-
 from consultation.adoption.schemas import AdoptionReportInSchema, AdoptionReportPatchSchema, AdoptionReportSchema
 from consultation.adoption.services import ADOPTION_REPORT
+from core.http import Blueprint
 from decisions.records.views import register_record_routes
 
 blp = Blueprint(

@@ -6,11 +6,10 @@ import io
 import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from consultation.compliance import services
-from core.http import base_url, documents, json_response
+from core.http import Blueprint, base_url, documents, json_response
 
 blp = Blueprint(
     "compliance",
@@ -99,7 +98,13 @@ def _with_links(value):
 class Compliance(MethodView):
     @blp.arguments(ComplianceQueryArgsSchema, location="query")
     @blp.response(200, COMPLIANCE_SCHEMA)
-    @blp.alt_response(200, description="The same figures as CSV (`format=csv`)", content_type="text/csv", success=True)
+    @blp.alt_response(
+        200,
+        schema={"type": "string", "description": "One row per unit, then the district's"},
+        description="The same figures as CSV (`format=csv`)",
+        content_type="text/csv",
+        success=True,
+    )
     @documents(422)
     def get(self, args):
         """Show the year's compliance figures per unit and for the district

@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from consultation.inquiries.services import status_of
 from consultation.models import Channel
-from core.http import href
+from core.http import JsonBoolean, href
 from core.serialize import Computed, Links
 
 F = ma.fields
@@ -21,7 +21,7 @@ class InquirySchema(ma.Schema):
         metadata={"description": "Answer due by: 5 working days after receipt, 1 for a simple question"}
     )
     calendar_status = F.String(metadata={"description": "official or provisional", "enum": ["official", "provisional"]})
-    simple = F.Boolean(metadata={"description": "Answered as a simple question"})
+    simple = JsonBoolean(metadata={"description": "Answered as a simple question"})
     answer = F.String(allow_none=True, metadata={"description": "The answer, once given"})
     answered_on = F.Date(allow_none=True, metadata={"description": "Day it was answered"})
     status = Computed(
@@ -63,7 +63,7 @@ class ReplyInSchema(ma.Schema):
         validate=validate.Length(1, 20000),
         metadata={"description": "The answer", "examples": ["需提供营业执照、贷款合同及付息凭证。"]},
     )
-    simple = F.Boolean(load_default=False, metadata={"description": "A simple question, due within 1 working day"})
+    simple = JsonBoolean(load_default=False, metadata={"description": "A simple question, due within 1 working day"})
     answered_on = F.Date(
         allow_none=True,
         metadata={"description": "Day it was answered, when entered after the fact; today when omitted"},

@@ -1,12 +1,10 @@
 """HTTP views of inquiries."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
-
 from consultation.inquiries import services
 from consultation.inquiries.schemas import InquiryInSchema, InquirySchema, ReplyInSchema
-from core.auth import current_account, requires
-from core.http import documents, href, render, render_many
+from core.auth import accepts_token, current_account, requires
+from core.http import Blueprint, documents, href, path_parameter, render, render_many
 from decisions import services as decision_services
 
 blp = Blueprint(
@@ -18,7 +16,11 @@ blp = Blueprint(
 )
 
 
-@blp.route("/decisions/<int:decision_id>/inquiries")
+DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
+INQUIRY_ID = path_parameter("inquiry_id", "The inquiry's id", 1)
+
+
+@blp.route("/decisions/<int:decision_id>/inquiries", parameters=[DECISION_ID])
 class DecisionInquiries(MethodView):
     @blp.response(200, InquirySchema(many=True))
     @blp.paginate()
@@ -34,6 +36,7 @@ class DecisionInquiries(MethodView):
         pagination_parameters.item_count = total
         return render_many(InquirySchema, rows)
 
+    @accepts_token
     @blp.arguments(InquiryInSchema)
     @blp.response(201, InquirySchema)
     @documents(404, 422, 429)
@@ -46,7 +49,7 @@ class DecisionInquiries(MethodView):
         return render(InquirySchema, inquiry, 201, {"Location": href(f"/inquiries/{inquiry.id}")["href"]})
 
 
-@blp.route("/inquiries/<int:inquiry_id>")
+@blp.route("/inquiries/<int:inquiry_id>", parameters=[INQUIRY_ID])
 class InquiryById(MethodView):
     @blp.response(200, InquirySchema)
     @documents(404)
@@ -55,7 +58,7 @@ class InquiryById(MethodView):
         return render(InquirySchema, services.get_inquiry(inquiry_id))
 
 
-@blp.route("/inquiries/<int:inquiry_id>/reply")
+@blp.route("/inquiries/<int:inquiry_id>/reply", parameters=[INQUIRY_ID])
 class InquiryReply(MethodView):
     @requires("admin", "editor")
     @blp.arguments(ReplyInSchema)

@@ -4,7 +4,7 @@ their consent."""
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Outcome
 
@@ -27,7 +27,7 @@ class AgendaItemSchema(ma.Schema):
     outcome = F.String(metadata=_describe("What the meeting decided", "approved", enum=[o.value for o in Outcome]))
     notes = F.String(allow_none=True, metadata=_describe("Notes on the deliberation"))
     dissent = F.String(allow_none=True, metadata=_describe("Dissenting opinions, recorded (Art. 30)"))
-    against_majority = F.Boolean(metadata=_describe("The head decided against the majority"))
+    against_majority = JsonBoolean(metadata=_describe("The head decided against the majority"))
     head_reason = F.String(allow_none=True, metadata=_describe("The head's reason, when deciding against the majority"))
     _links = Links(
         lambda a: {
@@ -75,21 +75,14 @@ class MeetingSchema(ma.Schema):
 
 
 class AgendaItemInSchema(ma.Schema):
-    decision_id = F.Integer(required=True, metadata=_describe("The decision", 12))
+    decision_id = F.Integer(required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision", 12))
     outcome = F.String(required=True, validate=_choice(Outcome), metadata=_describe("Outcome", "approved"))
     notes = F.String(allow_none=True, validate=validate.Length(0, 20000))
     dissent = F.String(
         allow_none=True, validate=validate.Length(0, 20000), metadata=_describe("Dissent", "一名成员建议延后实施。")
     )
-    against_majority = F.Boolean(load_default=False, metadata=_describe("The head decided against the majority"))
+    against_majority = JsonBoolean(load_default=False, metadata=_describe("The head decided against the majority"))
     head_reason = F.String(allow_none=True, validate=validate.Length(0, 20000))
-
-    @ma.validates_schema
-    def _head_reason(self, data, **kwargs):
-        if data.get("against_majority") and not data.get("head_reason"):
-            raise ma.ValidationError(
-                "When the head decides against the majority, the reason is recorded (Art. 30).", "head_reason"
-            )
 
 
 class AttendeeInSchema(ma.Schema):
@@ -100,8 +93,10 @@ class AttendeeInSchema(ma.Schema):
     name = F.String(
         allow_none=True, validate=validate.Length(1, 100), metadata=_describe("Name: only with `name_consent`")
     )
-    name_consent = F.Boolean(load_default=False, metadata=_describe("The attendee consented to publishing the name"))
-    decision_id = F.Integer(allow_none=True, metadata=_describe("The decision spoken to", 12))
+    name_consent = JsonBoolean(load_default=False, metadata=_describe("The attendee consented to publishing the name"))
+    decision_id = F.Integer(
+        allow_none=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision spoken to", 12)
+    )
     opinion = F.String(
         allow_none=True,
         validate=validate.Length(0, 20000),
@@ -114,14 +109,6 @@ class AttendeeInSchema(ma.Schema):
         metadata=_describe("Why or how", "已在第八条中增加相关内容。"),
     )
 
-    @ma.validates_schema
-    def _consent(self, data, **kwargs):
-        # A name we may not publish is a name we do not keep.
-        if data.get("name") and not data.get("name_consent"):
-            raise ma.ValidationError("Give an attendee's name only with their consent to publish it.", "name")
-        if data.get("adoption") and not data.get("opinion"):
-            raise ma.ValidationError("An adoption answers an opinion: give the opinion.", "opinion")
-
 
 class MeetingInSchema(ma.Schema):
     body_type = F.String(required=True, validate=_choice(BodyType), metadata=_describe("Body", "executive"))
@@ -133,7 +120,7 @@ class MeetingInSchema(ma.Schema):
 
 class MeetingQueryArgsSchema(ma.Schema):
     year = F.Integer(validate=validate.Range(2000, 2100), metadata=_describe("Held in this year", 2026))
-    decision_id = F.Integer(metadata=_describe("Deliberated this decision", 12))
+    decision_id = F.Integer(validate=validate.Range(1, MAX_ID), metadata=_describe("Deliberated this decision", 12))
 
 
 class InvitedAttendanceSchema(ma.Schema):
@@ -145,7 +132,7 @@ class InvitedAttendanceSchema(ma.Schema):
         )
     )
     required = F.Integer(metadata=_describe("How many the district asks for each year", 3))
-    met = F.Boolean(metadata=_describe("Whether the count reaches `required`"))
+    met = JsonBoolean(metadata=_describe("Whether the count reaches `required`"))
     meetings = F.List(F.Nested(lambda: MeetingRefSchema()), metadata=_describe("Those meetings"))
     _links = Links(
         lambda a: {"self": href(f"/units/{a.unit}/invited-attendance?year={a.year}"), "unit": href(f"/units/{a.unit}")}

@@ -87,6 +87,21 @@ def _check_agenda(agenda: list[dict], held_on: dt.date) -> None:
         raise error
 
 
+def _check_record(agenda: list[dict], attendees: list[dict]) -> None:
+    """What a meeting's record must say [Art. 30; district]."""
+    for number, item in enumerate(agenda):
+        if item.get("against_majority") and not item.get("head_reason"):
+            message = "When the head decides against the majority, the reason is recorded (Art. 30)."
+            raise Invalid.at(("agenda", number, "head_reason"), message)
+    for number, attendee in enumerate(attendees):
+        # A name we may not publish is a name we do not keep.
+        if attendee.get("name") and not attendee.get("name_consent"):
+            message = "Give an attendee's name only with their consent to publish it."
+            raise Invalid.at(("attendees", number, "name"), message)
+        if attendee.get("adoption") and not attendee.get("opinion"):
+            raise Invalid.at(("attendees", number, "opinion"), "An adoption answers an opinion: give the opinion.")
+
+
 def _fill(meeting: Meeting, *, body_type, session_no, held_on, agenda, attendees) -> None:
     meeting.body_type, meeting.session_no, meeting.held_on = body_type, session_no, held_on
     meeting.agenda = [AgendaItem(position=i, **item) for i, item in enumerate(agenda, 1)]
@@ -101,6 +116,7 @@ def _fill(meeting: Meeting, *, body_type, session_no, held_on, agenda, attendees
 
 def record_meeting(*, body_type, session_no, held_on, agenda, attendees) -> Meeting:
     """Record a meeting's deliberation, unpublished."""
+    _check_record(agenda, attendees)
     _check_agenda(agenda, held_on)
     meeting = Meeting()
     _fill(meeting, body_type=body_type, session_no=session_no, held_on=held_on, agenda=agenda, attendees=attendees)
@@ -112,7 +128,13 @@ def record_meeting(*, body_type, session_no, held_on, agenda, attendees) -> Meet
 def replace_meeting(meeting: Meeting, **values) -> Meeting:
     """Replace an unpublished meeting's record."""
     publication.ensure_unpublished(meeting, "meeting")
+    _check_record(values["agenda"], values["attendees"])
     _check_agenda(values["agenda"], values["held_on"])
+    # The old agenda goes before the new one comes: a decision is on a meeting's agenda once,
+    # and a flush would insert the new items before deleting the old.
+    meeting.agenda.clear()
+    meeting.attendees.clear()
+    db.session.flush()
     _fill(meeting, **values)
     _commit("Another meeting has that body, session number and day.")
     return meeting

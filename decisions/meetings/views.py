@@ -2,10 +2,10 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
-from core.auth import current_account, requires
-from core.http import documents, href, render, render_many
+from core.auth import accepts_token, current_account, requires
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, href, path_parameter, render, render_many
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.meetings import services
@@ -29,6 +29,7 @@ blp = Blueprint(
 
 @blp.route("/meetings")
 class Meetings(MethodView):
+    @accepts_token
     @blp.arguments(MeetingQueryArgsSchema, location="query")
     @blp.response(200, MeetingSchema(many=True))
     @blp.paginate()
@@ -56,8 +57,12 @@ class Meetings(MethodView):
         return render(MeetingSchema, meeting, 201, {"Location": href(f"/meetings/{meeting.id}")["href"]})
 
 
-@blp.route("/meetings/<int:meeting_id>")
+MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)
+
+
+@blp.route("/meetings/<int:meeting_id>", parameters=[MEETING_ID])
 class MeetingById(MethodView):
+    @accepts_token
     @blp.etag
     @blp.response(200, MeetingSchema)
     @documents(404)
@@ -68,6 +73,7 @@ class MeetingById(MethodView):
         return render(MeetingSchema, meeting)
 
     @requires("admin")
+    @blp.doc(parameters=[{**IF_MATCH_WHEN_REPLACING, "required": True}])
     @blp.arguments(MeetingInSchema)
     @blp.response(200, MeetingSchema)
     @documents(404, 409, 412, 422, 428)
@@ -83,7 +89,7 @@ class MeetingById(MethodView):
         return render(MeetingSchema, meeting)
 
 
-@blp.route("/meetings/<int:meeting_id>/publish")
+@blp.route("/meetings/<int:meeting_id>/publish", parameters=[MEETING_ID])
 class MeetingPublication(MethodView):
     @requires("admin")
     @blp.arguments(PublishInSchema, required=False)
@@ -98,7 +104,7 @@ class MeetingPublication(MethodView):
         return render(MeetingSchema, meeting)
 
 
-@blp.route("/units/<string:code>/invited-attendance")
+@blp.route("/units/<string:code>/invited-attendance", parameters=[path_parameter("code", "The unit's code", "jd-fgw")])
 class InvitedAttendance(MethodView):
     @blp.arguments(AttendanceQueryArgsSchema, location="query")
     @blp.response(200, InvitedAttendanceSchema)

@@ -3,9 +3,10 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import href
+from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
+from decisions.schemas import WEB_ADDRESS
 
 F = ma.fields
 
@@ -19,6 +20,15 @@ def _describe(text, *examples, **extra):
 
 def _choice(enum_class):
     return validate.OneOf([m.value for m in enum_class])
+
+
+def web_address(description: str, *examples) -> F.Url:
+    """An optional http(s) address, with the pattern it must match stated in the spec."""
+    return F.Url(
+        allow_none=True,
+        validate=validate.Length(max=1000),
+        metadata=_describe(description, *examples, pattern=WEB_ADDRESS),
+    )
 
 
 def status_of(record) -> str:
@@ -219,7 +229,8 @@ class DraftDiffSchema(ma.Schema):
 
 class DiffQueryArgsSchema(ma.Schema):
     against = F.Integer(
-        validate=validate.Range(1), metadata=_describe("The version to compare with; the previous one when omitted", 1)
+        validate=validate.Range(1, MAX_ID),
+        metadata=_describe("The version to compare with; the previous one when omitted", 1),
     )
 
 
@@ -231,7 +242,7 @@ class ExpertSchema(ma.Schema):
     organisation = F.String(
         required=True, validate=validate.Length(1, 300), metadata=_describe("Organisation", "同济大学经济与管理学院")
     )
-    no_direct_interest = F.Boolean(
+    no_direct_interest = JsonBoolean(
         required=True, metadata=_describe("Declared free of any direct interest in the decision (Art. 20)")
     )
     dissent = F.String(
@@ -248,7 +259,7 @@ class ReviewSchema(RecordSchema):
     experts = F.List(F.Nested(ExpertSchema), metadata=_describe("expert_review: the experts"))
     risk_points = F.List(F.String(), metadata=_describe("risk_assessment: the risk points"))
     mitigation = F.String(allow_none=True, metadata=_describe("risk_assessment: how the risks are mitigated"))
-    controllable = F.Boolean(allow_none=True, metadata=_describe("risk_assessment: whether the risk is controllable"))
+    controllable = JsonBoolean(allow_none=True, metadata=_describe("risk_assessment: whether the risk is controllable"))
     submitted_on = F.Date(allow_none=True, metadata=_describe("legality_review: day it was submitted for review"))
     opinion = F.String(allow_none=True, metadata=_describe("legality_review: the reviewer's opinion"))
     result = F.String(
@@ -257,7 +268,7 @@ class ReviewSchema(RecordSchema):
             "legality_review: lawful, lawful_with_changes or unlawful", enum=[r.value for r in LegalityResult] + [None]
         ),
     )
-    restricts_competition = F.Boolean(
+    restricts_competition = JsonBoolean(
         allow_none=True, metadata=_describe("fair_competition_review: whether it restricts competition")
     )
     _links = Links(_item_links("reviews"))
@@ -272,11 +283,11 @@ class _ReviewFields(ma.Schema):
     experts = F.List(F.Nested(ExpertSchema), validate=validate.Length(max=50))
     risk_points = F.List(F.String(validate=validate.Length(1, 2000)), validate=validate.Length(max=100))
     mitigation = F.String(validate=validate.Length(0, 20000))
-    controllable = F.Boolean()
+    controllable = JsonBoolean()
     submitted_on = F.Date(metadata=_describe("legality_review: submitted on", "2026-05-08"))
     opinion = F.String(validate=validate.Length(0, 50000))
     result = F.String(validate=_choice(LegalityResult), metadata=_describe("legality_review: the result", "lawful"))
-    restricts_competition = F.Boolean()
+    restricts_competition = JsonBoolean()
 
 
 class ReviewInSchema(_ReviewFields):
@@ -326,9 +337,7 @@ class _ResultFields(ma.Schema):
     doc_number = F.String(validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府规〔2026〕3号"))
     signed_on = F.Date(metadata=_describe("Signed on", "2026-09-25"))
     issued_on = F.Date(metadata=_describe("Issued on", "2026-09-28"))
-    url = F.Url(
-        allow_none=True, metadata=_describe("Where it is published", "https://www.jiading.gov.cn/zwgk/2026/3.html")
-    )
+    url = web_address("Where it is published", "https://www.jiading.gov.cn/zwgk/2026/3.html")
     text = F.String(allow_none=True, validate=validate.Length(0, 500000))
 
 
@@ -368,14 +377,14 @@ class InterpretationInSchema(ma.Schema):
         validate=validate.Length(1, 300),
         metadata=_describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"),
     )
-    url = F.Url(allow_none=True, metadata=_describe("Where it is", "https://www.jiading.gov.cn/zcjd/2026/3.html"))
+    url = web_address("Where it is", "https://www.jiading.gov.cn/zcjd/2026/3.html")
     text = F.String(allow_none=True, validate=validate.Length(0, 200000))
 
 
 class InterpretationPatchSchema(ma.Schema):
     form = F.String(validate=_choice(InterpretationForm))
     title = F.String(validate=validate.Length(1, 300))
-    url = F.Url(allow_none=True)
+    url = web_address("Where it is")
     text = F.String(allow_none=True, validate=validate.Length(0, 200000))
 
 
@@ -403,11 +412,11 @@ class FollowUpInSchema(ma.Schema):
         validate=validate.Length(1, 50000),
         metadata=_describe("Why, or what it found", "各项措施已落地，惠及企业1200家。"),
     )
-    url = F.Url(allow_none=True, metadata=_describe("Where it is published"))
+    url = web_address("Where it is published")
 
 
 class FollowUpPatchSchema(ma.Schema):
     occurred_on = F.Date()
     title = F.String(validate=validate.Length(1, 300))
     reason = F.String(validate=validate.Length(1, 50000))
-    url = F.Url(allow_none=True)
+    url = web_address("Where it is")

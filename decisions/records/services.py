@@ -5,6 +5,7 @@ once, then only corrected or withdrawn); `Kind` says what differs: its table, ho
 the public-record entry it appends, and its own rules.
 """
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -67,7 +68,9 @@ class Kind:
     key: str = "id"  # "version" for numbered records
     singular: bool = False  # one current record per decision (PUT), corrected by new versions
     fields: tuple = ()  # content fields, copied into a correction
-    check: Callable = lambda decision, values: None  # its own rules, raising named exceptions
+    # Its own rules, raising named exceptions; `corrects` is the published record a correction
+    # replaces, whose event happened already (a resumption needs no suspension to resume again).
+    check: Callable = lambda decision, values, corrects=None: None
     before_publish: Callable = lambda record, day: None
     after_publish: Callable = lambda record, day: None  # what publishing (or correcting) sets off
     occurred_on: Callable = lambda record, day: day  # when it happened in the world
@@ -86,7 +89,7 @@ class Kind:
 # --- Rules of each kind ----------------------------------------------------------------------
 
 
-def _check_review(decision, v):
+def _check_review(decision, v, corrects=None):
     kind = v["kind"]
     if v.get("started_on") and v["started_on"] > v["completed_on"]:
         raise Invalid("started_on", "A review starts on or before the day it completes.")
@@ -111,19 +114,23 @@ def _check_review(decision, v):
 
 
 def approving_item(decision_id: int):
-    """The latest approving deliberation of the decision: (agenda item, meeting), or None."""
-    return db.session.execute(
+    """The decision's latest deliberation, if it approved: (agenda item, meeting), or None.
+
+    A later meeting that returned, deferred or rejected it outweighs an earlier approval."""
+    latest = db.session.execute(
         sa.select(AgendaItem, Meeting)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.decision_id == decision_id, AgendaItem.outcome.in_(APPROVING))
+        .where(AgendaItem.decision_id == decision_id)
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(1)
     ).first()
+    return latest if latest is not None and latest[0].outcome in APPROVING else None
 
 
 _DOC_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")
 
 
-def _check_result(decision, v):
+def _check_result(decision, v, corrects=None):
     approval = approving_item(decision.id)
     if approval is None:
         raise ResultNeedsApproval(
@@ -156,12 +163,13 @@ def _result_before_publish(record, day):
         )
 
 
-def _check_follow_up(decision, v):
+def _check_follow_up(decision, v, corrects=None):
     if not _published(Result, decision.id):
         raise ResultNotPublished(
             f"Decision {decision.id} has no published result: execution, evaluation and suspension follow it."
         )
-    if v.get("kind") == FollowUpKind.resumption and decision.state != DecisionState.suspended:
+    resuming = v.get("kind") == FollowUpKind.resumption and corrects is None
+    if resuming and decision.state != DecisionState.suspended:
         raise NotSuspended(f"Decision {decision.id} is {decision.state}, not suspended.")
 
 
@@ -338,12 +346,21 @@ def _next_version(record_kind: Kind, decision_id: int) -> int:
     return (last or 0) + 1
 
 
-def _commit(message: str) -> None:
+@contextlib.contextmanager
+def _clash_is_conflict(record_kind: Kind):
+    """A write that breaks a unique rule (a document number, say) is a 409, whether the
+    database refuses it at a flush or at the commit."""
     try:
-        db.session.commit()
+        yield
     except IntegrityError as error:
         db.session.rollback()
-        raise Conflict(message) from error
+        raise Conflict(f"That {record_kind.name} clashes with one on record (a document number, say).") from error
+
+
+def _column_default(model, field: str):
+    """What a field holds when a replacement omits it: its column's default, else None."""
+    default = model.__table__.c[field].default
+    return default.arg if default is not None and default.is_scalar else None
 
 
 def create(record_kind: Kind, decision: Decision, *, by: Account, **values):
@@ -353,10 +370,11 @@ def create(record_kind: Kind, decision: Decision, *, by: Account, **values):
     record = record_kind.model(decision_id=decision.id, **values)
     if record_kind.key == "version":
         record.version = _next_version(record_kind, decision.id)
-    db.session.add(record)
-    db.session.flush()
-    procedure.refresh_state(decision)
-    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    with _clash_is_conflict(record_kind):
+        db.session.add(record)
+        db.session.flush()
+        procedure.refresh_state(decision)
+        db.session.commit()
     return record
 
 
@@ -376,11 +394,12 @@ def put_singular(record_kind: Kind, decision: Decision, *, by: Account, if_match
         if_match(current)
     record_kind.check(decision, values)
     for field in record_kind.fields:
-        setattr(current, field, values.get(field))
+        setattr(current, field, values.get(field, _column_default(model, field)))
     for field in ("meeting_id", "doc_year"):
         if field in values:
             setattr(current, field, values[field])
-    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    with _clash_is_conflict(record_kind):
+        db.session.commit()
     return current, False
 
 
@@ -393,7 +412,8 @@ def update(record_kind: Kind, record, *, by: Account, **changes):
     record_kind.check(decision, values)
     for field, value in values.items():
         setattr(record, field, value)
-    _commit(f"That {record_kind.name} clashes with one on record (a document number, say).")
+    with _clash_is_conflict(record_kind):
+        db.session.commit()
     return record
 
 
@@ -429,27 +449,23 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
     decision = db.session.get(Decision, record.decision_id)
     _ensure_may_write(decision, by)
     values = {field: getattr(record, field) for field in record_kind.fields} | changes
-    record_kind.check(decision, values)
+    record_kind.check(decision, values, corrects=record)
     new = record_kind.model(decision_id=decision.id, **values)
     if record_kind.key == "version":
         new.version = _next_version(record_kind, decision.id)
-    clash = f"That {record_kind.name} clashes with one on record (a document number, say)."
-    try:
+    with _clash_is_conflict(record_kind):
         publication.correct(
             record,
             new,
             decision_id=decision.id,
             title=record_kind.title(new, decision),
-            target=record_kind.target(new),
+            target=record_kind.target,
             reason=reason,
             published_on=published_on,
         )
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(clash) from error
-    record_kind.after_publish(new, new.published_on)
-    procedure.refresh_state(decision)
-    _commit(clash)
+        record_kind.after_publish(new, new.published_on)
+        procedure.refresh_state(decision)
+        db.session.commit()
     return new
 
 

@@ -2,10 +2,10 @@
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
-from core.auth import current_account, requires
-from core.http import documents, href, render, render_many
+from core.auth import accepts_token, current_account, requires
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, href, path_parameter, render, render_many
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.records import schemas, services
@@ -22,6 +22,7 @@ blp = Blueprint(
 )
 
 _EDITORS = ("admin", "editor")
+DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 
 
 def _decision(decision_id):
@@ -29,8 +30,12 @@ def _decision(decision_id):
 
 
 def _with_etag(schema, record, status=200, headers=None):
-    blp.set_etag(dumper(schema)(record))
-    return render(schema, record, status, headers)
+    """The record with its ETag, on every answer (a PUT's too, so a client can change it next)."""
+    body = dumper(schema)(record)
+    blp.set_etag(body)
+    response = render(schema, record, status, headers)
+    response.set_etag(blp._generate_etag(body))
+    return response
 
 
 def _require_if_match(schema, record):
@@ -45,14 +50,20 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
     correction_schema = schemas.correction_schema(patch_schema)
     base = f"/<int:decision_id>/{kind.path}"
     name = kind.path.replace("-", "_")
+    # The record's key in paths: a version number, or the record's id (review_id, ...).
+    var = "version" if kind.key == "version" else f"{name.removesuffix('s')}_id"
+    key_doc = path_parameter(var, f"The {label}'s {'version' if var == 'version' else 'id'}", 1)
+    on_decision = [DECISION_ID]
+    on_item = [DECISION_ID, key_doc]
 
     def item_of(decision_id, key):
         return services.get_record(kind, _decision(decision_id), key, viewer=current_account())
 
     if kind.singular:
-        item_rule = f"{base}/versions/<int:key>"
+        item_rule = f"{base}/versions/<int:{var}>"
 
         class Current(MethodView):
+            @accepts_token
             @blp.etag
             @blp.response(200, out_schema)
             @documents(404)
@@ -62,6 +73,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
                 )
 
             @requires(*_EDITORS)
+            @blp.doc(parameters=[IF_MATCH_WHEN_REPLACING])
             @blp.arguments(in_schema)
             @blp.response(200, out_schema)
             @blp.alt_response(201, schema=out_schema, description="Created")
@@ -81,9 +93,10 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
             f"Write the decision's {label} (lead unit's editor, admin)\n\nCreates it (201), or replaces its "
             "unpublished version (200, needs `If-Match`). A published one is never changed in place (409): correct it."
         )
-        blp.route(base, endpoint=f"{name}_current")(Current)
+        blp.route(base, endpoint=f"{name}_current", parameters=on_decision)(Current)
 
         class Versions(MethodView):
+            @accepts_token
             @blp.response(200, out_schema(many=True))
             @documents(404)
             def get(self, decision_id):
@@ -92,12 +105,13 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
                 )
 
         Versions.get.__doc__ = f"List every version of the decision's {label}, oldest first"
-        blp.route(f"{base}/versions", endpoint=f"{name}_versions")(Versions)
-        action_base = base
+        blp.route(f"{base}/versions", endpoint=f"{name}_versions", parameters=on_decision)(Versions)
+        action_base, action_params = base, on_decision
     else:
-        item_rule = f"{base}/<int:key>"
+        item_rule = f"{base}/<int:{var}>"
 
         class Collection(MethodView):
+            @accepts_token
             @blp.response(200, out_schema(many=True))
             @documents(404)
             def get(self, decision_id):
@@ -115,15 +129,16 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
 
         Collection.get.__doc__ = f"List the decision's {label}s\n\nThe public sees published ones only."
         Collection.post.__doc__ = f"Record a {label}, unpublished (lead unit's editor, admin)"
-        blp.route(base, endpoint=f"{name}_collection")(Collection)
-        action_base = item_rule
+        blp.route(base, endpoint=f"{name}_collection", parameters=on_decision)(Collection)
+        action_base, action_params = item_rule, on_item
 
     class Item(MethodView):
+        @accepts_token
         @blp.etag
         @blp.response(200, out_schema)
         @documents(404)
-        def get(self, decision_id, key):
-            return _with_etag(out_schema, item_of(decision_id, key))
+        def get(self, decision_id, **ids):
+            return _with_etag(out_schema, item_of(decision_id, ids[var]))
 
     Item.get.__doc__ = f"Show one {label}" + (" version" if kind.singular else "")
     if not kind.singular:
@@ -133,8 +148,8 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @blp.arguments(patch_schema)
         @blp.response(200, out_schema)
         @documents(404, 409, 422)
-        def patch(self, changes, decision_id, key):
-            record = item_of(decision_id, key)
+        def patch(self, changes, decision_id, **ids):
+            record = item_of(decision_id, ids[var])
             blp.check_etag(dumper(out_schema)(record))
             return _with_etag(out_schema, services.update(kind, record, by=current_account(), **changes))
 
@@ -144,9 +159,10 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         )
         Item.patch = patch
         Item.methods = {"GET", "PATCH"}
-    blp.route(item_rule, endpoint=f"{name}_item")(Item)
+    blp.route(item_rule, endpoint=f"{name}_item", parameters=on_item)(Item)
 
-    def record_for_action(decision_id, key=None):
+    def record_for_action(decision_id, ids):
+        key = ids.get(var)
         if kind.singular:
             return services.current_record(kind, _decision(decision_id), viewer=current_account())
         return item_of(decision_id, key)
@@ -156,45 +172,45 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @blp.arguments(schemas.PublishInSchema, required=False)
         @blp.response(200, out_schema)
         @documents(404, 409, 422)
-        def post(self, data, decision_id, key=None):
-            record = services.publish(kind, record_for_action(decision_id, key), by=current_account(), **data)
+        def post(self, data, decision_id, **ids):
+            record = services.publish(kind, record_for_action(decision_id, ids), by=current_account(), **data)
             return _with_etag(out_schema, record)
 
     Publish.post.__doc__ = (
         f"Publish the {label} (lead unit's editor, admin)\n\nFrozen from then on, and on the decision's timeline; "
         "`published_on` gives the real day when entered after the fact."
     )
-    blp.route(f"{action_base}/publish", endpoint=f"{name}_publish")(Publish)
+    blp.route(f"{action_base}/publish", endpoint=f"{name}_publish", parameters=action_params)(Publish)
 
     class Correction(MethodView):
         @requires(*_EDITORS)
         @blp.arguments(correction_schema)
         @blp.response(201, out_schema)
         @documents(404, 409, 422)
-        def post(self, data, decision_id, key=None):
-            record = services.correct(kind, record_for_action(decision_id, key), by=current_account(), **data)
+        def post(self, data, decision_id, **ids):
+            record = services.correct(kind, record_for_action(decision_id, ids), by=current_account(), **data)
             return _with_etag(out_schema, record, 201, {"Location": href(kind.target(record))["href"]})
 
     Correction.post.__doc__ = (
         f"Publish a correction of the {label} (lead unit's editor, admin)\n\nA new version that supersedes the "
         "published one: both are kept and linked, and the timeline records the correction with its reason."
     )
-    blp.route(f"{action_base}/correction", endpoint=f"{name}_correction")(Correction)
+    blp.route(f"{action_base}/correction", endpoint=f"{name}_correction", parameters=action_params)(Correction)
 
     class Withdrawal(MethodView):
         @requires(*_EDITORS)
         @blp.arguments(schemas.WithdrawalInSchema)
         @blp.response(200, out_schema)
         @documents(404, 409, 422)
-        def post(self, data, decision_id, key=None):
-            record = services.withdraw(kind, record_for_action(decision_id, key), by=current_account(), **data)
+        def post(self, data, decision_id, **ids):
+            record = services.withdraw(kind, record_for_action(decision_id, ids), by=current_account(), **data)
             return _with_etag(out_schema, record)
 
     Withdrawal.post.__doc__ = (
         f"Withdraw the published {label}, with a reason (lead unit's editor, admin)\n\nIt stays readable, "
         "marked withdrawn; the timeline records the withdrawal."
     )
-    blp.route(f"{action_base}/withdrawal", endpoint=f"{name}_withdrawal")(Withdrawal)
+    blp.route(f"{action_base}/withdrawal", endpoint=f"{name}_withdrawal", parameters=action_params)(Withdrawal)
 
 
 _routes(BACKGROUND, schemas.BackgroundSchema, schemas.BackgroundInSchema, schemas.BackgroundPatchSchema, "background")
@@ -215,20 +231,26 @@ _routes(FOLLOW_UP, schemas.FollowUpSchema, schemas.FollowUpInSchema, schemas.Fol
 register_record_routes = _routes
 
 
-@blp.route("/<int:decision_id>/drafts/<int:key>/diff")
+@blp.route(
+    "/<int:decision_id>/drafts/<int:version>/diff",
+    parameters=[DECISION_ID, path_parameter("version", "The draft's version", 2)],
+)
 class DraftDiff(MethodView):
+    @accepts_token
     @blp.arguments(schemas.DiffQueryArgsSchema, location="query")
     @blp.response(200, schemas.DraftDiffSchema)
     @documents(404, 422)
-    def get(self, args, decision_id, key):
+    def get(self, args, decision_id, version):
         """Show what changed between two versions of the draft, line by line
 
         Against the previous version unless `against` names another."""
-        diff = services.draft_diff(_decision(decision_id), key, against=args.get("against"), viewer=current_account())
+        diff = services.draft_diff(
+            _decision(decision_id), version, against=args.get("against"), viewer=current_account()
+        )
         return render(schemas.DraftDiffSchema, diff)
 
 
-@blp.route("/<int:decision_id>/timeline")
+@blp.route("/<int:decision_id>/timeline", parameters=[DECISION_ID])
 class Timeline(MethodView):
     @blp.etag
     @blp.response(200, TimelineSchema)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from consultation import services as consultation_services
 from core import calendar, obligations, tick
 from core.extensions import db
-from tests import factories
+from tests import year_factories as factories
 from tests.conftest import auth
 
 D = dt.date.fromisoformat

@@ -18,7 +18,7 @@ from core.extensions import db
 from core.publication import PublicRecordEntry
 from decisions import services as decision_services
 from decisions.models import Catalogue, Decision
-from tests import factories
+from tests import year_factories as factories
 
 D = dt.date.fromisoformat
 TODAY = D("2026-12-10")  # a Thursday

@@ -6,7 +6,7 @@ import pytest
 
 from core import calendar, tick
 from decisions import services
-from tests import factories
+from tests import year_factories as factories
 from tests.conftest import auth
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from core import calendar, tick
 from core.extensions import db
-from tests import factories
+from tests import year_factories as factories
 from tests.conftest import auth
 
 D = dt.date.fromisoformat

@@ -1,0 +1,330 @@
+"""THE PRIVACY SCAN: an individual's name, phone, e-mail and organisation never leave the service
+(政府信息公开条例 Art. 15). Distinctive strings are seeded into comments by every path a comment
+takes, then every public GET endpoint of the app is asked, with every id that exists, with
+query parameters that might coax them out, and for its errors; no body and no header may carry
+them. Enterprises and associations are shown by organisation name."""
+
+import datetime as dt
+import itertools
+import json
+import re
+import urllib.parse
+
+import pytest
+import sqlalchemy as sa
+
+from consultation.models import Inquiry, Cluster, Comment, Consultation
+from core import tick
+from core.accounts import Account
+from core.extensions import db
+from decisions.meetings.models import Meeting
+from decisions.models import Adjustment, Decision
+from decisions.records.models import FollowUp, Interpretation, Review
+from tests import factories
+from tests.conftest import auth
+
+NAME = "隐私测试姓名甲"
+PHONE = "13912345678"
+EMAIL = "privacy-probe@example.cn"
+INDIVIDUALS_ORGANISATION = "隐私单位乙"
+PERSONAL = (NAME, PHONE, EMAIL, INDIVIDUALS_ORGANISATION)
+
+ENTERPRISE = "可公开企业丙有限公司"
+ASSOCIATION = "可公开协会丁"
+
+# Query parameters a client might try to get more out of an endpoint, and bad ones for errors.
+QUERIES = [
+    "fields=name,contact,organisation",
+    "include=contact,name,personal",
+    "expand=comments",
+    "with=personal_data",
+    "submitter_type=individual",
+    "channel=letter",
+    "disposition=not_adopted",
+    "page=2&page_size=1",
+    "page_size=100",
+    "page=0",
+    "page_size=1000",
+    "updated_since=yesterday",
+    "after=abc",
+    "after=0&limit=1000",
+    "limit=0",
+    "against=1",
+    "year=2026",
+    "year=1800",
+    "unit=jd-fgw",
+    "q=意见",
+    "state=consulting",
+    "enterprise_related=perhaps",
+    "status=draft",
+    "kind=department",
+]
+
+
+def _ok(response, status=200):
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def _variants(text):
+    """How a string might appear: as is, JSON-escaped, percent-encoded."""
+    return {text, json.dumps(text)[1:-1], urllib.parse.quote(text), urllib.parse.quote_plus(text)}
+
+
+def _leaks(response, strings=PERSONAL):
+    body = response.get_data(as_text=True)
+    headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+    return sorted({s for s in strings for variant in _variants(s) if variant in body or variant in headers})
+
+
+@pytest.fixture
+def world(app, client, units, tokens, today):
+    """A decision through its whole public record, with personal data in comments from every path."""
+    editor, admin, partner = auth(tokens["editor"]), auth(tokens["admin"]), auth(tokens["partner"])
+    decision = factories.catalogued_decision()
+    other = factories.catalogued_decision(title="嘉定区教育设施布局规划", lead_unit="jd-jyj")  # by adjustment
+    d = decision.id
+    api = f"/api/v1/decisions/{d}"
+    _ok(client.put(f"{api}/background", json={"necessity": "必要性", "main_content": "主要内容"}, headers=editor), 201)
+    _ok(client.post(f"{api}/background/publish", json={"published_on": "2026-04-01"}, headers=editor))
+    for version in (1, 2, 3):
+        draft = {"kind": "consultation_draft", "title": f"第{version}稿", "text": f"第一条\n第{version}稿"}
+        _ok(client.post(f"{api}/drafts", json=draft, headers=editor), 201)
+    for version in (1, 2):  # version 3 stays unpublished
+        _ok(client.post(f"{api}/drafts/{version}/publish", json={"published_on": "2026-04-01"}, headers=editor))
+
+    def consultation(**fields):
+        body = {
+            "draft_version": 1,
+            "method": "online",
+            "audience": ["public", "enterprises", "industry_associations"],
+            "channels": ["portal", "suishenban", "letter"],
+            "opens_on": "2026-04-03",
+            "closes_on": "2026-05-02",
+            "comments_public": True,
+            **fields,
+        }
+        made = _ok(client.post(f"{api}/consultations", json=body, headers=editor), 201)
+        _ok(
+            client.post(
+                f"/api/v1/consultations/{made['id']}/publish", json={"published_on": "2026-04-02"}, headers=editor
+            )
+        )
+        return made["id"]
+
+    public, private = consultation(), consultation(comments_public=False, method="written")
+
+    def comment(cid, headers=None, **body):
+        body.setdefault("content", "对征求意见稿的意见。")
+        return _ok(client.post(f"/api/v1/consultations/{cid}/comments", json=body, headers=headers or {}), 201)
+
+    personal = {"name": NAME, "contact": PHONE, "organisation": INDIVIDUALS_ORGANISATION}
+    online = comment(
+        public, {"Idempotency-Key": "privacy-1"}, submitter_type="individual", content="个人网上意见", **personal
+    )
+    comment(public, {"Idempotency-Key": "privacy-1"}, submitter_type="individual", content="个人网上意见", **personal)
+    letter = comment(
+        public,
+        editor,
+        submitter_type="individual",
+        channel="letter",
+        received_on="2026-04-08",
+        content="个人来信意见",
+        **(personal | {"contact": EMAIL}),
+    )
+    via_app = comment(public, partner, submitter_type="individual", content="随申办个人意见", **personal)
+    enterprise = comment(
+        public, submitter_type="enterprise", organisation=ENTERPRISE, name=NAME, contact=EMAIL, content="企业意见"
+    )
+    association = comment(
+        public,
+        partner,
+        submitter_type="industry_association",
+        organisation=ASSOCIATION,
+        contact=PHONE,
+        content="协会意见",
+    )
+    expert = comment(public, submitter_type="expert", content="专家意见", **personal)
+    pending = comment(public, submitter_type="individual", content="待审核意见", **personal)
+    rejected = comment(public, submitter_type="individual", content="被拒绝意见", **personal)
+    hidden = comment(private, submitter_type="individual", content="不公开征集的意见", **personal)
+    del pending
+    for c in (online, letter, via_app, enterprise, association, expert, hidden):
+        _ok(client.post(f"/api/v1/comments/{c['id']}/moderation", json={"action": "publish"}, headers=editor))
+    _ok(
+        client.post(
+            f"/api/v1/comments/{rejected['id']}/moderation", json={"action": "reject", "reason": "无关"}, headers=editor
+        )
+    )
+    not_adopted = {"disposition": "not_adopted", "reason_code": "outside_competence", "reason": "属市级事权"}
+    _ok(client.put(f"/api/v1/comments/{online['id']}/disposition", json=not_adopted, headers=editor))
+    _ok(client.put(f"/api/v1/comments/{enterprise['id']}/disposition", json={"disposition": "adopted"}, headers=editor))
+    _ok(
+        client.put(f"/api/v1/comments/{association['id']}/disposition", json={"disposition": "adopted"}, headers=editor)
+    )
+    cluster = {
+        "summary": "多条意见建议提高贴息比例",
+        "comment_ids": [letter["id"], via_app["id"], expert["id"]],
+        "disposition": "partially_adopted",
+        "reason_code": "cost_or_feasibility",
+        "reason": "部分采纳",
+    }
+    _ok(client.post(f"/api/v1/consultations/{public}/clusters", json=cluster, headers=editor), 201)
+
+    # After the consultation: legality review, the meeting (with invited attendees), the result.
+    today["value"] = dt.date(2026, 6, 30)
+    db.session.rollback()
+    tick.run()
+    review = {"kind": "legality_review", "completed_on": "2026-05-10", "summary": "合法", "result": "lawful"}
+    review_id = _ok(client.post(f"{api}/reviews", json=review, headers=editor), 201)["id"]
+    _ok(client.post(f"{api}/reviews/{review_id}/publish", json={"published_on": "2026-05-11"}, headers=editor))
+    meeting = {
+        "body_type": "executive",
+        "session_no": 12,
+        "held_on": "2026-05-15",
+        "agenda": [{"decision_id": d, "outcome": "approved"}],
+        "attendees": [
+            {"category": "citizen", "decision_id": d, "opinion": "赞成", "adoption": "adopted"},
+            {"category": "enterprise", "organisation": ENTERPRISE, "decision_id": d, "opinion": "建议加快"},
+        ],
+    }
+    # How the public's opinions were adopted is on record before the meeting (a draft report).
+    _ok(client.put(f"{api}/adoption-report", json={"summary": "共收到意见若干条。"}, headers=editor), 201)
+    meeting_id = _ok(client.post("/api/v1/meetings", json=meeting, headers=admin), 201)["id"]
+    _ok(client.post(f"/api/v1/meetings/{meeting_id}/publish", json={"published_on": "2026-05-16"}, headers=admin))
+    result = {
+        "title": "若干措施",
+        "doc_number": "嘉府规〔2026〕3号",
+        "signed_on": "2026-05-20",
+        "issued_on": "2026-05-22",
+    }
+    _ok(client.put(f"{api}/result", json=result, headers=editor), 201)
+    _ok(client.post(f"{api}/result/publish", json={"published_on": "2026-05-25"}, headers=editor))
+    interpretation = {"form": "text", "title": "政策解读", "url": "https://www.jiading.gov.cn/zcjd/1.html"}
+    interpretation_id = _ok(client.post(f"{api}/interpretations", json=interpretation, headers=editor), 201)["id"]
+    _ok(client.post(f"{api}/interpretations/{interpretation_id}/publish", headers=editor))
+    follow_up = {"kind": "execution_report", "occurred_on": "2026-06-20", "title": "执行情况", "reason": "按计划执行"}
+    follow_up_id = _ok(client.post(f"{api}/follow-ups", json=follow_up, headers=editor), 201)["id"]
+    _ok(client.post(f"{api}/follow-ups/{follow_up_id}/publish", headers=editor))
+    _ok(client.post(f"{api}/adoption-report/publish", json={"published_on": "2026-06-01"}, headers=editor))
+    # Questions from individuals, with their name and contact; one answered.
+    asked = {"question": "贴息何时兑现？", "name": NAME, "contact": PHONE}
+    answered = _ok(client.post(f"{api}/inquiries", json=asked), 201)
+    _ok(client.post(f"{api}/inquiries", json={**asked, "contact": EMAIL}), 201)
+    _ok(client.post(f"/api/v1/inquiries/{answered['id']}/reply", json={"answer": "三季度兑现。"}, headers=editor))
+    return {"decision": d, "other": other.id}
+
+
+def _ids(model, column="id"):
+    db.session.rollback()
+    return db.session.scalars(sa.select(getattr(model, column)).order_by(getattr(model, column))).all()
+
+
+def _candidates():
+    """Values for every path parameter: each id that exists, and one that does not."""
+    versions = [1, 2, 3, 999_999]
+    return {
+        "version": versions,
+        "review_id": [*_ids(Review), 999_999],
+        "inquiry_id": [*_ids(Inquiry), 999_999],
+        "interpretation_id": [*_ids(Interpretation), 999_999],
+        "follow_up_id": [*_ids(FollowUp), 999_999],
+        "decision_id": [*_ids(Decision), 999_999],
+        "consultation_id": [*_ids(Consultation), 999_999],
+        "comment_id": [*_ids(Comment), 999_999],
+        "cluster_id": [*_ids(Cluster), 999_999],
+        "meeting_id": [*_ids(Meeting), 999_999],
+        "adjustment_id": [*_ids(Adjustment), 999_999],
+        "account_id": [*_ids(Account), 999_999],
+        "year": [2026, 2025],
+        "code": ["jd-fgw", "jd-jyj", "no-such-unit"],
+        "receipt": [*_ids(Comment, "receipt"), "no-such-receipt"],
+    }
+
+
+def _get_rules(app):
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.rule.startswith("/api/v1")]
+    return sorted(rules, key=lambda r: r.rule)
+
+
+def _urls(rule, candidates):
+    names = sorted(rule.arguments)
+    for values in itertools.product(*(candidates[n] for n in names)):
+        path = rule.rule
+        for name, value in zip(names, values, strict=True):
+            path = re.sub(rf"<(?:[a-z]+:)?{name}>", str(value), path)
+        yield path
+
+
+def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, tokens, world):
+    candidates = _candidates()
+    # The seed is there: staff see the personal data, which is what the scan looks for.
+    staff = client.get("/api/v1/consultations/1/comments?page_size=100", headers=auth(tokens["editor"]))
+    assert set(_leaks(staff)) >= {NAME, PHONE, EMAIL, INDIVIDUALS_ORGANISATION}
+
+    rules = _get_rules(app)
+    answered, leaks, failures, seen = {}, [], [], ""
+    callers = {"anonymous": {}, "partner": auth(tokens["partner"]), "other unit": auth(tokens["other_editor"])}
+    for rule in rules:
+        # Partner apps and other units' editors read as the public does: asked where comments are.
+        who = callers if re.search(r"consultation|comment|receipt|cluster", rule.rule) else ["anonymous"]
+        for n, path in enumerate(_urls(rule, candidates)):
+            for caller in who:
+                headers = callers[caller]
+                queries = [""] + (QUERIES if n == 0 and caller == "anonymous" else [])
+                for query in queries:
+                    url = f"{path}?{query}" if query else path
+                    response = client.get(url, headers=headers)
+                    answered.setdefault(rule.rule, set()).add(response.status_code)
+                    if response.status_code >= 500:
+                        failures.append((caller, url, response.status_code))
+                    found = _leaks(response)
+                    if found:
+                        leaks.append((caller, url, response.status_code, found))
+                    if caller == "anonymous" and response.status_code == 200 and "/receipts/" not in url:
+                        seen += response.get_data(as_text=True)
+    for path in ("/openapi.json", "/docs", "/healthz", "/readyz", "/api/v1/no-such-thing", "/api/v1/decisions/x"):
+        response = client.get(path)
+        if _leaks(response):
+            leaks.append(("anonymous", path, response.status_code, _leaks(response)))
+
+    assert leaks == []
+    assert failures == []
+    # The scan reached what it meant to: every public GET answered 200 for some ids, and the
+    # opinions themselves, with enterprises' and associations' names, are public.
+    staff_only = {"/api/v1/accounts", "/api/v1/accounts/<int:account_id>", "/api/v1/audit"}
+    # Answers only with its query parameters, which the scan does not give: 422 (leaking nothing).
+    needs_query = {"/api/v1/calendar/working-days"}
+    assert {rule for rule, statuses in answered.items() if 200 not in statuses} == staff_only | needs_query
+    assert {401} == set().union(*(answered[r] for r in staff_only)) - {403}
+    assert answered["/api/v1/calendar/working-days"] == {422}
+    for shown in (
+        ENTERPRISE,
+        ASSOCIATION,
+        "个人网上意见",
+        "个人来信意见",
+        "随申办个人意见",
+        "属市级事权",
+        "多条意见建议提高贴息比例",
+    ):
+        assert shown in seen, shown
+    for hidden in ("待审核意见", "被拒绝意见", "不公开征集的意见"):
+        assert hidden not in seen, hidden
+
+
+def test_the_audit_log_keeps_no_name_or_contact_of_a_commenter(client, tokens, world):
+    admin = auth(tokens["admin"])
+    page, text = 1, ""
+    while True:
+        response = client.get(f"/api/v1/audit?page={page}&page_size=100", headers=admin)
+        entries = _ok(response)
+        text += response.get_data(as_text=True)
+        if len(entries) < 100:
+            break
+        page += 1
+    assert '"record_type":"comments"' in text  # comments are audited, with who acted on them
+    assert _leaks_in(text, (NAME, PHONE, EMAIL)) == []
+
+
+def _leaks_in(text, strings):
+    return [s for s in strings if any(variant in text for variant in _variants(s))]
