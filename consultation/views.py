@@ -25,7 +25,7 @@ from consultation.schemas import (
     SubmittedCommentSchema,
 )
 from core.auth import accepts_token, current_account, requires
-from core.errors import Invalid, NotFound
+from core.errors import Invalid
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
     Blueprint,

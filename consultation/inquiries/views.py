@@ -1,6 +1,7 @@
 """HTTP views of inquiries."""
 
 from flask.views import MethodView
+
 from consultation.inquiries import services
 from consultation.inquiries.schemas import InquiryInSchema, InquirySchema, ReplyInSchema
 from core.auth import accepts_token, current_account, requires

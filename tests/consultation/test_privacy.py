@@ -13,7 +13,7 @@ import urllib.parse
 import pytest
 import sqlalchemy as sa
 
-from consultation.models import Inquiry, Cluster, Comment, Consultation
+from consultation.models import Cluster, Comment, Consultation, Inquiry
 from core import tick
 from core.accounts import Account
 from core.extensions import db
