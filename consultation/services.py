@@ -26,49 +26,24 @@ from consultation.models import (
 )
 from core import calendar, preconditions, publication, tick
 from core.auth import Account, Role, ensure_may_edit, is_staff
-from core.errors import Conflict, DecisionWithdrawn, Forbidden, Invalid, NotFound, RuleBroken
+from core.errors import (
+    ConsultationNotOpen,
+    DecisionWithdrawn,
+    DraftNotPublished,
+    EnterpriseOpinionsMissing,
+    Forbidden,
+    HearingRuleBroken,
+    IdempotencyKeyReused,
+    Invalid,
+    NotFound,
+    ReasonMissing,
+    WindowTooShort,
+)
 from core.extensions import db
 from core.publication import EntryType
 from decisions import procedure
 from decisions.models import Decision, DecisionState
 from decisions.records.models import Draft
-
-
-class WindowTooShort(RuleBroken):
-    slug = "consultation-window-too-short"
-    title = "An online consultation lasts at least 30 calendar days"
-
-
-class DraftNotPublished(RuleBroken):
-    slug = "draft-not-published"
-    title = "A consultation is held on a published draft"
-
-
-class ConsultationNotOpen(RuleBroken):
-    slug = "consultation-not-open"
-    title = "The consultation is not open"
-
-
-class HearingRuleBroken(RuleBroken):
-    slug = "hearing-procedure"
-    title = "The hearing's procedure was not followed"
-
-
-class ReasonMissing(RuleBroken):
-    slug = "disposition-reason-missing"
-    title = "An opinion not adopted needs a reason on record"
-
-
-class IdempotencyKeyReused(Conflict):
-    status = 422
-    slug = "idempotency-key-reused"
-    title = "The Idempotency-Key was used for a different request"
-
-
-class EnterpriseOpinionsMissing(RuleBroken):
-    slug = "enterprise-opinions-missing"
-    title = "Enterprises and industry associations have not been heard"
-
 
 # --- Consultations ---------------------------------------------------------------------------
 
@@ -175,7 +150,7 @@ def publish_consultation(consultation: Consultation, *, by: Account, published_o
     decision = db.session.get(Decision, consultation.decision_id)
     _ensure_may_write(decision, by)
     if decision.catalogued_on is None:
-        from decisions.records.services import DecisionNotCatalogued
+        from core.errors import DecisionNotCatalogued
 
         raise DecisionNotCatalogued(f"Decision {decision.id} is not in the published catalogue yet.")
     # The draft may have been withdrawn since the consultation was prepared.

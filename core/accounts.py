@@ -54,7 +54,9 @@ class AccountInSchema(ma.Schema):
         metadata={"description": "admin, editor (of one unit) or partner (an app)", "examples": ["editor"]},
     )
     unit = F.String(validate=validate.Length(1, 40), metadata={"description": "Editors only", "examples": ["jd-fgw"]})
-    channel = F.String(validate=validate.Length(1, 40), metadata={"description": "Partners only", "examples": ["suishenban"]})
+    channel = F.String(
+        validate=validate.Length(1, 40), metadata={"description": "Partners only", "examples": ["suishenban"]}
+    )
 
 
 class AccountPatchSchema(ma.Schema):
@@ -109,7 +111,9 @@ class Accounts(MethodView):
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Account).where(*conditions))
         pagination_parameters.item_count = total
         rows = db.session.scalars(
-            sa.select(Account).where(*conditions).order_by(Account.id)
+            sa.select(Account)
+            .where(*conditions)
+            .order_by(Account.id)
             .limit(pagination_parameters.page_size)
             .offset(pagination_parameters.first_item)
         )

@@ -125,9 +125,15 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who 
 class AuditEntrySchema(ma.Schema):
     id = ma.fields.Integer(metadata={"description": "The entry's id"})
     at = ma.fields.DateTime(metadata={"description": "When the change was committed"})
-    account_id = ma.fields.Integer(allow_none=True, metadata={"description": "The account that made it; null for the command line"})
-    actor = ma.fields.String(metadata={"description": "Role and name of who made it", "examples": ["admin:区政府办公室"]})
-    action = ma.fields.String(metadata={"description": "create, update or delete", "enum": ["create", "update", "delete"]})
+    account_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The account that made it; null for the command line"}
+    )
+    actor = ma.fields.String(
+        metadata={"description": "Role and name of who made it", "examples": ["admin:区政府办公室"]}
+    )
+    action = ma.fields.String(
+        metadata={"description": "create, update or delete", "enum": ["create", "update", "delete"]}
+    )
     record_type = ma.fields.String(metadata={"description": "The table", "examples": ["decisions"]})
     record_id = ma.fields.String(metadata={"description": "The record's key", "examples": ["12"]})
     changes = ma.fields.Dict(metadata={"description": "Fields set (create) or {field: [before, after]} (update)"})
@@ -159,7 +165,11 @@ def list_entries(*, account=None, record_type=None, record_id=None, since=None, 
         conditions.append(AuditEntry.at < until)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(*conditions))
     rows = db.session.scalars(
-        sa.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(page_size).offset((page - 1) * page_size)
+        sa.select(AuditEntry)
+        .where(*conditions)
+        .order_by(AuditEntry.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).all()
     return rows, total
 

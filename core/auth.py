@@ -12,7 +12,6 @@ from functools import wraps
 import click
 import sqlalchemy as sa
 from flask import Blueprint, g, request
-from flask_smorest import Blueprint as ApiBlueprint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.errors import Forbidden, Invalid, ServiceError, Unauthorized
@@ -80,9 +79,7 @@ def current_account() -> Account | None:
             g.account = None
             raise Unauthorized("Send `Authorization: Bearer TOKEN`.")
         account = db.session.scalar(
-            sa.select(Account).where(
-                Account.token_hash == hash_token(token.strip()), Account.active.is_(True)
-            )
+            sa.select(Account).where(Account.token_hash == hash_token(token.strip()), Account.active.is_(True))
         )
         if account is None:
             g.account = None

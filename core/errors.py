@@ -46,8 +46,7 @@ class ProblemSchema(ma.Schema):
     )
     errors = ma.fields.Dict(
         metadata={
-            "description": "Validation errors keyed by location and field, e.g. "
-            '`{"json": {"closes_on": ["..."]}}`'
+            "description": 'Validation errors keyed by location and field, e.g. `{"json": {"closes_on": ["..."]}}`'
         }
     )
     request_id = ma.fields.String(
@@ -166,6 +165,105 @@ class CalendarYearOfficial(RuleBroken):
     title = "The official calendar already carries this year"
 
 
+# The procedure's rules and public participation's (named where they are enforced too).
+
+
+class PublishedRecordImmutable(RuleBroken):
+    slug = "published-record-immutable"
+    title = "A published record is never changed in place"
+
+
+class NotPublishedYet(RuleBroken):
+    slug = "record-not-published"
+    title = "The record is not published"
+
+
+class AlreadyWithdrawn(RuleBroken):
+    slug = "record-withdrawn"
+    title = "The record was withdrawn"
+
+
+class DecisionNotCatalogued(RuleBroken):
+    slug = "decision-not-catalogued"
+    title = "The decision is not in the published catalogue"
+
+
+class ResultNeedsApproval(RuleBroken):
+    slug = "result-needs-approval"
+    title = "A result needs an approving deliberation"
+
+
+class ResultNotPublished(RuleBroken):
+    slug = "result-not-published"
+    title = "The decision's result is not published"
+
+
+class NotSuspended(RuleBroken):
+    slug = "decision-not-suspended"
+    title = "Only a suspended decision is resumed"
+
+
+class LegalityReviewMissing(RuleBroken):
+    slug = "legality-review-missing"
+    title = "No lawful legality review is on record"
+
+
+class AgendaPreconditionMissing(RuleBroken):
+    slug = "agenda-precondition-missing"
+    title = "The decision may not go on a meeting's agenda yet"
+
+
+class WindowTooShort(RuleBroken):
+    slug = "consultation-window-too-short"
+    title = "An online consultation lasts at least 30 calendar days"
+
+
+class DraftNotPublished(RuleBroken):
+    slug = "draft-not-published"
+    title = "A consultation is held on a published draft"
+
+
+class ConsultationNotOpen(RuleBroken):
+    slug = "consultation-not-open"
+    title = "The consultation is not open"
+
+
+class HearingRuleBroken(RuleBroken):
+    slug = "hearing-procedure"
+    title = "The hearing's procedure was not followed"
+
+
+class ReasonMissing(RuleBroken):
+    slug = "disposition-reason-missing"
+    title = "An opinion not adopted needs a reason on record"
+
+
+class IdempotencyKeyReused(Conflict):
+    status = 422
+    slug = "idempotency-key-reused"
+    title = "The Idempotency-Key was used for a different request"
+
+
+class EnterpriseOpinionsMissing(RuleBroken):
+    slug = "enterprise-opinions-missing"
+    title = "Enterprises and industry associations have not been heard"
+
+
+class InquiryAnswered(RuleBroken):
+    slug = "inquiry-answered"
+    title = "The question was answered already"
+
+
+class ClusterReasonMissing(RuleBroken):
+    slug = "cluster-reason-missing"
+    title = "A concentrated opinion not adopted needs its reason"
+
+
+class AdoptionNotOnRecord(RuleBroken):
+    slug = "adoption-not-on-record"
+    title = "How the main public opinions were adopted is not on record"
+
+
 # --- Rendering -------------------------------------------------------------------------------
 
 
@@ -206,8 +304,7 @@ _DETAILS = {
 # What each error means here, for the documented responses.
 _DOCUMENTED = {
     400: "The body is not valid JSON (`type` .../malformed-request).",
-    401: "No credentials where they are needed, or a token that is not valid (or whose account "
-    "is deactivated).",
+    401: "No credentials where they are needed, or a token that is not valid (or whose account is deactivated).",
     403: "Your account's role, or its unit, may not do this.",
     404: "Nothing is published at this address; an unpublished record is 404 to the public.",
     409: "The record's state forbids this: a duplicate, or a rule of the procedure, named by the "

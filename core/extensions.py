@@ -62,9 +62,7 @@ class Timestamped:
     """created_at / updated_at."""
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
 
 class Versioned(Timestamped):

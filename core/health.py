@@ -37,5 +37,8 @@ def readyz():
         db.session.rollback()
         return {"status": "unavailable", "detail": "The database does not answer or has no schema."}, 503
     if current != head:
-        return {"status": "unavailable", "detail": f"The schema is at {current}, not at {head}: run `flask db upgrade`."}, 503
+        return {
+            "status": "unavailable",
+            "detail": f"The schema is at {current}, not at {head}: run `flask db upgrade`.",
+        }, 503
     return {"status": "ok", "schema": current}

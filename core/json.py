@@ -24,6 +24,4 @@ class OrjsonProvider(JSONProvider):
 
     def response(self, *args, **kwargs):
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(
-            orjson.dumps(obj, option=_OPTIONS), mimetype="application/json"
-        )
+        return self._app.response_class(orjson.dumps(obj, option=_OPTIONS), mimetype="application/json")

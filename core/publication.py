@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import calendar
-from core.errors import Invalid, RuleBroken
+from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
 from core.extensions import UTCDateTime, db, utcnow
 
 # Any fixed number; names the lock that serialises appends to the public record.
@@ -70,21 +70,6 @@ class PublicRecordEntry(db.Model):
         sa.Index("ix_public_record_timeline", "decision_id", "occurred_on", "seq"),
         sa.Index("ix_public_record_target", "target"),
     )
-
-
-class PublishedRecordImmutable(RuleBroken):
-    slug = "published-record-immutable"
-    title = "A published record is never changed in place"
-
-
-class NotPublishedYet(RuleBroken):
-    slug = "record-not-published"
-    title = "The record is not published"
-
-
-class AlreadyWithdrawn(RuleBroken):
-    slug = "record-withdrawn"
-    title = "The record was withdrawn"
 
 
 def _next_seq() -> int:
@@ -258,7 +243,7 @@ import marshmallow as ma  # noqa: E402
 from flask.views import MethodView  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
-from core.http import Blueprint, href, render  # noqa: E402
+from core.http import MAX_ID, Blueprint, href, render  # noqa: E402
 from core.serialize import Computed  # noqa: E402
 
 blp = Blueprint(
@@ -323,6 +308,7 @@ class Changes(MethodView):
         A client that stores `next_cursor` and asks again misses nothing and sees nothing twice,
         also while publications commit concurrently: cursors are handed out in commit order."""
         after = int(args["after"])
-        entries = changes_after(after, args["limit"])
+        # A cursor past any seq the database can hold (an int4) simply has nothing after it.
+        entries = changes_after(after, args["limit"]) if after < MAX_ID else []
         cursor = str(entries[-1].seq) if entries else str(after)
         return render(ChangesSchema, SimpleNamespace(entries=entries, next_cursor=cursor))

@@ -6,20 +6,10 @@ import sqlalchemy as sa
 from consultation.models import AdoptionReport, Cluster, Comment, Consultation, Disposition, ModerationState
 from consultation.services import counts
 from core import obligations, preconditions
-from core.errors import RuleBroken
+from core.errors import AdoptionNotOnRecord, ClusterReasonMissing
 from core.extensions import db
 from core.publication import EntryType
 from decisions.records.services import Kind
-
-
-class ClusterReasonMissing(RuleBroken):
-    slug = "cluster-reason-missing"
-    title = "A concentrated opinion not adopted needs its reason"
-
-
-class AdoptionNotOnRecord(RuleBroken):
-    slug = "adoption-not-on-record"
-    title = "How the main public opinions were adopted is not on record"
 
 
 def clusters_of(decision_id: int):

@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from consultation.models import OFFLINE_CHANNELS, Channel, Inquiry
 from core import calendar, deadlines, tick
 from core.auth import Account, Role, ensure_may_edit
-from core.errors import Forbidden, Invalid, NotFound, RuleBroken
+from core.errors import (
+    Forbidden,
+    InquiryAnswered,
+    Invalid,
+    NotFound,
+)
 from core.extensions import db
 from decisions.models import Decision
-
-
-class InquiryAnswered(RuleBroken):
-    slug = "inquiry-answered"
-    title = "The question was answered already"
 
 
 def ask(

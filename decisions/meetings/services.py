@@ -8,7 +8,14 @@ from sqlalchemy.exc import IntegrityError
 
 from core import preconditions, publication
 from core.auth import Account, is_staff
-from core.errors import Conflict, DecisionWithdrawn, Invalid, NotFound, RuleBroken
+from core.errors import (
+    AgendaPreconditionMissing,
+    Conflict,
+    DecisionWithdrawn,
+    Invalid,
+    LegalityReviewMissing,
+    NotFound,
+)
 from core.extensions import db
 from core.publication import EntryType
 from decisions import procedure
@@ -20,16 +27,6 @@ from decisions.meetings.models import (
     Meeting,
 )
 from decisions.models import Decision, DecisionState
-
-
-class LegalityReviewMissing(RuleBroken):
-    slug = "legality-review-missing"
-    title = "No lawful legality review is on record"
-
-
-class AgendaPreconditionMissing(RuleBroken):
-    slug = "agenda-precondition-missing"
-    title = "The decision may not go on a meeting's agenda yet"
 
 
 def list_meetings(*, viewer: Account | None, year=None, decision_id=None, page: int, page_size: int):
@@ -150,7 +147,7 @@ def publish_meeting(meeting: Meeting, *, published_on=None) -> Meeting:
     for item in meeting.agenda:
         decision = db.session.get(Decision, item.decision_id)
         if decision.catalogued_on is None:
-            from decisions.records.services import DecisionNotCatalogued
+            from core.errors import DecisionNotCatalogued
 
             raise DecisionNotCatalogued(f"Decision {decision.id} is not in the published catalogue yet.")
         entry = publication.append(

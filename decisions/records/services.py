@@ -18,7 +18,15 @@ from sqlalchemy.exc import IntegrityError
 
 from core import obligations, publication
 from core.auth import Account, ensure_may_edit
-from core.errors import Conflict, Invalid, NotFound, RuleBroken
+from core.errors import (
+    Conflict,
+    DecisionNotCatalogued,
+    Invalid,
+    NotFound,
+    NotSuspended,
+    ResultNeedsApproval,
+    ResultNotPublished,
+)
 from core.extensions import db
 from core.publication import EntryType
 from decisions import procedure
@@ -35,26 +43,6 @@ from decisions.records.models import (
     Review,
     ReviewKind,
 )
-
-
-class DecisionNotCatalogued(RuleBroken):
-    slug = "decision-not-catalogued"
-    title = "The decision is not in the published catalogue"
-
-
-class ResultNeedsApproval(RuleBroken):
-    slug = "result-needs-approval"
-    title = "A result needs an approving deliberation"
-
-
-class ResultNotPublished(RuleBroken):
-    slug = "result-not-published"
-    title = "The decision's result is not published"
-
-
-class NotSuspended(RuleBroken):
-    slug = "decision-not-suspended"
-    title = "Only a suspended decision is resumed"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -90,7 +90,11 @@ def test_forwarded_headers_are_ignored_without_a_trusted_proxy(client, units):
 
 def test_public_base_url_overrides_the_request_host(tmp_path):
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/b.sqlite3", "PUBLIC_BASE_URL": "https://juece.example/"}
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/b.sqlite3",
+            "PUBLIC_BASE_URL": "https://juece.example/",
+        }
     )
     with app.app_context():
         from flask_migrate import upgrade

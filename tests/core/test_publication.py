@@ -218,3 +218,8 @@ def test_a_reader_paging_while_publications_commit_concurrently_sees_every_entry
     assert seen == sorted(set(seen)), "the reader saw an entry twice or out of order"
     assert set(seen) == set(everything), f"the reader missed {sorted(set(everything) - set(seen))}"
     assert pages > 2
+
+
+def test_a_cursor_past_every_sequence_number_finds_nothing_after_it(client):
+    body = client.get("/api/v1/changes?after=89082670589").get_json()
+    assert body == {"entries": [], "next_cursor": "89082670589"}

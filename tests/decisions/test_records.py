@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from core.errors import PROBLEM_BASE
+from core.errors import PROBLEM_BASE, PublishedRecordImmutable
 from core.extensions import db
-from core.publication import PublishedRecordImmutable
 from decisions.models import Decision
 from decisions.records import services as records
 from tests import factories

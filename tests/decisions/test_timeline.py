@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from core import calendar, publication
+from core import calendar
 from core.extensions import db
-from core.publication import EntryType
 from decisions.records import services as records
 from tests import factories
 from tests.conftest import auth
