@@ -58,13 +58,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from consultation.compliance import views as compliance_views
     from consultation.inquiries import views as inquiry_views
     from core import accounts, audit, calendar, health, obligations, publication  # noqa: F401 (obligations: its tick)
+    from core.auth import check_credentials
     from core.auth import cli as accounts_cli
     from core.tick import cli as tick_cli
     from decisions import views as decision_views
-    from decisions.demo import cli as demo_cli
+    from demo import cli as demo_cli
     from decisions.meetings import views as meeting_views
     from decisions.records import views as record_views
 
+    app.before_request(check_credentials)
     app.register_blueprint(health.blp)
     app.register_blueprint(accounts_cli)
     app.register_blueprint(demo_cli)

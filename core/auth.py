@@ -88,6 +88,15 @@ def current_account() -> Account | None:
     return account
 
 
+def check_credentials() -> None:
+    """Before any API request: a token that is sent must be valid, wherever it is sent.
+
+    Otherwise an app with a revoked token would read on as the public on some paths and be
+    refused on others; now it learns at once, everywhere, that its token no longer works."""
+    if request.path.startswith("/api/") and request.headers.get("Authorization"):
+        current_account()
+
+
 def requires(*roles: str):
     """Let only accounts with one of `roles` call this view; document 401 and 403."""
 

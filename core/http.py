@@ -96,6 +96,8 @@ class Blueprint(flask_smorest.Blueprint):
             responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
         if method in ("post", "put", "patch", "delete"):
             responses.setdefault(429, "RATE_LIMITED")
+        # Any operation refuses a token that is not valid (core.auth.check_credentials).
+        responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
         return doc
 
     @staticmethod

@@ -235,3 +235,11 @@ def test_cli_accounts_create_refuses_an_invalid_account(app, units, args):
     assert "jc_" not in result.output
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 0
+
+
+@pytest.mark.parametrize("path", ["/api/v1/units", "/api/v1/changes", "/api/v1/calendar/2026", "/api/v1/decisions"])
+def test_a_token_that_is_not_valid_is_refused_on_every_path(client, tokens, path):
+    assert client.get(path).status_code == 200
+    response = client.get(path, headers=auth("jc_not-a-token"))
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"

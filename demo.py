@@ -12,6 +12,9 @@ and completion day, a result's document number, an interpretation's title; a mee
 session and day; a consultation's decision, draft version, method and opening day; a comment's
 consultation and content; a cluster's consultation and summary), so a second run creates
 nothing.
+
+It lives beside wsgi.py, above the domains, because it loads all of them: decisions never
+imports consultation, but the demo needs both.
 """
 
 import datetime as dt
@@ -21,6 +24,8 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
+from consultation import services as consulting
+from consultation.models import Cluster, Comment, Consultation
 from core import calendar
 from core.auth import Account, Role
 from core.errors import ServiceError
@@ -1660,11 +1665,6 @@ class _Walker:
     def consultation(self, decision: Decision, fields: dict) -> None:
         """A consultation on a published draft, found by its draft version, method and opening day;
         then its comments (found by content), their moderation, clusters and dispositions."""
-        # The loader loads every domain: public participation may import decisions, not the
-        # reverse, so the demo reaches for it here rather than at the top of the module.
-        from consultation import services as consulting
-        from consultation.models import Cluster, Comment, Consultation
-
         comments = fields.pop("comments")
         clusters = fields.pop("clusters", [])
         published_on = fields.pop("published_on")
