@@ -62,9 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from core.auth import cli as accounts_cli
     from core.tick import cli as tick_cli
     from decisions import views as decision_views
-    from demo import cli as demo_cli
     from decisions.meetings import views as meeting_views
     from decisions.records import views as record_views
+    from demo import cli as demo_cli
 
     app.before_request(check_credentials)
     app.register_blueprint(health.blp)

@@ -33,9 +33,7 @@ def _planned_completion(value: str) -> None:
     try:
         completion_last_day(value)
     except ValueError as error:
-        raise ma.ValidationError(
-            "Give the planned completion as YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."
-        ) from error
+        raise ma.ValidationError("Give the planned completion as YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.") from error
 
 
 # What _planned_completion accepts, for the spec: a year, a quarter or a month of it, or a day.
@@ -68,10 +66,14 @@ class UnitSchema(ma.Schema):
 class UnitInSchema(ma.Schema):
     code = F.String(
         required=True,
-        validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Use lower-case letters, digits, - and _ (at most 40)."),
+        validate=validate.Regexp(
+            r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Use lower-case letters, digits, - and _ (at most 40)."
+        ),
         metadata=_describe("The unit's code, fixed for good", "jd-fgw"),
     )
-    name = F.String(required=True, validate=validate.Length(1, 200), metadata=_describe("Name", "嘉定区发展和改革委员会"))
+    name = F.String(
+        required=True, validate=validate.Length(1, 200), metadata=_describe("Name", "嘉定区发展和改革委员会")
+    )
     kind = F.String(required=True, validate=_choice(UnitKind), metadata=_describe("Kind", "department"))
 
 
@@ -106,11 +108,15 @@ class DecisionSchema(ma.Schema):
     category = F.String(metadata=_describe("Category", "public_policy", enum=[c.value for c in Category]))
     lead_unit = F.String(metadata=_describe("Code of the lead unit (承办单位)", "jd-fgw"))
     co_units = F.List(F.String(), metadata=_describe("Codes of the co-units (协办单位)", ["jd-scjgj"]))
-    legal_basis = F.List(F.String(), metadata=_describe("Laws and policies it rests on", ["《重大行政决策程序暂行条例》"]))
+    legal_basis = F.List(
+        F.String(), metadata=_describe("Laws and policies it rests on", ["《重大行政决策程序暂行条例》"])
+    )
     planned_completion = F.String(metadata=_describe("Planned completion at the catalogue's precision", "2026-Q3"))
     planned_completion_precision = Computed(
         lambda d: completion_precision(d.planned_completion),
-        metadata=_describe("year, quarter, month or day", "quarter", type="string", enum=["year", "quarter", "month", "day"]),
+        metadata=_describe(
+            "year, quarter, month or day", "quarter", type="string", enum=["year", "quarter", "month", "day"]
+        ),
     )
     planned_completion_by = F.Date(metadata=_describe("Last day of the planned period", "2026-09-30"))
     enterprise_related = JsonBoolean(metadata=_describe("涉企: enterprises and associations must be heard"))
@@ -119,12 +125,17 @@ class DecisionSchema(ma.Schema):
         F.String(), metadata=_describe("Procedures the catalogue requires", ["public_participation", "legality_review"])
     )
     state = F.String(
-        metadata=_describe("Where its procedure stands; moved by the procedure only", "initiated", enum=[s.value for s in DecisionState])
+        metadata=_describe(
+            "Where its procedure stands; moved by the procedure only",
+            "initiated",
+            enum=[s.value for s in DecisionState],
+        )
     )
     adjustment = F.String(
         allow_none=True,
         metadata=_describe(
-            "The catalogue adjustment it last had", None,
+            "The catalogue adjustment it last had",
+            None,
             enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
         ),
     )
@@ -138,13 +149,19 @@ class DecisionSchema(ma.Schema):
 
 
 class _DecisionFields(ma.Schema):
-    title = F.String(validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
-    summary = F.String(validate=validate.Length(0, 20000), metadata=_describe("Summary", "围绕优化营商环境、支持民营企业发展，制定若干措施。"))
+    title = F.String(
+        validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施")
+    )
+    summary = F.String(
+        validate=validate.Length(0, 20000),
+        metadata=_describe("Summary", "围绕优化营商环境、支持民营企业发展，制定若干措施。"),
+    )
     category = F.String(validate=_choice(Category), metadata=_describe("Category", "public_policy"))
     lead_unit = UNIT_CODE
     co_units = F.List(UNIT_CODE, validate=validate.Length(max=30), metadata=_describe("Co-units' codes", ["jd-scjgj"]))
     legal_basis = F.List(
-        F.String(validate=validate.Length(1, 500)), validate=validate.Length(max=50),
+        F.String(validate=validate.Length(1, 500)),
+        validate=validate.Length(max=50),
         metadata=_describe("Laws and policies it rests on", ["《优化营商环境条例》"]),
     )
     planned_completion = F.String(
@@ -153,17 +170,27 @@ class _DecisionFields(ma.Schema):
     )
     enterprise_related = JsonBoolean(metadata=_describe("涉企"))
     hearing_required = JsonBoolean(metadata=_describe("A hearing is required"))
-    procedures = F.List(F.String(validate=_choice(Procedure)), metadata=_describe("Required procedures", ["public_participation"]))
+    procedures = F.List(
+        F.String(validate=_choice(Procedure)), metadata=_describe("Required procedures", ["public_participation"])
+    )
 
 
 class DecisionInSchema(_DecisionFields):
-    catalogue_year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=_describe("The catalogue's year", 2026))
-    seq_no = F.Integer(validate=validate.Range(1, 100000), metadata=_describe("Sequence number; the next free one when omitted", 3))
+    catalogue_year = F.Integer(
+        required=True, validate=validate.Range(2000, 2100), metadata=_describe("The catalogue's year", 2026)
+    )
+    seq_no = F.Integer(
+        validate=validate.Range(1, 100000), metadata=_describe("Sequence number; the next free one when omitted", 3)
+    )
     title = F.String(
-        required=True, validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施")
+        required=True,
+        validate=validate.Length(1, 300),
+        metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
     )
     category = F.String(required=True, validate=_choice(Category), metadata=_describe("Category", "public_policy"))
-    lead_unit = F.String(required=True, validate=UNIT_CODE.validate, metadata=_describe("Code of the lead unit", "jd-fgw"))
+    lead_unit = F.String(
+        required=True, validate=UNIT_CODE.validate, metadata=_describe("Code of the lead unit", "jd-fgw")
+    )
     planned_completion = F.String(
         required=True,
         validate=_planned_completion,
@@ -181,12 +208,25 @@ class DecisionQueryArgsSchema(ma.Schema):
     state = F.String(validate=_choice(DecisionState), metadata=_describe("Procedure state"))
     category = F.String(validate=_choice(Category), metadata=_describe("Category"))
     enterprise_related = F.Boolean(metadata=_describe("Only enterprise-related (true) or not (false)"))
-    q = F.String(validate=validate.Length(1, 100), metadata=_describe("Words that title or summary must contain (Chinese included)", "营商环境"))
-    updated_since = F.AwareDateTime(metadata=_describe("Only those changed at or after this instant", "2026-01-01T00:00:00+08:00"))
+    q = F.String(
+        validate=validate.Length(1, 100),
+        metadata=_describe("Words that title or summary must contain (Chinese included)", "营商环境"),
+    )
+    updated_since = F.AwareDateTime(
+        metadata=_describe("Only those changed at or after this instant", "2026-01-01T00:00:00+08:00")
+    )
     sort = F.String(
         load_default="-catalogue_year,seq_no",
         validate=validate.OneOf(
-            ["-catalogue_year,seq_no", "seq_no", "-seq_no", "updated_at", "-updated_at", "planned_completion_by", "-planned_completion_by"]
+            [
+                "-catalogue_year,seq_no",
+                "seq_no",
+                "-seq_no",
+                "updated_at",
+                "-updated_at",
+                "planned_completion_by",
+                "-planned_completion_by",
+            ]
         ),
         metadata=_describe("Order; `-` for descending"),
     )
@@ -203,7 +243,9 @@ class AdjustmentSchema(ma.Schema):
     reason = F.String(metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
     approved_on = F.Date(metadata=_describe("Day the decision body approved it", "2026-06-15"))
     published_on = F.Date(metadata=_describe("Day it was published", "2026-06-18"))
-    changes = F.Dict(metadata=_describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]}))
+    changes = F.Dict(
+        metadata=_describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]})
+    )
     recorded_at = F.DateTime(metadata=_describe("When the service recorded it", "2026-06-18T03:20:00+00:00"))
     _links = Links(
         lambda a: {
@@ -219,7 +261,11 @@ class AdjustmentInSchema(ma.Schema):
     decision_id = F.Integer(
         required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision it adjusts", 12)
     )
-    reason = F.String(required=True, validate=validate.Length(1, 5000), metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
+    reason = F.String(
+        required=True,
+        validate=validate.Length(1, 5000),
+        metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"),
+    )
     approved_on = F.Date(required=True, metadata=_describe("Day the decision body approved it", "2026-06-15"))
     published_on = F.Date(metadata=_describe("Day it was published; today when omitted", "2026-06-18"))
     planned_completion = F.String(
@@ -241,7 +287,8 @@ class CatalogueItemSchema(ma.Schema):
     adjustment = F.String(
         allow_none=True,
         metadata=_describe(
-            "The catalogue adjustment it last had", None,
+            "The catalogue adjustment it last had",
+            None,
             enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
         ),
     )
@@ -257,7 +304,8 @@ class CatalogueSchema(ma.Schema):
     published_on = F.Date(allow_none=True, metadata=_describe("Day it was published", "2026-03-10"))
     doc_number = F.String(allow_none=True, metadata=_describe("Document number (文号)", "嘉府发〔2026〕5号"))
     url = F.String(
-        allow_none=True, metadata=_describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html")
+        allow_none=True,
+        metadata=_describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html"),
     )
     due_on = F.Date(metadata=_describe("Publication deadline: 31 March of its year", "2026-03-31"))
     on_time = JsonBoolean(allow_none=True, metadata=_describe("Published by due_on; null while it still may be", True))
@@ -275,8 +323,14 @@ class CatalogueSchema(ma.Schema):
 
 class CatalogueInSchema(ma.Schema):
     year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=_describe("Year", 2026))
-    title = F.String(required=True, validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
-    issuer_unit = F.String(required=True, validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov"))
+    title = F.String(
+        required=True,
+        validate=validate.Length(1, 300),
+        metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"),
+    )
+    issuer_unit = F.String(
+        required=True, validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov")
+    )
     party_consent_on = F.Date(metadata=_describe("Day the Party committee consented, if it has", "2026-02-20"))
 
 
@@ -289,7 +343,9 @@ class CataloguePatchSchema(ma.Schema):
 
 
 class PublicationInSchema(ma.Schema):
-    party_consent_on = F.Date(metadata=_describe("Day the Party committee consented, unless recorded already", "2026-02-20"))
+    party_consent_on = F.Date(
+        metadata=_describe("Day the Party committee consented, unless recorded already", "2026-02-20")
+    )
     published_on = F.Date(metadata=_describe("Day of publication; today when omitted", "2026-03-15"))
     doc_number = F.String(validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府发〔2026〕5号"))
     url = F.Url(
@@ -301,4 +357,6 @@ class PublicationInSchema(ma.Schema):
 
 
 class CatalogueQueryArgsSchema(ma.Schema):
-    status = F.String(validate=validate.OneOf(["draft", "published"]), metadata=_describe("draft (staff only) or published"))
+    status = F.String(
+        validate=validate.OneOf(["draft", "published"]), metadata=_describe("draft (staff only) or published")
+    )

@@ -24,13 +24,22 @@ from decisions.schemas import (
     UnitSchema,
 )
 
-units = Blueprint("units", __name__, url_prefix="/api/v1/units", description="The district's units: the government office, departments, towns and streets.")
+units = Blueprint(
+    "units",
+    __name__,
+    url_prefix="/api/v1/units",
+    description="The district's units: the government office, departments, towns and streets.",
+)
 catalogues = Blueprint(
-    "catalogues", __name__, url_prefix="/api/v1/catalogues",
+    "catalogues",
+    __name__,
+    url_prefix="/api/v1/catalogues",
     description="The yearly catalogue of major administrative decisions (重大行政决策事项目录) and its adjustments.",
 )
 decisions = Blueprint(
-    "decisions", __name__, url_prefix="/api/v1/decisions",
+    "decisions",
+    __name__,
+    url_prefix="/api/v1/decisions",
     description="Decisions (决策事项): the catalogue's items and where their procedure stands.",
 )
 blueprints = (units, catalogues, decisions)
@@ -211,7 +220,12 @@ class Adjustments(MethodView):
         needs a reason and its approval date, and is published."""
         catalogue = services.get_catalogue(year, viewer=current_account())
         adjustment = services.adjust(catalogue, **data)
-        return render(AdjustmentSchema, adjustment, 201, {"Location": href(f"/catalogues/{year}/adjustments/{adjustment.id}")["href"]})
+        return render(
+            AdjustmentSchema,
+            adjustment,
+            201,
+            {"Location": href(f"/catalogues/{year}/adjustments/{adjustment.id}")["href"]},
+        )
 
 
 @catalogues.route("/<int:year>/adjustments/<int:adjustment_id>", parameters=[YEAR, ADJUSTMENT_ID])
