@@ -376,8 +376,8 @@ def _apply(decision: Decision, changes: dict) -> dict:
 class _JSONRead(sa.types.TypeDecorator):
     """A JSON column as the list pages read it: parsed by orjson, not by the standard library.
 
-    SQLite hands the column over as text, and `json.loads` of three columns on every row was a
-    tenth of a list page's time; psycopg hands it over parsed already.
+    SQLite hands the column over as text, and the standard library's `json.loads` of three
+    columns on every row took about 6 % of a list page's time; psycopg hands it over parsed.
     """
 
     impl = sa.Text
