@@ -55,8 +55,27 @@ def _precision(planned: str) -> str:
 
 
 def _decision(row, base: str) -> dict:
-    (id_, year, seq_no, title, summary, category, lead, co_units, legal_basis, planned, planned_by,
-     enterprise, hearing, procedures, state, adjustment, catalogued_on, created_at, updated_at) = row
+    (
+        id_,
+        year,
+        seq_no,
+        title,
+        summary,
+        category,
+        lead,
+        co_units,
+        legal_basis,
+        planned,
+        planned_by,
+        enterprise,
+        hearing,
+        procedures,
+        state,
+        adjustment,
+        catalogued_on,
+        created_at,
+        updated_at,
+    ) = row
     return {
         "id": id_,
         "catalogue_year": year,
@@ -141,9 +160,11 @@ def decisions():
 
 @app.get("/hand/decisions/<int:decision_id>")
 def decision(decision_id):
-    row = connection().execute(
-        f"SELECT {COLUMNS} FROM decisions WHERE catalogued_on IS NOT NULL AND id = ?", (decision_id,)
-    ).fetchone()
+    row = (
+        connection()
+        .execute(f"SELECT {COLUMNS} FROM decisions WHERE catalogued_on IS NOT NULL AND id = ?", (decision_id,))
+        .fetchone()
+    )
     if row is None:
         abort(404)
     body = _decision(row, request.host_url.rstrip("/"))

@@ -126,8 +126,17 @@ class Servers:
         port = free_port()
         log = open(os.path.join(self.log_dir, f"{name}.log"), "w")
         command = [
-            os.path.join(VENV_BIN, "gunicorn"), "--workers", "2", "--worker-class", "sync",
-            "--bind", f"{HOST}:{port}", "--log-level", "warning", *extra, app,
+            os.path.join(VENV_BIN, "gunicorn"),
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+            *extra,
+            app,
         ]
         self.procs[name] = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -348,7 +357,9 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--only", nargs="*", choices=[t[0] for t in TARGETS], help="measure only these targets")
     parser.add_argument(
-        "--patience", type=float, default=20,
+        "--patience",
+        type=float,
+        default=20,
         help="seconds to wait, before each measurement, for other processes to leave the CPUs (20)",
     )
     args = parser.parse_args(argv)
@@ -391,8 +402,14 @@ def main(argv=None) -> int:
         for round_ in range(1, args.rounds + 1):
             for name, server, _ in targets:
                 if round_ == 1 and args.warmup:
-                    run_wrk(wrk, servers.url(server), scripts[name], seconds=args.warmup,
-                            connections=args.connections, threads=args.threads)
+                    run_wrk(
+                        wrk,
+                        servers.url(server),
+                        scripts[name],
+                        seconds=args.warmup,
+                        connections=args.connections,
+                        threads=args.threads,
+                    )
                 if args.patience:
                     wait_for_quiet(servers, args.patience)
                 r = measure(wrk, servers, server, scripts[name], args)

@@ -1,0 +1,70 @@
+"""The comment benchmark's baseline: a bare endpoint that stores one row, beside Juece.
+
+    COMMENTS_DB=sqlite:////abs/path/comments.sqlite3 gunicorn --pythonpath bench comment_baselines:app
+    COMMENTS_DB=postgresql://postgres@127.0.0.1/juece_bench_comments gunicorn ...
+
+`POST /bare/comments`: reads the same JSON body and Idempotency-Key that Juece's comment
+endpoint reads, INSERTs one row into one table (`bench_comments`, made by bench/comments.py in
+the same database as Juece's tables) with the driver alone (sqlite3, or psycopg), commits, and
+answers 201 with the row's id and receipt. No validation, no rules, no idempotency, no audit:
+what storing a row over HTTP costs at the least, through the same Flask and gunicorn. On
+SQLite the connection has Juece's settings (WAL, synchronous=NORMAL, busy_timeout).
+"""
+
+import datetime as dt
+import json
+import os
+import secrets
+import sqlite3
+
+from flask import Flask, Response, request
+
+URL = os.environ.get("COMMENTS_DB", "")
+SQLITE = URL.startswith("sqlite:///")
+INSERT = (
+    "INSERT INTO bench_comments (idempotency_key, content, submitter_type, name, contact, receipt, submitted_at)"
+    " VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}) RETURNING id"
+).format("?" if SQLITE else "%s")
+
+app = Flask(__name__)
+_connection = None
+
+
+def connection():
+    """One connection per worker process (sync workers serve one request at a time)."""
+    global _connection
+    if _connection is None:
+        if SQLITE:
+            _connection = sqlite3.connect(URL.removeprefix("sqlite:///"), isolation_level=None)
+            for pragma in ("journal_mode=WAL", "busy_timeout=30000", "synchronous=NORMAL"):
+                _connection.execute(f"PRAGMA {pragma}")
+        else:
+            import psycopg
+
+            _connection = psycopg.connect(URL, autocommit=True)
+    return _connection
+
+
+@app.post("/bare/comments")
+def comment():
+    data = request.get_json()
+    receipt = secrets.token_urlsafe(18)
+    values = (
+        request.headers.get("Idempotency-Key"),
+        data["content"],
+        data["submitter_type"],
+        data.get("name"),
+        data.get("contact"),
+        receipt,
+        dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" "),
+    )
+    # One statement in autocommit: stored and durable (as the platform's settings make it) on return.
+    (row_id,) = connection().execute(INSERT, values).fetchone()
+    body = json.dumps({"id": row_id, "receipt": receipt}, separators=(",", ":"))
+    return Response(body, 201, mimetype="application/json")
+
+
+@app.get("/ready")
+def ready():
+    connection()
+    return Response("{}", mimetype="application/json")
