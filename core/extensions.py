@@ -121,14 +121,6 @@ def _reads_skip_the_limiter() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
 
-@limiter.request_filter
-def _read() -> bool:
-    """Reads skip the limiter outright. `_not_limited` exempts them too, but only after the
-    limiter has resolved every limit of the request, which cost a timeline request about a
-    tenth of its time; a request filter is asked first."""
-    return request.method in ("GET", "HEAD", "OPTIONS")
-
-
 def configure_engine(engine: sa.Engine) -> None:
     """Database settings that must hold on every connection."""
     if engine.dialect.name != "sqlite":

@@ -1,5 +1,6 @@
 """Small pieces every view uses: documented error responses, absolute links, JSON responses."""
 
+import hashlib
 import http
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -8,6 +9,7 @@ from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
+import orjson
 from flask import current_app, g, request
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
@@ -99,6 +101,18 @@ class Blueprint(flask_smorest.Blueprint):
         # Any operation refuses a token that is not valid (core.auth.check_credentials).
         responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
         return doc
+
+    @staticmethod
+    def _generate_etag(etag_data, extra_data=None):
+        """flask-smorest's ETag, the same value: the SHA-1 of the data as JSON with sorted keys.
+
+        flask-smorest writes that JSON through the app's provider (core.json: orjson) as a str
+        and encodes it back to bytes; orjson's bytes are hashed here as they come, which saves
+        a large body's decoding and encoding (a 50-entry timeline is 16 kB)."""
+        if extra_data:
+            etag_data = (etag_data, extra_data)
+        data = orjson.dumps(etag_data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS)
+        return hashlib.sha1(data).hexdigest()
 
     @staticmethod
     def _make_pagination_metadata(page, page_size, item_count):

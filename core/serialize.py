@@ -53,6 +53,15 @@ class Links(Computed):
         super().__init__(build, data_key="_links", **kwargs)
 
 
+class RecordList(ma.fields.List):
+    """A list of records (rows or objects whose fields are read as attributes, never dicts),
+    each dumped through `schema`; `dumper()` compiles it, marshmallow's List(Nested) it is not
+    (its items may be dicts, which a compiled dumper cannot read)."""
+
+    def __init__(self, schema, **kwargs):
+        super().__init__(ma.fields.Nested(schema), **kwargs)
+
+
 def _compile_field(name, field):
     attr = field.attribute or name
     get = attrgetter(attr)
@@ -74,6 +83,18 @@ def _compile_field(name, field):
             return None if value is None else inner(value)
 
         return nested
+    if isinstance(field, RecordList):
+        # Each record through the inner schema's compiled dumper. Left to marshmallow, a
+        # 50-entry timeline spent more time here than in everything else the request does.
+        inner_each = dumper(type(field.inner.schema))
+
+        def nested_list(obj):
+            value = get(obj)
+            if value is None:
+                return None
+            return [None if v is None else inner_each(v) for v in records(value)]
+
+        return nested_list
     if isinstance(field, ma.fields.List) and isinstance(field.inner, _AS_IS):
 
         def as_list(obj):

@@ -121,7 +121,11 @@ def list_catalogues(*, viewer: Account | None, status=None, page: int, page_size
         condition = sa.and_(condition, Catalogue.published_on.is_(None))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Catalogue).where(condition))
     catalogues = db.session.scalars(
-        sa.select(Catalogue).where(condition).order_by(Catalogue.year.desc()).limit(page_size).offset((page - 1) * page_size)
+        sa.select(Catalogue)
+        .where(condition)
+        .order_by(Catalogue.year.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).all()
     return catalogues, total
 
@@ -138,8 +142,15 @@ def catalogue_view(catalogue: Catalogue, *, viewer: Account | None) -> SimpleNam
     """The catalogue with its items and adjustments as `viewer` may see them (three queries)."""
     items = db.session.execute(
         sa.select(
-            Decision.id, Decision.seq_no, Decision.title, Decision.category, Decision.lead_unit,
-            Decision.planned_completion, Decision.hearing_required, Decision.state, Decision.adjustment,
+            Decision.id,
+            Decision.seq_no,
+            Decision.title,
+            Decision.category,
+            Decision.lead_unit,
+            Decision.planned_completion,
+            Decision.hearing_required,
+            Decision.state,
+            Decision.adjustment,
         )
         .where(Decision.catalogue_year == catalogue.year, _decision_visible(viewer))
         .order_by(Decision.seq_no)
@@ -178,8 +189,7 @@ def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
     """Change a draft catalogue; a published one changes only through adjustments."""
     if catalogue.published_on is not None:
         raise CatalogueAlreadyPublished(
-            f"The {catalogue.year} catalogue was published on {catalogue.published_on}; "
-            "record an adjustment instead."
+            f"The {catalogue.year} catalogue was published on {catalogue.published_on}; record an adjustment instead."
         )
     if "issuer_unit" in changes:
         _ensure_units_exist([changes["issuer_unit"]], "issuer_unit")
@@ -189,7 +199,9 @@ def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
     return catalogue
 
 
-def publish_catalogue(catalogue: Catalogue, *, party_consent_on=None, published_on=None, doc_number=None, url=None) -> Catalogue:
+def publish_catalogue(
+    catalogue: Catalogue, *, party_consent_on=None, published_on=None, doc_number=None, url=None
+) -> Catalogue:
     """Publish the catalogue; needs the Party committee's consent first [national, Art. 3]."""
     if catalogue.published_on is not None:
         raise CatalogueAlreadyPublished(f"The {catalogue.year} catalogue was published on {catalogue.published_on}.")
@@ -557,7 +569,9 @@ def create_decision(catalogue_year: int, *, by: Account, **fields) -> Decision:
         raise Invalid("catalogue_year", f"There is no catalogue for {catalogue_year}; create it first.")
     _check_decision_references(fields)
     if fields.get("seq_no") is None:
-        last = db.session.scalar(sa.select(sa.func.max(Decision.seq_no)).where(Decision.catalogue_year == catalogue_year))
+        last = db.session.scalar(
+            sa.select(sa.func.max(Decision.seq_no)).where(Decision.catalogue_year == catalogue_year)
+        )
         fields["seq_no"] = (last or 0) + 1
     decision = Decision(
         catalogue_year=catalogue_year,

@@ -8,7 +8,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from consultation.models import MIN_WINDOW_DAYS, Consultation, Inquiry, Method
-from consultation.services import enterprises_heard
+from consultation.services import enterprises_heard_at
 from core import calendar, deadlines, obligations
 from core.extensions import db
 from decisions.meetings.models import INVITED_MEETINGS_PER_YEAR, STAKEHOLDERS, AgendaItem, Attendee, Meeting
@@ -116,9 +116,11 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
             district["invited_meetings"]["count"] += 1
             district["invited_meetings"]["records"]["meetings"].append(f"/meetings/{meeting_id}")
 
-    # Enterprise-related decisions deliberated in the year: heard before the meeting?
-    for decision, held_on in db.session.execute(
-        sa.select(Decision, Meeting.held_on)
+    # Enterprise-related decisions deliberated in the year: heard before the meeting? The rule
+    # is `enterprises_heard`'s, asked of the whole year at once (once per decision, it took
+    # seconds on a district of fifty units).
+    deliberated = db.session.execute(
+        sa.select(Decision.id, Decision.lead_unit, Meeting.held_on)
         .join(AgendaItem, AgendaItem.decision_id == Decision.id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(
@@ -127,15 +129,12 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
             Meeting.held_on.between(first, last),
             *unit_filter,
         )
-    ):
-        heard = not enterprises_heard(decision, held_on)
-        count(decision.lead_unit, "enterprise_hearing", "deliberated", None)
-        count(
-            decision.lead_unit,
-            "enterprise_hearing",
-            "heard" if heard else "not_heard",
-            f"/decisions/{decision.id}/timeline",
-        )
+    ).all()
+    heard_before = enterprises_heard_at((decision_id, held_on) for decision_id, _, held_on in deliberated)
+    for decision_id, code, held_on in deliberated:
+        heard = (decision_id, held_on) in heard_before
+        count(code, "enterprise_hearing", "deliberated", None)
+        count(code, "enterprise_hearing", "heard" if heard else "not_heard", f"/decisions/{decision_id}/timeline")
 
     for target in (*figures.values(), district):
         meetings = target["invited_meetings"]

@@ -5,7 +5,17 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from core.auth import accepts_token, current_account, requires
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, href, path_parameter, render, render_many
+from core.http import (
+    IF_MATCH_WHEN_REPLACING,
+    Blueprint,
+    documents,
+    dump,
+    href,
+    json_response,
+    path_parameter,
+    render,
+    render_many,
+)
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.records import schemas, services
@@ -261,6 +271,7 @@ class Timeline(MethodView):
         Everything published about it, in the order things happened, each entry linking to its
         record; and the obligations the procedure still owes, with their due dates. The same for
         every caller: unpublished work never appears."""
-        view = timeline(decision_id)
-        blp.set_etag(dumper(TimelineSchema)(view))
-        return render(TimelineSchema, view)
+        # Dumped once for both the ETag and the body: dumping it twice cost a fifth of the request.
+        body = dump(TimelineSchema, timeline(decision_id))
+        blp.set_etag(body)
+        return json_response(body)

@@ -401,3 +401,19 @@ def test_tick_closes_a_consultation_once_on_its_public_record(app, units, tokens
     assert _public_record_size() == before + 1
     db.session.rollback()
     assert db.session.get(Consultation, consultation.id).closed_seq is not None
+
+
+def test_the_years_hearing_rule_is_each_decisions_rule(app, year):
+    """Compliance asks `enterprises_heard_at` for a whole year at once: it answers what
+    `enterprises_heard` answers for each enterprise-related decision, whatever the meeting day."""
+    decisions = db.session.scalars(sa.select(Decision).where(Decision.enterprise_related.is_(True))).all()
+    days = [D(day) for day in ("2026-08-06", "2026-09-30", "2026-10-01", "2026-10-20", "2026-11-25", "2026-12-31")]
+    pairs = [(decision.id, day) for decision in decisions for day in days]
+    heard = consultation_services.enterprises_heard_at(pairs)
+    answers = {
+        (decision.id, day): not consultation_services.enterprises_heard(decision, day)
+        for decision in decisions
+        for day in days
+    }
+    assert {pair for pair, ok in answers.items() if ok} == heard
+    assert len(decisions) >= 2 and heard and len(heard) < len(pairs)  # both answers occur
