@@ -205,9 +205,7 @@ def publish_catalogue(
     """Publish the catalogue; needs the Party committee's consent first [national, Art. 3]."""
     if catalogue.published_on is not None:
         raise CatalogueAlreadyPublished(f"The {catalogue.year} catalogue was published on {catalogue.published_on}.")
-    published_on = published_on or calendar.today()
-    if published_on > calendar.today():
-        raise Invalid("published_on", "The publication day cannot lie in the future.")
+    published_on = publication.publication_day(published_on)
     consent = party_consent_on or catalogue.party_consent_on
     if consent is None:
         raise PartyConsentMissing(
@@ -276,9 +274,7 @@ def adjust(
             f"The {catalogue.year} catalogue is still a draft: change its items directly; "
             "adjustments are for a published catalogue."
         )
-    published_on = published_on or calendar.today()
-    if published_on > calendar.today():
-        raise Invalid("published_on", "The publication day cannot lie in the future.")
+    published_on = publication.publication_day(published_on)
     if approved_on > published_on:
         raise Invalid("approved_on", "An adjustment is approved before it is published.")
     decision = db.session.get(Decision, decision_id)
