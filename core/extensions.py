@@ -1,6 +1,7 @@
 """The extensions every package shares: the database, the API, migrations, limits, CORS."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context, has_request_context, request
@@ -8,8 +9,10 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from core.errors import Conflict
 from core.openapi import Api
 
 # Stable constraint names, so that Alembic revisions name and find the same constraints on
@@ -77,6 +80,25 @@ class Versioned(Timestamped):
 
 
 db = SQLAlchemy(model_class=Model)
+
+
+@contextmanager
+def conflict_on_clash(message: str):
+    """A write that breaks a unique constraint answers 409 with `message`, whether the database
+    refuses it at a flush or at the commit; the transaction is rolled back."""
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(message) from error
+
+
+def commit_or_conflict(message: str) -> None:
+    """Commit; a unique constraint the commit breaks is a 409 with `message`."""
+    with conflict_on_clash(message):
+        db.session.commit()
+
+
 api = Api()
 migrate = Migrate()
 cors = CORS()

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from core import calendar, publication
 from core.auth import Account, Role, ensure_may_edit, is_staff
@@ -22,7 +21,7 @@ from core.errors import (
     NotFound,
     PartyConsentMissing,
 )
-from core.extensions import db
+from core.extensions import commit_or_conflict, db
 from core.publication import EntryType, PublicRecordEntry
 from decisions import procedure
 from decisions.models import (
@@ -576,7 +575,7 @@ def create_decision(catalogue_year: int, *, by: Account, **fields) -> Decision:
         **fields,
     )
     db.session.add(decision)
-    _commit_unique(f"Sequence number {fields['seq_no']} is taken in the {catalogue_year} catalogue.")
+    commit_or_conflict(f"Sequence number {fields['seq_no']} is taken in the {catalogue_year} catalogue.")
     return decision
 
 
@@ -597,7 +596,7 @@ def update_decision(decision: Decision, *, by: Account, **changes) -> Decision:
         )
     _check_decision_references({"lead_unit": decision.lead_unit, "co_units": decision.co_units, **changed})
     _apply(decision, changed)
-    _commit_unique(f"Sequence number {changes.get('seq_no')} is taken in the {decision.catalogue_year} catalogue.")
+    commit_or_conflict(f"Sequence number {changes.get('seq_no')} is taken in the {decision.catalogue_year} catalogue.")
     return decision
 
 
@@ -610,11 +609,3 @@ def delete_decision(decision: Decision, *, by: Account) -> None:
         )
     db.session.delete(decision)
     db.session.commit()
-
-
-def _commit_unique(message: str) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(message) from error

@@ -4,19 +4,17 @@ invited stakeholder attendees. The agenda's preconditions live here."""
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from core import preconditions, publication
 from core.auth import Account, is_staff
 from core.errors import (
     AgendaPreconditionMissing,
-    Conflict,
     DecisionWithdrawn,
     Invalid,
     LegalityReviewMissing,
     NotFound,
 )
-from core.extensions import db
+from core.extensions import commit_or_conflict, db
 from core.publication import EntryType
 from decisions import procedure
 from decisions.meetings.models import (
@@ -118,7 +116,7 @@ def record_meeting(*, body_type, session_no, held_on, agenda, attendees) -> Meet
     meeting = Meeting()
     _fill(meeting, body_type=body_type, session_no=session_no, held_on=held_on, agenda=agenda, attendees=attendees)
     db.session.add(meeting)
-    _commit(f"A {body_type} meeting no. {session_no} on {held_on} is on record already.")
+    commit_or_conflict(f"A {body_type} meeting no. {session_no} on {held_on} is on record already.")
     return meeting
 
 
@@ -133,7 +131,7 @@ def replace_meeting(meeting: Meeting, **values) -> Meeting:
     meeting.attendees.clear()
     db.session.flush()
     _fill(meeting, **values)
-    _commit("Another meeting has that body, session number and day.")
+    commit_or_conflict("Another meeting has that body, session number and day.")
     return meeting
 
 
@@ -190,11 +188,3 @@ def invited_attendance(unit: str, *, year: int):
         met=len(meetings) >= INVITED_MEETINGS_PER_YEAR,
         meetings=meetings,
     )
-
-
-def _commit(message: str) -> None:
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(message) from error

@@ -5,7 +5,6 @@ once, then only corrected or withdrawn); `Kind` says what differs: its table, ho
 the public-record entry it appends, and its own rules.
 """
 
-import contextlib
 import dataclasses
 import datetime as dt
 import difflib
@@ -14,12 +13,10 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from core import obligations, publication
 from core.auth import Account, ensure_may_edit
 from core.errors import (
-    Conflict,
     DecisionNotCatalogued,
     Invalid,
     NotFound,
@@ -27,7 +24,7 @@ from core.errors import (
     ResultNeedsApproval,
     ResultNotPublished,
 )
-from core.extensions import db
+from core.extensions import conflict_on_clash, db
 from core.publication import EntryType
 from decisions import procedure
 from decisions.meetings.models import APPROVING, AgendaItem, Meeting
@@ -334,15 +331,9 @@ def _next_version(record_kind: Kind, decision_id: int) -> int:
     return (last or 0) + 1
 
 
-@contextlib.contextmanager
 def _clash_is_conflict(record_kind: Kind):
-    """A write that breaks a unique rule (a document number, say) is a 409, whether the
-    database refuses it at a flush or at the commit."""
-    try:
-        yield
-    except IntegrityError as error:
-        db.session.rollback()
-        raise Conflict(f"That {record_kind.name} clashes with one on record (a document number, say).") from error
+    """409 for a write that breaks a unique rule of its kind (a document number, say)."""
+    return conflict_on_clash(f"That {record_kind.name} clashes with one on record (a document number, say).")
 
 
 def _column_default(model, field: str):
