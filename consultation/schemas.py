@@ -16,20 +16,9 @@ from consultation.models import (
     SubmitterType,
 )
 from core.http import MAX_ID, JsonBoolean, href
-from core.serialize import Computed, Links
+from core.serialize import Computed, Links, choice, describe
 
 F = ma.fields
-
-
-def _describe(text, *examples, **extra):
-    meta = {"description": text, **extra}
-    if examples:
-        meta["examples"] = list(examples)
-    return meta
-
-
-def _choice(enum_class):
-    return validate.OneOf([m.value for m in enum_class])
 
 
 def _values(enum_class):
@@ -48,48 +37,48 @@ def _text(shortest, longest):
 
 
 class CountsSchema(ma.Schema):
-    received = F.Integer(metadata=_describe("Comments received (rejected ones excluded)"))
-    by_channel = F.Dict(keys=F.String(), values=F.Integer(), metadata=_describe("By channel"))
-    by_submitter_type = F.Dict(keys=F.String(), values=F.Integer(), metadata=_describe("By submitter type"))
+    received = F.Integer(metadata=describe("Comments received (rejected ones excluded)"))
+    by_channel = F.Dict(keys=F.String(), values=F.Integer(), metadata=describe("By channel"))
+    by_submitter_type = F.Dict(keys=F.String(), values=F.Integer(), metadata=describe("By submitter type"))
     by_disposition = F.Dict(
-        keys=F.String(), values=F.Integer(), metadata=_describe("By disposition; `undisposed` for none yet")
+        keys=F.String(), values=F.Integer(), metadata=describe("By disposition; `undisposed` for none yet")
     )
 
 
 class ParticipantSchema(ma.Schema):
-    category = F.String(required=True, validate=_text(1, 40), metadata=_describe("Whom they represent", "enterprise"))
-    organisation = F.String(allow_none=True, validate=_text(0, 300), metadata=_describe("Organisation"))
+    category = F.String(required=True, validate=_text(1, 40), metadata=describe("Whom they represent", "enterprise"))
+    organisation = F.String(allow_none=True, validate=_text(0, 300), metadata=describe("Organisation"))
 
 
 class ConsultationSchema(ma.Schema):
-    id = F.Integer(metadata=_describe("The consultation's id", 5))
-    decision_id = F.Integer(metadata=_describe("The decision", 12))
-    draft_version = F.Integer(metadata=_describe("The draft version consulted on", 1))
-    method = F.String(metadata=_describe("How", "online", enum=_values(Method)))
-    audience = F.List(F.String(), metadata=_describe("Whom it addresses", ["public", "enterprises"]))
-    channels = F.List(F.String(), metadata=_describe("Where to comment", ["portal", "suishenban"]))
-    opens_on = F.Date(metadata=_describe("First day comments are taken"))
-    closes_on = F.Date(metadata=_describe("Last day comments are taken (inclusive, Asia/Shanghai)"))
-    window_days = F.Integer(metadata=_describe("Calendar days from opens_on to closes_on inclusive", 30))
-    shortened_reason = F.String(allow_none=True, metadata=_describe("Why the window is shorter than 30 days"))
-    comments_public = JsonBoolean(metadata=_describe("Whether published comments are shown to all"))
-    contact = F.String(allow_none=True, metadata=_describe("The drafting department's contact for the consultation"))
+    id = F.Integer(metadata=describe("The consultation's id", 5))
+    decision_id = F.Integer(metadata=describe("The decision", 12))
+    draft_version = F.Integer(metadata=describe("The draft version consulted on", 1))
+    method = F.String(metadata=describe("How", "online", enum=_values(Method)))
+    audience = F.List(F.String(), metadata=describe("Whom it addresses", ["public", "enterprises"]))
+    channels = F.List(F.String(), metadata=describe("Where to comment", ["portal", "suishenban"]))
+    opens_on = F.Date(metadata=describe("First day comments are taken"))
+    closes_on = F.Date(metadata=describe("Last day comments are taken (inclusive, Asia/Shanghai)"))
+    window_days = F.Integer(metadata=describe("Calendar days from opens_on to closes_on inclusive", 30))
+    shortened_reason = F.String(allow_none=True, metadata=describe("Why the window is shorter than 30 days"))
+    comments_public = JsonBoolean(metadata=describe("Whether published comments are shown to all"))
+    contact = F.String(allow_none=True, metadata=describe("The drafting department's contact for the consultation"))
     status = F.String(
-        metadata=_describe(
+        metadata=describe(
             "draft, scheduled, open or closed (from the dates)", enum=["draft", "scheduled", "open", "closed"]
         )
     )
-    published_on = F.Date(allow_none=True, metadata=_describe("Day it was announced"))
-    hearing_on = F.Date(allow_none=True, metadata=_describe("hearing: the day of the hearing"))
+    published_on = F.Date(allow_none=True, metadata=describe("Day it was announced"))
+    hearing_on = F.Date(allow_none=True, metadata=describe("hearing: the day of the hearing"))
     participants = F.List(
-        F.Nested(ParticipantSchema), metadata=_describe("hearing: participants, by category and organisation")
+        F.Nested(ParticipantSchema), metadata=describe("hearing: participants, by category and organisation")
     )
     participants_published_on = F.Date(
-        allow_none=True, metadata=_describe("hearing: day the participant list was published")
+        allow_none=True, metadata=describe("hearing: day the participant list was published")
     )
-    materials_sent_on = F.Date(allow_none=True, metadata=_describe("hearing: day materials were sent to participants"))
-    record_signed_on = F.Date(allow_none=True, metadata=_describe("hearing: day participants signed its record"))
-    counts = F.Nested(CountsSchema, metadata=_describe("Comments received, computed"))
+    materials_sent_on = F.Date(allow_none=True, metadata=describe("hearing: day materials were sent to participants"))
+    record_signed_on = F.Date(allow_none=True, metadata=describe("hearing: day participants signed its record"))
+    counts = F.Nested(CountsSchema, metadata=describe("Comments received, computed"))
     _links = Links(
         lambda c: {
             "self": href(f"/consultations/{c.id}"),
@@ -102,51 +91,49 @@ class ConsultationSchema(ma.Schema):
 
 
 class _ConsultationFields(ma.Schema):
-    draft_version = F.Integer(validate=validate.Range(1, MAX_ID), metadata=_describe("A published draft version", 1))
-    method = F.String(validate=_choice(Method), metadata=_describe("How", "online"))
+    draft_version = F.Integer(validate=validate.Range(1, MAX_ID), metadata=describe("A published draft version", 1))
+    method = F.String(validate=choice(Method), metadata=describe("How", "online"))
     audience = F.List(
-        F.String(validate=_choice(Audience)),
+        F.String(validate=choice(Audience)),
         validate=validate.Length(1, 5),
-        metadata=_describe("Whom", ["public", "enterprises", "industry_associations"]),
+        metadata=describe("Whom", ["public", "enterprises", "industry_associations"]),
     )
     channels = F.List(
-        F.String(validate=_choice(Channel)),
+        F.String(validate=choice(Channel)),
         validate=validate.Length(1, 8),
-        metadata=_describe("Where", ["portal", "suishenban", "letter"]),
+        metadata=describe("Where", ["portal", "suishenban", "letter"]),
     )
-    opens_on = F.Date(metadata=_describe("Opens", "2026-04-03"))
-    closes_on = F.Date(metadata=_describe("Closes (inclusive)", "2026-05-02"))
-    shortened_reason = F.String(
-        allow_none=True, validate=_text(1, 5000), metadata=_describe("Why shorter than 30 days")
-    )
-    comments_public = JsonBoolean(metadata=_describe("Show published comments to all"))
+    opens_on = F.Date(metadata=describe("Opens", "2026-04-03"))
+    closes_on = F.Date(metadata=describe("Closes (inclusive)", "2026-05-02"))
+    shortened_reason = F.String(allow_none=True, validate=_text(1, 5000), metadata=describe("Why shorter than 30 days"))
+    comments_public = JsonBoolean(metadata=describe("Show published comments to all"))
     contact = F.String(
         allow_none=True,
         validate=_text(0, 500),
-        metadata=_describe("Contact", "区发展改革委政策法规科 021-59992000"),
+        metadata=describe("Contact", "区发展改革委政策法规科 021-59992000"),
     )
 
 
 class ConsultationInSchema(_ConsultationFields):
     draft_version = F.Integer(
-        required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("A published draft version", 1)
+        required=True, validate=validate.Range(1, MAX_ID), metadata=describe("A published draft version", 1)
     )
-    method = F.String(required=True, validate=_choice(Method), metadata=_describe("How", "online"))
+    method = F.String(required=True, validate=choice(Method), metadata=describe("How", "online"))
     audience = F.List(
-        F.String(validate=_choice(Audience)),
+        F.String(validate=choice(Audience)),
         required=True,
         validate=validate.Length(1, 5),
-        metadata=_describe("Whom", ["public", "enterprises"]),
+        metadata=describe("Whom", ["public", "enterprises"]),
     )
     channels = F.List(
-        F.String(validate=_choice(Channel)),
+        F.String(validate=choice(Channel)),
         required=True,
         validate=validate.Length(1, 8),
-        metadata=_describe("Where", ["portal", "suishenban"]),
+        metadata=describe("Where", ["portal", "suishenban"]),
     )
-    opens_on = F.Date(required=True, metadata=_describe("Opens", "2026-04-03"))
-    closes_on = F.Date(required=True, metadata=_describe("Closes (inclusive)", "2026-05-02"))
-    comments_public = JsonBoolean(load_default=False, metadata=_describe("Show published comments to all"))
+    opens_on = F.Date(required=True, metadata=describe("Opens", "2026-04-03"))
+    closes_on = F.Date(required=True, metadata=describe("Closes (inclusive)", "2026-05-02"))
+    comments_public = JsonBoolean(load_default=False, metadata=describe("Show published comments to all"))
 
 
 class ConsultationPatchSchema(_ConsultationFields):
@@ -154,13 +141,13 @@ class ConsultationPatchSchema(_ConsultationFields):
 
 
 class HearingInSchema(ma.Schema):
-    hearing_on = F.Date(required=True, metadata=_describe("Day of the hearing", "2026-05-20"))
+    hearing_on = F.Date(required=True, metadata=describe("Day of the hearing", "2026-05-20"))
     participants = F.List(F.Nested(ParticipantSchema), required=True, validate=validate.Length(1, 200))
     participants_published_on = F.Date(
-        required=True, metadata=_describe("Day the participant list was published", "2026-05-06")
+        required=True, metadata=describe("Day the participant list was published", "2026-05-06")
     )
-    materials_sent_on = F.Date(required=True, metadata=_describe("Day materials were sent", "2026-05-08"))
-    record_signed_on = F.Date(allow_none=True, metadata=_describe("Day participants signed the record", "2026-05-20"))
+    materials_sent_on = F.Date(required=True, metadata=describe("Day materials were sent", "2026-05-08"))
+    record_signed_on = F.Date(allow_none=True, metadata=describe("Day participants signed the record", "2026-05-20"))
 
 
 def _public_organisation(comment):
@@ -170,25 +157,25 @@ def _public_organisation(comment):
 class CommentSchema(ma.Schema):
     """A comment as the public sees it: never a name, contact, or an individual's organisation."""
 
-    id = F.Integer(metadata=_describe("The comment's id", 101))
-    consultation_id = F.Integer(metadata=_describe("The consultation", 5))
-    content = F.String(metadata=_describe("The opinion"))
-    submitter_type = F.String(metadata=_describe("Who submitted it", "enterprise", enum=_values(SubmitterType)))
+    id = F.Integer(metadata=describe("The comment's id", 101))
+    consultation_id = F.Integer(metadata=describe("The consultation", 5))
+    content = F.String(metadata=describe("The opinion"))
+    submitter_type = F.String(metadata=describe("Who submitted it", "enterprise", enum=_values(SubmitterType)))
     organisation = Computed(
         _public_organisation,
-        metadata=_describe(
+        metadata=describe(
             "Enterprises' and associations' organisation; never an individual's", type=["string", "null"]
         ),
     )
-    channel = F.String(metadata=_describe("How it came in", "portal", enum=_values(Channel)))
-    received_on = F.Date(metadata=_describe("Day it was received"))
-    disposition = F.String(allow_none=True, metadata=_describe("What became of it", enum=_values(Disposition) + [None]))
+    channel = F.String(metadata=describe("How it came in", "portal", enum=_values(Channel)))
+    received_on = F.Date(metadata=describe("Day it was received"))
+    disposition = F.String(allow_none=True, metadata=describe("What became of it", enum=_values(Disposition) + [None]))
     reason_code = F.String(
-        allow_none=True, metadata=_describe("Why, from the controlled list", enum=_values(ReasonCode) + [None])
+        allow_none=True, metadata=describe("Why, from the controlled list", enum=_values(ReasonCode) + [None])
     )
-    reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
-    cluster_id = F.Integer(allow_none=True, metadata=_describe("The concentrated opinion it belongs to"))
-    disposed_on = F.Date(allow_none=True, metadata=_describe("Day the disposition was decided"))
+    reason = F.String(allow_none=True, metadata=describe("Why, in words"))
+    cluster_id = F.Integer(allow_none=True, metadata=describe("The concentrated opinion it belongs to"))
+    disposed_on = F.Date(allow_none=True, metadata=describe("Day the disposition was decided"))
     _links = Links(
         lambda c: {
             "self": href(f"/comments/{c.id}"),
@@ -200,25 +187,25 @@ class CommentSchema(ma.Schema):
 class StaffCommentSchema(CommentSchema):
     """A comment as the lead unit's staff see it."""
 
-    name = F.String(allow_none=True, metadata=_describe("The commenter's name (staff only)"))
-    contact = F.String(allow_none=True, metadata=_describe("The commenter's contact (staff only)"))
-    organisation = F.String(allow_none=True, metadata=_describe("The organisation given"))
-    moderation = F.String(metadata=_describe("pending, published or rejected", enum=_values(ModerationState)))
-    moderation_reason = F.String(allow_none=True, metadata=_describe("Why it was rejected"))
-    submitted_at = F.DateTime(metadata=_describe("When the service received it"))
-    entered_by = F.Integer(allow_none=True, metadata=_describe("The staff account that entered an offline comment"))
+    name = F.String(allow_none=True, metadata=describe("The commenter's name (staff only)"))
+    contact = F.String(allow_none=True, metadata=describe("The commenter's contact (staff only)"))
+    organisation = F.String(allow_none=True, metadata=describe("The organisation given"))
+    moderation = F.String(metadata=describe("pending, published or rejected", enum=_values(ModerationState)))
+    moderation_reason = F.String(allow_none=True, metadata=describe("Why it was rejected"))
+    submitted_at = F.DateTime(metadata=describe("When the service received it"))
+    entered_by = F.Integer(allow_none=True, metadata=describe("The staff account that entered an offline comment"))
 
 
 class SubmittedCommentSchema(ma.Schema):
     """The answer to a submission: its id and the receipt that tells the commenter what became of it."""
 
-    id = F.Integer(metadata=_describe("The comment's id", 101))
+    id = F.Integer(metadata=describe("The comment's id", 101))
     receipt = F.String(
-        metadata=_describe("Keep it: GET /receipts/{receipt} shows what became of the comment", "Yk3v9Qe2…")
+        metadata=describe("Keep it: GET /receipts/{receipt} shows what became of the comment", "Yk3v9Qe2…")
     )
-    consultation_id = F.Integer(metadata=_describe("The consultation", 5))
-    channel = F.String(metadata=_describe("How it came in"))
-    received_on = F.Date(metadata=_describe("Day it was received"))
+    consultation_id = F.Integer(metadata=describe("The consultation", 5))
+    channel = F.String(metadata=describe("How it came in"))
+    received_on = F.Date(metadata=describe("Day it was received"))
     _links = Links(
         lambda c: {
             "receipt": href(f"/receipts/{c.receipt}"),
@@ -231,91 +218,89 @@ class CommentInSchema(ma.Schema):
     content = F.String(
         required=True,
         validate=_text(1, COMMENT_MAX_CHARS),
-        metadata=_describe(
+        metadata=describe(
             f"The opinion, 1 to {COMMENT_MAX_CHARS} characters", "建议对小微企业的贷款贴息比例再提高一些。"
         ),
     )
     submitter_type = F.String(
-        required=True, validate=_choice(SubmitterType), metadata=_describe("Who you are", "individual")
+        required=True, validate=choice(SubmitterType), metadata=describe("Who you are", "individual")
     )
-    name = F.String(allow_none=True, validate=_text(1, 100), metadata=_describe("Your name: never published", "张三"))
+    name = F.String(allow_none=True, validate=_text(1, 100), metadata=describe("Your name: never published", "张三"))
     contact = F.String(
         allow_none=True,
         validate=_text(1, 200),
-        metadata=_describe("Phone or e-mail: never published", "13800000000"),
+        metadata=describe("Phone or e-mail: never published", "13800000000"),
     )
     organisation = F.String(
         allow_none=True,
         validate=_text(1, 300),
-        metadata=_describe("Enterprise or association, shown with its opinion", "嘉定区工商业联合会"),
+        metadata=describe("Enterprise or association, shown with its opinion", "嘉定区工商业联合会"),
     )
     channel = F.String(
         allow_none=True,
-        validate=_choice(Channel),
-        metadata=_describe("How it came in; a partner's own channel always; staff give the offline one", "portal"),
+        validate=choice(Channel),
+        metadata=describe("How it came in; a partner's own channel always; staff give the offline one", "portal"),
     )
     received_on = F.Date(
-        allow_none=True, metadata=_describe("Staff only: the day an offline comment was received", "2026-04-15")
+        allow_none=True, metadata=describe("Staff only: the day an offline comment was received", "2026-04-15")
     )
 
 
 class CommentQueryArgsSchema(ma.Schema):
-    submitter_type = F.String(validate=_choice(SubmitterType), metadata=_describe("Only from these submitters"))
-    channel = F.String(validate=_choice(Channel), metadata=_describe("Only from this channel"))
-    disposition = F.String(validate=_choice(Disposition), metadata=_describe("Only with this disposition"))
+    submitter_type = F.String(validate=choice(SubmitterType), metadata=describe("Only from these submitters"))
+    channel = F.String(validate=choice(Channel), metadata=describe("Only from this channel"))
+    disposition = F.String(validate=choice(Disposition), metadata=describe("Only with this disposition"))
 
 
 class ModerationInSchema(ma.Schema):
     action = F.String(
         required=True,
         validate=validate.OneOf(["publish", "reject"]),
-        metadata=_describe("publish or reject", "publish"),
+        metadata=describe("publish or reject", "publish"),
     )
     reason = F.String(
         allow_none=True,
         validate=_text(1, 5000),
-        metadata=_describe("Required to reject", "含有与征求意见无关的广告内容。"),
+        metadata=describe("Required to reject", "含有与征求意见无关的广告内容。"),
     )
 
 
 class DispositionInSchema(ma.Schema):
     disposition = F.String(
-        required=True, validate=_choice(Disposition), metadata=_describe("What became of it", "not_adopted")
+        required=True, validate=choice(Disposition), metadata=describe("What became of it", "not_adopted")
     )
     reason_code = F.String(
         allow_none=True,
-        validate=_choice(ReasonCode),
-        metadata=_describe("Why, from the controlled list; required unless adopted", "outside_competence"),
+        validate=choice(ReasonCode),
+        metadata=describe("Why, from the controlled list; required unless adopted", "outside_competence"),
     )
     reason = F.String(
         allow_none=True,
         validate=_text(1, 5000),
-        metadata=_describe("Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。"),
+        metadata=describe("Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。"),
     )
     cluster_id = F.Integer(
         allow_none=True,
         validate=validate.Range(1, MAX_ID),
-        metadata=_describe("The concentrated opinion it belongs to"),
+        metadata=describe("The concentrated opinion it belongs to"),
     )
     disposed_on = F.Date(
         allow_none=True,
-        metadata=_describe(
-            "The real day it was decided, when entered after the fact; today when omitted", "2026-05-20"
-        ),
+        metadata=describe("The real day it was decided, when entered after the fact; today when omitted", "2026-05-20"),
     )
 
 
 class ClusterSchema(ma.Schema):
-    id = F.Integer(metadata=_describe("The cluster's id", 3))
-    consultation_id = F.Integer(metadata=_describe("The consultation", 5))
-    summary = F.String(metadata=_describe("The concentrated opinion, summarised"))
-    disposition = F.String(metadata=_describe("What became of it", enum=_values(Disposition)))
+    id = F.Integer(metadata=describe("The cluster's id", 3))
+    consultation_id = F.Integer(metadata=describe("The consultation", 5))
+    summary = F.String(metadata=describe("The concentrated opinion, summarised"))
+    disposition = F.String(metadata=describe("What became of it", enum=_values(Disposition)))
     reason_code = F.String(
-        allow_none=True, metadata=_describe("Why, from the controlled list", enum=_values(ReasonCode) + [None])
+        allow_none=True, metadata=describe("Why, from the controlled list", enum=_values(ReasonCode) + [None])
     )
-    reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
+    reason = F.String(allow_none=True, metadata=describe("Why, in words"))
     comment_count = Computed(
-        lambda c: getattr(c, "comment_count", None), metadata=_describe("Comments in it", type="integer")
+        lambda c: getattr(c, "comment_count", None), metadata=describe("Comments in it", type="integer")
     )
     _links = Links(
         lambda c: {
@@ -329,44 +314,44 @@ class ClusterInSchema(ma.Schema):
     summary = F.String(
         required=True,
         validate=_text(1, 5000),
-        metadata=_describe("Summary", "多条意见建议提高小微企业贷款贴息比例。"),
+        metadata=describe("Summary", "多条意见建议提高小微企业贷款贴息比例。"),
     )
     comment_ids = F.List(
         F.Integer(validate=validate.Range(1, MAX_ID)),
         required=True,
         validate=validate.Length(1, 10000),
-        metadata=_describe("Its comments", [101, 102]),
+        metadata=describe("Its comments", [101, 102]),
     )
     disposition = F.String(
-        required=True, validate=_choice(Disposition), metadata=_describe("Disposition", "partially_adopted")
+        required=True, validate=choice(Disposition), metadata=describe("Disposition", "partially_adopted")
     )
     reason_code = F.String(
-        allow_none=True, validate=_choice(ReasonCode), metadata=_describe("Why", "cost_or_feasibility")
+        allow_none=True, validate=choice(ReasonCode), metadata=describe("Why", "cost_or_feasibility")
     )
     reason = F.String(
         allow_none=True,
         validate=_text(1, 5000),
-        metadata=_describe("Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。"),
+        metadata=describe("Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。"),
     )
     disposed_on = F.Date(
-        allow_none=True, metadata=_describe("The real day it was decided; today when omitted", "2026-05-20")
+        allow_none=True, metadata=describe("The real day it was decided; today when omitted", "2026-05-20")
     )
 
 
 class ReceiptSchema(ma.Schema):
     """What became of one comment, for the person holding its receipt."""
 
-    comment_id = Computed(lambda c: c.id, metadata=_describe("The comment", type="integer"))
-    consultation_id = F.Integer(metadata=_describe("The consultation"))
-    content = F.String(metadata=_describe("Your comment"))
-    received_on = F.Date(metadata=_describe("Day it was received"))
-    channel = F.String(metadata=_describe("How it came in"))
-    moderation = F.String(metadata=_describe("pending, published or rejected"))
-    moderation_reason = F.String(allow_none=True, metadata=_describe("Why it was rejected"))
-    disposition = F.String(allow_none=True, metadata=_describe("What became of it; null while it is being studied"))
-    reason_code = F.String(allow_none=True, metadata=_describe("Why, from the controlled list"))
-    reason = F.String(allow_none=True, metadata=_describe("Why, in words"))
-    disposed_on = F.Date(allow_none=True, metadata=_describe("Day the disposition was recorded"))
+    comment_id = Computed(lambda c: c.id, metadata=describe("The comment", type="integer"))
+    consultation_id = F.Integer(metadata=describe("The consultation"))
+    content = F.String(metadata=describe("Your comment"))
+    received_on = F.Date(metadata=describe("Day it was received"))
+    channel = F.String(metadata=describe("How it came in"))
+    moderation = F.String(metadata=describe("pending, published or rejected"))
+    moderation_reason = F.String(allow_none=True, metadata=describe("Why it was rejected"))
+    disposition = F.String(allow_none=True, metadata=describe("What became of it; null while it is being studied"))
+    reason_code = F.String(allow_none=True, metadata=describe("Why, from the controlled list"))
+    reason = F.String(allow_none=True, metadata=describe("Why, in words"))
+    disposed_on = F.Date(allow_none=True, metadata=describe("Day the disposition was recorded"))
     _links = Links(
         lambda c: {"self": href(f"/receipts/{c.receipt}"), "consultation": href(f"/consultations/{c.consultation_id}")}
     )
@@ -374,6 +359,6 @@ class ReceiptSchema(ma.Schema):
 
 class ClusterPatchSchema(ma.Schema):
     summary = F.String(validate=validate.Length(1, 5000))
-    disposition = F.String(validate=_choice(Disposition))
-    reason_code = F.String(allow_none=True, validate=_choice(ReasonCode))
+    disposition = F.String(validate=choice(Disposition))
+    reason_code = F.String(allow_none=True, validate=choice(ReasonCode))
     reason = F.String(allow_none=True, validate=validate.Length(1, 5000))

@@ -25,6 +25,19 @@ _AS_IS = (
 )
 
 
+def describe(text: str, *examples, **extra) -> dict:
+    """A field's metadata for the spec: its description, examples, and any other keywords."""
+    meta = {"description": text, **extra}
+    if examples:
+        meta["examples"] = list(examples)
+    return meta
+
+
+def choice(enum_class) -> ma.validate.OneOf:
+    """A validator accepting exactly the values of an enum."""
+    return ma.validate.OneOf([m.value for m in enum_class])
+
+
 class Computed(ma.fields.Function):
     """A read-only value computed from the record by `build(record)`."""
 

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core.http import MAX_ID, JsonBoolean, href
-from core.serialize import Computed, Links
+from core.serialize import Computed, Links, choice, describe
 from decisions.models import (
     AdjustmentType,
     Category,
@@ -16,17 +16,6 @@ from decisions.models import (
 )
 
 F = ma.fields
-
-
-def _describe(text, *examples, **extra):
-    meta = {"description": text, **extra}
-    if examples:
-        meta["examples"] = list(examples)
-    return meta
-
-
-def _choice(enum_class):
-    return validate.OneOf([m.value for m in enum_class])
 
 
 def _planned_completion(value: str) -> None:
@@ -49,7 +38,7 @@ WEB_ADDRESS = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-
 
 UNIT_CODE = F.String(
     validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Lower-case letters, digits, - and _."),
-    metadata=_describe("The unit's code", "jd-fgw"),
+    metadata=describe("The unit's code", "jd-fgw"),
 )
 
 
@@ -57,9 +46,9 @@ UNIT_CODE = F.String(
 
 
 class UnitSchema(ma.Schema):
-    code = F.String(metadata=_describe("The unit's code; other records name the unit by it", "jd-fgw"))
-    name = F.String(metadata=_describe("The unit's name", "嘉定区发展和改革委员会"))
-    kind = F.String(metadata=_describe("What kind of unit", "department", enum=[k.value for k in UnitKind]))
+    code = F.String(metadata=describe("The unit's code; other records name the unit by it", "jd-fgw"))
+    name = F.String(metadata=describe("The unit's name", "嘉定区发展和改革委员会"))
+    kind = F.String(metadata=describe("What kind of unit", "department", enum=[k.value for k in UnitKind]))
     _links = Links(lambda u: {"self": href(f"/units/{u.code}")})
 
 
@@ -69,21 +58,21 @@ class UnitInSchema(ma.Schema):
         validate=validate.Regexp(
             r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Use lower-case letters, digits, - and _ (at most 40)."
         ),
-        metadata=_describe("The unit's code, fixed for good", "jd-fgw"),
+        metadata=describe("The unit's code, fixed for good", "jd-fgw"),
     )
     name = F.String(
-        required=True, validate=validate.Length(1, 200), metadata=_describe("Name", "嘉定区发展和改革委员会")
+        required=True, validate=validate.Length(1, 200), metadata=describe("Name", "嘉定区发展和改革委员会")
     )
-    kind = F.String(required=True, validate=_choice(UnitKind), metadata=_describe("Kind", "department"))
+    kind = F.String(required=True, validate=choice(UnitKind), metadata=describe("Kind", "department"))
 
 
 class UnitPatchSchema(ma.Schema):
-    name = F.String(validate=validate.Length(1, 200), metadata=_describe("Name", "嘉定区发展和改革委员会"))
-    kind = F.String(validate=_choice(UnitKind), metadata=_describe("Kind", "department"))
+    name = F.String(validate=validate.Length(1, 200), metadata=describe("Name", "嘉定区发展和改革委员会"))
+    kind = F.String(validate=choice(UnitKind), metadata=describe("Kind", "department"))
 
 
 class UnitQueryArgsSchema(ma.Schema):
-    kind = F.String(validate=_choice(UnitKind), metadata=_describe("Only units of this kind"))
+    kind = F.String(validate=choice(UnitKind), metadata=describe("Only units of this kind"))
 
 
 # --- Decisions -------------------------------------------------------------------------------
@@ -98,34 +87,34 @@ def _decision_links(d):
 
 
 class DecisionSchema(ma.Schema):
-    id = F.Integer(metadata=_describe("The decision's id", 12))
-    catalogue_year = F.Integer(metadata=_describe("The catalogue's year", 2026))
-    seq_no = F.Integer(metadata=_describe("Sequence number in the catalogue", 3))
-    title = F.String(metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
+    id = F.Integer(metadata=describe("The decision's id", 12))
+    catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
+    seq_no = F.Integer(metadata=describe("Sequence number in the catalogue", 3))
+    title = F.String(metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
     summary = F.String(
-        metadata=_describe("Summary of what is to be decided", "围绕优化营商环境、支持民营企业发展，制定若干措施。")
+        metadata=describe("Summary of what is to be decided", "围绕优化营商环境、支持民营企业发展，制定若干措施。")
     )
-    category = F.String(metadata=_describe("Category", "public_policy", enum=[c.value for c in Category]))
-    lead_unit = F.String(metadata=_describe("Code of the lead unit (承办单位)", "jd-fgw"))
-    co_units = F.List(F.String(), metadata=_describe("Codes of the co-units (协办单位)", ["jd-scjgj"]))
+    category = F.String(metadata=describe("Category", "public_policy", enum=[c.value for c in Category]))
+    lead_unit = F.String(metadata=describe("Code of the lead unit (承办单位)", "jd-fgw"))
+    co_units = F.List(F.String(), metadata=describe("Codes of the co-units (协办单位)", ["jd-scjgj"]))
     legal_basis = F.List(
-        F.String(), metadata=_describe("Laws and policies it rests on", ["《重大行政决策程序暂行条例》"])
+        F.String(), metadata=describe("Laws and policies it rests on", ["《重大行政决策程序暂行条例》"])
     )
-    planned_completion = F.String(metadata=_describe("Planned completion at the catalogue's precision", "2026-Q3"))
+    planned_completion = F.String(metadata=describe("Planned completion at the catalogue's precision", "2026-Q3"))
     planned_completion_precision = Computed(
         lambda d: completion_precision(d.planned_completion),
-        metadata=_describe(
+        metadata=describe(
             "year, quarter, month or day", "quarter", type="string", enum=["year", "quarter", "month", "day"]
         ),
     )
-    planned_completion_by = F.Date(metadata=_describe("Last day of the planned period", "2026-09-30"))
-    enterprise_related = JsonBoolean(metadata=_describe("涉企: enterprises and associations must be heard"))
-    hearing_required = JsonBoolean(metadata=_describe("A hearing (听证) is required"))
+    planned_completion_by = F.Date(metadata=describe("Last day of the planned period", "2026-09-30"))
+    enterprise_related = JsonBoolean(metadata=describe("涉企: enterprises and associations must be heard"))
+    hearing_required = JsonBoolean(metadata=describe("A hearing (听证) is required"))
     procedures = F.List(
-        F.String(), metadata=_describe("Procedures the catalogue requires", ["public_participation", "legality_review"])
+        F.String(), metadata=describe("Procedures the catalogue requires", ["public_participation", "legality_review"])
     )
     state = F.String(
-        metadata=_describe(
+        metadata=describe(
             "Where its procedure stands; moved by the procedure only",
             "initiated",
             enum=[s.value for s in DecisionState],
@@ -133,7 +122,7 @@ class DecisionSchema(ma.Schema):
     )
     adjustment = F.String(
         allow_none=True,
-        metadata=_describe(
+        metadata=describe(
             "The catalogue adjustment it last had",
             None,
             enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
@@ -141,79 +130,79 @@ class DecisionSchema(ma.Schema):
     )
     catalogued_on = F.Date(
         allow_none=True,
-        metadata=_describe("Day it became public in the catalogue; null while unpublished", "2026-03-10"),
+        metadata=describe("Day it became public in the catalogue; null while unpublished", "2026-03-10"),
     )
-    created_at = F.DateTime(metadata=_describe("When the service recorded it", "2026-02-25T02:15:00+00:00"))
-    updated_at = F.DateTime(metadata=_describe("When it last changed", "2026-03-10T01:30:00+00:00"))
+    created_at = F.DateTime(metadata=describe("When the service recorded it", "2026-02-25T02:15:00+00:00"))
+    updated_at = F.DateTime(metadata=describe("When it last changed", "2026-03-10T01:30:00+00:00"))
     _links = Links(_decision_links)
 
 
 class _DecisionFields(ma.Schema):
     title = F.String(
-        validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施")
+        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施")
     )
     summary = F.String(
         validate=validate.Length(0, 20000),
-        metadata=_describe("Summary", "围绕优化营商环境、支持民营企业发展，制定若干措施。"),
+        metadata=describe("Summary", "围绕优化营商环境、支持民营企业发展，制定若干措施。"),
     )
-    category = F.String(validate=_choice(Category), metadata=_describe("Category", "public_policy"))
+    category = F.String(validate=choice(Category), metadata=describe("Category", "public_policy"))
     lead_unit = UNIT_CODE
-    co_units = F.List(UNIT_CODE, validate=validate.Length(max=30), metadata=_describe("Co-units' codes", ["jd-scjgj"]))
+    co_units = F.List(UNIT_CODE, validate=validate.Length(max=30), metadata=describe("Co-units' codes", ["jd-scjgj"]))
     legal_basis = F.List(
         F.String(validate=validate.Length(1, 500)),
         validate=validate.Length(max=50),
-        metadata=_describe("Laws and policies it rests on", ["《优化营商环境条例》"]),
+        metadata=describe("Laws and policies it rests on", ["《优化营商环境条例》"]),
     )
     planned_completion = F.String(
         validate=_planned_completion,
-        metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3", **PLANNED_COMPLETION),
+        metadata=describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3", **PLANNED_COMPLETION),
     )
-    enterprise_related = JsonBoolean(metadata=_describe("涉企"))
-    hearing_required = JsonBoolean(metadata=_describe("A hearing is required"))
+    enterprise_related = JsonBoolean(metadata=describe("涉企"))
+    hearing_required = JsonBoolean(metadata=describe("A hearing is required"))
     procedures = F.List(
-        F.String(validate=_choice(Procedure)), metadata=_describe("Required procedures", ["public_participation"])
+        F.String(validate=choice(Procedure)), metadata=describe("Required procedures", ["public_participation"])
     )
 
 
 class DecisionInSchema(_DecisionFields):
     catalogue_year = F.Integer(
-        required=True, validate=validate.Range(2000, 2100), metadata=_describe("The catalogue's year", 2026)
+        required=True, validate=validate.Range(2000, 2100), metadata=describe("The catalogue's year", 2026)
     )
     seq_no = F.Integer(
-        validate=validate.Range(1, 100000), metadata=_describe("Sequence number; the next free one when omitted", 3)
+        validate=validate.Range(1, 100000), metadata=describe("Sequence number; the next free one when omitted", 3)
     )
     title = F.String(
         required=True,
         validate=validate.Length(1, 300),
-        metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
+        metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
     )
-    category = F.String(required=True, validate=_choice(Category), metadata=_describe("Category", "public_policy"))
+    category = F.String(required=True, validate=choice(Category), metadata=describe("Category", "public_policy"))
     lead_unit = F.String(
-        required=True, validate=UNIT_CODE.validate, metadata=_describe("Code of the lead unit", "jd-fgw")
+        required=True, validate=UNIT_CODE.validate, metadata=describe("Code of the lead unit", "jd-fgw")
     )
     planned_completion = F.String(
         required=True,
         validate=_planned_completion,
-        metadata=_describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3", **PLANNED_COMPLETION),
+        metadata=describe("YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD", "2026-Q3", **PLANNED_COMPLETION),
     )
 
 
 class DecisionPatchSchema(_DecisionFields):
-    seq_no = F.Integer(validate=validate.Range(1, 100000), metadata=_describe("Sequence number", 3))
+    seq_no = F.Integer(validate=validate.Range(1, 100000), metadata=describe("Sequence number", 3))
 
 
 class DecisionQueryArgsSchema(ma.Schema):
-    year = F.Integer(validate=validate.Range(2000, 2100), metadata=_describe("Catalogue year", 2026))
-    unit = F.String(validate=validate.Length(1, 40), metadata=_describe("Lead unit's code", "jd-fgw"))
-    state = F.String(validate=_choice(DecisionState), metadata=_describe("Procedure state"))
-    category = F.String(validate=_choice(Category), metadata=_describe("Category"))
-    enterprise_related = F.Boolean(metadata=_describe("Only enterprise-related (true) or not (false)"))
+    year = F.Integer(validate=validate.Range(2000, 2100), metadata=describe("Catalogue year", 2026))
+    unit = F.String(validate=validate.Length(1, 40), metadata=describe("Lead unit's code", "jd-fgw"))
+    state = F.String(validate=choice(DecisionState), metadata=describe("Procedure state"))
+    category = F.String(validate=choice(Category), metadata=describe("Category"))
+    enterprise_related = F.Boolean(metadata=describe("Only enterprise-related (true) or not (false)"))
     q = F.String(
         validate=validate.Length(1, 100),
-        metadata=_describe("Words that title or summary must contain (Chinese included)", "营商环境"),
+        metadata=describe("Words that title or summary must contain (Chinese included)", "营商环境"),
     )
     updated_since = F.AwareDateTime(
-        metadata=_describe("Only those changed at or after this instant", "2026-01-01T00:00:00+08:00")
+        metadata=describe("Only those changed at or after this instant", "2026-01-01T00:00:00+08:00")
     )
     sort = F.String(
         load_default="-catalogue_year,seq_no",
@@ -228,7 +217,7 @@ class DecisionQueryArgsSchema(ma.Schema):
                 "-planned_completion_by",
             ]
         ),
-        metadata=_describe("Order; `-` for descending"),
+        metadata=describe("Order; `-` for descending"),
     )
 
 
@@ -236,17 +225,17 @@ class DecisionQueryArgsSchema(ma.Schema):
 
 
 class AdjustmentSchema(ma.Schema):
-    id = F.Integer(metadata=_describe("The adjustment's id", 1))
-    catalogue_year = F.Integer(metadata=_describe("The catalogue's year", 2026))
-    type = F.String(metadata=_describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
-    decision_id = F.Integer(metadata=_describe("The decision it adjusts", 12))
-    reason = F.String(metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"))
-    approved_on = F.Date(metadata=_describe("Day the decision body approved it", "2026-06-15"))
-    published_on = F.Date(metadata=_describe("Day it was published", "2026-06-18"))
+    id = F.Integer(metadata=describe("The adjustment's id", 1))
+    catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
+    type = F.String(metadata=describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
+    decision_id = F.Integer(metadata=describe("The decision it adjusts", 12))
+    reason = F.String(metadata=describe("Why", "受上位规划调整影响，需延期至第四季度。"))
+    approved_on = F.Date(metadata=describe("Day the decision body approved it", "2026-06-15"))
+    published_on = F.Date(metadata=describe("Day it was published", "2026-06-18"))
     changes = F.Dict(
-        metadata=_describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]})
+        metadata=describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]})
     )
-    recorded_at = F.DateTime(metadata=_describe("When the service recorded it", "2026-06-18T03:20:00+00:00"))
+    recorded_at = F.DateTime(metadata=describe("When the service recorded it", "2026-06-18T03:20:00+00:00"))
     _links = Links(
         lambda a: {
             "self": href(f"/catalogues/{a.catalogue_year}/adjustments/{a.id}"),
@@ -257,36 +246,36 @@ class AdjustmentSchema(ma.Schema):
 
 
 class AdjustmentInSchema(ma.Schema):
-    type = F.String(required=True, validate=_choice(AdjustmentType), metadata=_describe("Kind", "postpone"))
+    type = F.String(required=True, validate=choice(AdjustmentType), metadata=describe("Kind", "postpone"))
     decision_id = F.Integer(
-        required=True, validate=validate.Range(1, MAX_ID), metadata=_describe("The decision it adjusts", 12)
+        required=True, validate=validate.Range(1, MAX_ID), metadata=describe("The decision it adjusts", 12)
     )
     reason = F.String(
         required=True,
         validate=validate.Length(1, 5000),
-        metadata=_describe("Why", "受上位规划调整影响，需延期至第四季度。"),
+        metadata=describe("Why", "受上位规划调整影响，需延期至第四季度。"),
     )
-    approved_on = F.Date(required=True, metadata=_describe("Day the decision body approved it", "2026-06-15"))
-    published_on = F.Date(metadata=_describe("Day it was published; today when omitted", "2026-06-18"))
+    approved_on = F.Date(required=True, metadata=describe("Day the decision body approved it", "2026-06-15"))
+    published_on = F.Date(metadata=describe("Day it was published; today when omitted", "2026-06-18"))
     planned_completion = F.String(
         validate=_planned_completion,
-        metadata=_describe("postpone: the new planned completion, later than the old", "2026-Q4", **PLANNED_COMPLETION),
+        metadata=describe("postpone: the new planned completion, later than the old", "2026-Q4", **PLANNED_COMPLETION),
     )
-    changes = F.Nested(_DecisionFields, metadata=_describe("modify: the catalogue columns it changes", {"title": "……"}))
+    changes = F.Nested(_DecisionFields, metadata=describe("modify: the catalogue columns it changes", {"title": "……"}))
 
 
 class CatalogueItemSchema(ma.Schema):
-    id = F.Integer(metadata=_describe("The decision's id", 12))
-    seq_no = F.Integer(metadata=_describe("Sequence number", 1))
-    title = F.String(metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
-    category = F.String(metadata=_describe("Category", "public_policy", enum=[c.value for c in Category]))
-    lead_unit = F.String(metadata=_describe("Lead unit's code", "jd-fgw"))
-    planned_completion = F.String(metadata=_describe("Planned completion at the catalogue's precision", "2026-Q3"))
-    hearing_required = JsonBoolean(metadata=_describe("A hearing is required"))
-    state = F.String(metadata=_describe("Procedure state", "initiated", enum=[s.value for s in DecisionState]))
+    id = F.Integer(metadata=describe("The decision's id", 12))
+    seq_no = F.Integer(metadata=describe("Sequence number", 1))
+    title = F.String(metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
+    category = F.String(metadata=describe("Category", "public_policy", enum=[c.value for c in Category]))
+    lead_unit = F.String(metadata=describe("Lead unit's code", "jd-fgw"))
+    planned_completion = F.String(metadata=describe("Planned completion at the catalogue's precision", "2026-Q3"))
+    hearing_required = JsonBoolean(metadata=describe("A hearing is required"))
+    state = F.String(metadata=describe("Procedure state", "initiated", enum=[s.value for s in DecisionState]))
     adjustment = F.String(
         allow_none=True,
-        metadata=_describe(
+        metadata=describe(
             "The catalogue adjustment it last had",
             None,
             enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
@@ -296,21 +285,21 @@ class CatalogueItemSchema(ma.Schema):
 
 
 class CatalogueSchema(ma.Schema):
-    year = F.Integer(metadata=_describe("The year; a catalogue's natural key", 2026))
-    title = F.String(metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
-    issuer_unit = F.String(metadata=_describe("Code of the issuing unit", "jd-gov"))
-    status = F.String(metadata=_describe("draft or published", "published", enum=["draft", "published"]))
-    party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented", "2026-02-28"))
-    published_on = F.Date(allow_none=True, metadata=_describe("Day it was published", "2026-03-10"))
-    doc_number = F.String(allow_none=True, metadata=_describe("Document number (文号)", "嘉府发〔2026〕5号"))
+    year = F.Integer(metadata=describe("The year; a catalogue's natural key", 2026))
+    title = F.String(metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
+    issuer_unit = F.String(metadata=describe("Code of the issuing unit", "jd-gov"))
+    status = F.String(metadata=describe("draft or published", "published", enum=["draft", "published"]))
+    party_consent_on = F.Date(allow_none=True, metadata=describe("Day the Party committee consented", "2026-02-28"))
+    published_on = F.Date(allow_none=True, metadata=describe("Day it was published", "2026-03-10"))
+    doc_number = F.String(allow_none=True, metadata=describe("Document number (文号)", "嘉府发〔2026〕5号"))
     url = F.String(
         allow_none=True,
-        metadata=_describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html"),
+        metadata=describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html"),
     )
-    due_on = F.Date(metadata=_describe("Publication deadline: 31 March of its year", "2026-03-31"))
-    on_time = JsonBoolean(allow_none=True, metadata=_describe("Published by due_on; null while it still may be", True))
-    items = F.List(F.Nested(CatalogueItemSchema), metadata=_describe("Its decisions, by sequence number"))
-    adjustments = F.List(F.Nested(AdjustmentSchema), metadata=_describe("Its adjustments, oldest first"))
+    due_on = F.Date(metadata=describe("Publication deadline: 31 March of its year", "2026-03-31"))
+    on_time = JsonBoolean(allow_none=True, metadata=describe("Published by due_on; null while it still may be", True))
+    items = F.List(F.Nested(CatalogueItemSchema), metadata=describe("Its decisions, by sequence number"))
+    adjustments = F.List(F.Nested(AdjustmentSchema), metadata=describe("Its adjustments, oldest first"))
     _links = Links(
         lambda c: {
             "self": href(f"/catalogues/{c.year}"),
@@ -322,35 +311,35 @@ class CatalogueSchema(ma.Schema):
 
 
 class CatalogueInSchema(ma.Schema):
-    year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=_describe("Year", 2026))
+    year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=describe("Year", 2026))
     title = F.String(
         required=True,
         validate=validate.Length(1, 300),
-        metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"),
+        metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"),
     )
     issuer_unit = F.String(
-        required=True, validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov")
+        required=True, validate=UNIT_CODE.validate, metadata=describe("Issuing unit's code", "jd-gov")
     )
-    party_consent_on = F.Date(metadata=_describe("Day the Party committee consented, if it has", "2026-02-20"))
+    party_consent_on = F.Date(metadata=describe("Day the Party committee consented, if it has", "2026-02-20"))
 
 
 class CataloguePatchSchema(ma.Schema):
     title = F.String(
-        validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录")
+        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录")
     )
-    issuer_unit = F.String(validate=UNIT_CODE.validate, metadata=_describe("Issuing unit's code", "jd-gov"))
-    party_consent_on = F.Date(allow_none=True, metadata=_describe("Day the Party committee consented", "2026-02-20"))
+    issuer_unit = F.String(validate=UNIT_CODE.validate, metadata=describe("Issuing unit's code", "jd-gov"))
+    party_consent_on = F.Date(allow_none=True, metadata=describe("Day the Party committee consented", "2026-02-20"))
 
 
 class PublicationInSchema(ma.Schema):
     party_consent_on = F.Date(
-        metadata=_describe("Day the Party committee consented, unless recorded already", "2026-02-20")
+        metadata=describe("Day the Party committee consented, unless recorded already", "2026-02-20")
     )
-    published_on = F.Date(metadata=_describe("Day of publication; today when omitted", "2026-03-15"))
-    doc_number = F.String(validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府发〔2026〕5号"))
+    published_on = F.Date(metadata=describe("Day of publication; today when omitted", "2026-03-15"))
+    doc_number = F.String(validate=validate.Length(1, 100), metadata=describe("Document number", "嘉府发〔2026〕5号"))
     url = F.Url(
         validate=validate.Length(max=1000),
-        metadata=_describe(
+        metadata=describe(
             "Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html", pattern=WEB_ADDRESS
         ),
     )
@@ -358,5 +347,5 @@ class PublicationInSchema(ma.Schema):
 
 class CatalogueQueryArgsSchema(ma.Schema):
     status = F.String(
-        validate=validate.OneOf(["draft", "published"]), metadata=_describe("draft (staff only) or published")
+        validate=validate.OneOf(["draft", "published"]), metadata=describe("draft (staff only) or published")
     )

@@ -12,70 +12,63 @@ from core.errors import NotFound
 from core.extensions import db
 from core.http import href
 from core.obligations import Obligation
-from core.serialize import Computed, Links, RecordList
+from core.serialize import Computed, Links, RecordList, describe
 from decisions import services as decision_services
 from decisions.models import Decision
 
 F = ma.fields
 
 
-def _describe(text, *examples, **extra):
-    meta = {"description": text, **extra}
-    if examples:
-        meta["examples"] = list(examples)
-    return meta
-
-
 class TimelineEntrySchema(ma.Schema):
-    seq = F.Integer(metadata=_describe("Its place in the public record; also the change feed's cursor", 42))
-    type = F.String(metadata=_describe("What happened", "draft_published"))
-    occurred_on = F.Date(metadata=_describe("When it happened in the world"))
-    recorded_at = F.DateTime(metadata=_describe("When the service recorded it"))
+    seq = F.Integer(metadata=describe("Its place in the public record; also the change feed's cursor", 42))
+    type = F.String(metadata=describe("What happened", "draft_published"))
+    occurred_on = F.Date(metadata=describe("When it happened in the world"))
+    recorded_at = F.DateTime(metadata=describe("When the service recorded it"))
     title = F.String(
-        metadata=_describe("What it is", "决策草案（第1版）：嘉定区促进民营经济高质量发展若干措施（征求意见稿）")
+        metadata=describe("What it is", "决策草案（第1版）：嘉定区促进民营经济高质量发展若干措施（征求意见稿）")
     )
     href = Computed(
         lambda e: href(e.target)["href"],
-        metadata=_describe("The record; answers 200 to anyone", type="string", format="uri"),
+        metadata=describe("The record; answers 200 to anyone", type="string", format="uri"),
     )
     amends = F.Integer(
         attribute="amends_seq",
         allow_none=True,
-        metadata=_describe("correction / withdrawn: the seq of the entry it amends"),
+        metadata=describe("correction / withdrawn: the seq of the entry it amends"),
     )
-    reason = F.String(allow_none=True, metadata=_describe("correction / withdrawn: why"))
+    reason = F.String(allow_none=True, metadata=describe("correction / withdrawn: why"))
 
 
 class ObligationSchema(ma.Schema):
-    type = F.String(metadata=_describe("What is owed", "adoption_report"))
-    due_on = F.Date(metadata=_describe("The last day allowed"))
+    type = F.String(metadata=describe("What is owed", "adoption_report"))
+    due_on = F.Date(metadata=describe("The last day allowed"))
     status = F.String(
-        metadata=_describe(
+        metadata=describe(
             "pending, on_time, late or overdue", enum=["not_due", "pending", "on_time", "late", "overdue"]
         )
     )
     calendar_status = F.String(
-        metadata=_describe(
+        metadata=describe(
             "official, or provisional when a year's holidays are not known yet", enum=["official", "provisional"]
         )
     )
-    fulfilled_on = F.Date(allow_none=True, metadata=_describe("When it was met"))
-    href = F.String(allow_none=True, metadata=_describe("The record that meets it, once it exists"))
+    fulfilled_on = F.Date(allow_none=True, metadata=describe("When it was met"))
+    href = F.String(allow_none=True, metadata=describe("The record that meets it, once it exists"))
 
 
 class TimelineDecisionSchema(ma.Schema):
-    id = F.Integer(metadata=_describe("The decision's id", 12))
-    title = F.String(metadata=_describe("Title"))
-    catalogue_year = F.Integer(metadata=_describe("Catalogue year", 2026))
-    lead_unit = F.String(metadata=_describe("Lead unit's code", "jd-fgw"))
-    state = F.String(metadata=_describe("Where its procedure stands"))
+    id = F.Integer(metadata=describe("The decision's id", 12))
+    title = F.String(metadata=describe("Title"))
+    catalogue_year = F.Integer(metadata=describe("Catalogue year", 2026))
+    lead_unit = F.String(metadata=describe("Lead unit's code", "jd-fgw"))
+    state = F.String(metadata=describe("Where its procedure stands"))
     _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
 
 
 class TimelineSchema(ma.Schema):
-    decision = F.Nested(TimelineDecisionSchema, metadata=_describe("The decision"))
-    entries = RecordList(TimelineEntrySchema, metadata=_describe("The public record, in the order things happened"))
-    obligations = RecordList(ObligationSchema, metadata=_describe("What the procedure owes or owed"))
+    decision = F.Nested(TimelineDecisionSchema, metadata=describe("The decision"))
+    entries = RecordList(TimelineEntrySchema, metadata=describe("The public record, in the order things happened"))
+    obligations = RecordList(ObligationSchema, metadata=describe("What the procedure owes or owed"))
     _links = Links(
         lambda t: {
             "self": href(f"/decisions/{t.decision.id}/timeline"),

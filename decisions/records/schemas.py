@@ -4,22 +4,11 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core.http import MAX_ID, JsonBoolean, href
-from core.serialize import Computed, Links
+from core.serialize import Computed, Links, choice, describe
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS
 
 F = ma.fields
-
-
-def _describe(text, *examples, **extra):
-    meta = {"description": text, **extra}
-    if examples:
-        meta["examples"] = list(examples)
-    return meta
-
-
-def _choice(enum_class):
-    return validate.OneOf([m.value for m in enum_class])
 
 
 def web_address(description: str, *examples) -> F.Url:
@@ -27,7 +16,7 @@ def web_address(description: str, *examples) -> F.Url:
     return F.Url(
         allow_none=True,
         validate=validate.Length(max=1000),
-        metadata=_describe(description, *examples, pattern=WEB_ADDRESS),
+        metadata=describe(description, *examples, pattern=WEB_ADDRESS),
     )
 
 
@@ -43,32 +32,32 @@ def status_of(record) -> str:
 class RecordSchema(ma.Schema):
     """What every publishable record carries."""
 
-    decision_id = F.Integer(metadata=_describe("The decision it belongs to", 12))
+    decision_id = F.Integer(metadata=describe("The decision it belongs to", 12))
     status = Computed(
         status_of,
-        metadata=_describe(
+        metadata=describe(
             "draft (unpublished, staff only), published, superseded by a correction, or withdrawn",
             "published",
             type="string",
             enum=["draft", "published", "superseded", "withdrawn"],
         ),
     )
-    published_on = F.Date(allow_none=True, metadata=_describe("Day it was published; null while a draft"))
-    withdrawn_on = F.Date(allow_none=True, metadata=_describe("Day it was withdrawn"))
-    withdrawal_reason = F.String(allow_none=True, metadata=_describe("Why it was withdrawn"))
-    created_at = F.DateTime(metadata=_describe("When the service recorded it"))
-    updated_at = F.DateTime(metadata=_describe("When it last changed"))
+    published_on = F.Date(allow_none=True, metadata=describe("Day it was published; null while a draft"))
+    withdrawn_on = F.Date(allow_none=True, metadata=describe("Day it was withdrawn"))
+    withdrawal_reason = F.String(allow_none=True, metadata=describe("Why it was withdrawn"))
+    created_at = F.DateTime(metadata=describe("When the service recorded it"))
+    updated_at = F.DateTime(metadata=describe("When it last changed"))
 
 
 class PublishInSchema(ma.Schema):
-    published_on = F.Date(metadata=_describe("The real publication day; today when omitted", "2026-04-02"))
+    published_on = F.Date(metadata=describe("The real publication day; today when omitted", "2026-04-02"))
 
 
 class WithdrawalInSchema(ma.Schema):
     reason = F.String(
-        required=True, validate=validate.Length(1, 5000), metadata=_describe("Why", "内容有误，撤回待重新发布。")
+        required=True, validate=validate.Length(1, 5000), metadata=describe("Why", "内容有误，撤回待重新发布。")
     )
-    withdrawn_on = F.Date(metadata=_describe("The real day of withdrawal; today when omitted"))
+    withdrawn_on = F.Date(metadata=describe("The real day of withdrawal; today when omitted"))
 
 
 def correction_schema(patch_schema: type[ma.Schema]) -> type[ma.Schema]:
@@ -80,9 +69,9 @@ def correction_schema(patch_schema: type[ma.Schema]) -> type[ma.Schema]:
             "reason": F.String(
                 required=True,
                 validate=validate.Length(1, 5000),
-                metadata=_describe("Why it is corrected", "更正文字错误。"),
+                metadata=describe("Why it is corrected", "更正文字错误。"),
             ),
-            "published_on": F.Date(metadata=_describe("Day the correction was published; today when omitted")),
+            "published_on": F.Date(metadata=describe("Day the correction was published; today when omitted")),
         },
     )
 
@@ -125,11 +114,11 @@ def _amend_links(links, record, path_of):
 
 
 class BackgroundSchema(RecordSchema):
-    version = F.Integer(metadata=_describe("Version; a correction is the next one", 1))
-    necessity = F.String(metadata=_describe("Why the decision is needed (必要性)"))
-    problem = F.String(metadata=_describe("The problem it addresses"))
-    legal_and_policy_basis = F.String(metadata=_describe("Its legal and policy basis"))
-    main_content = F.String(metadata=_describe("What it will mainly say"))
+    version = F.Integer(metadata=describe("Version; a correction is the next one", 1))
+    necessity = F.String(metadata=describe("Why the decision is needed (必要性)"))
+    problem = F.String(metadata=describe("The problem it addresses"))
+    legal_and_policy_basis = F.String(metadata=describe("Its legal and policy basis"))
+    main_content = F.String(metadata=describe("What it will mainly say"))
     _links = Links(_version_links("background"))
 
 
@@ -137,21 +126,21 @@ class BackgroundInSchema(ma.Schema):
     necessity = F.String(
         required=True,
         validate=validate.Length(1, 20000),
-        metadata=_describe(
+        metadata=describe(
             "Why the decision is needed", "本区民营企业占市场主体的九成以上，现行扶持政策分散，亟需系统集成。"
         ),
     )
     problem = F.String(
         validate=validate.Length(0, 20000),
-        metadata=_describe("The problem it addresses", "融资难、用地难、政策兑现慢。"),
+        metadata=describe("The problem it addresses", "融资难、用地难、政策兑现慢。"),
     )
     legal_and_policy_basis = F.String(
         validate=validate.Length(0, 20000),
-        metadata=_describe("Legal and policy basis", "《优化营商环境条例》《上海市促进民营经济发展条例》"),
+        metadata=describe("Legal and policy basis", "《优化营商环境条例》《上海市促进民营经济发展条例》"),
     )
     main_content = F.String(
         validate=validate.Length(0, 50000),
-        metadata=_describe("Main content", "共二十条，涵盖市场准入、要素保障、政策兑现。"),
+        metadata=describe("Main content", "共二十条，涵盖市场准入、要素保障、政策兑现。"),
     )
 
 
@@ -166,15 +155,15 @@ class BackgroundPatchSchema(ma.Schema):
 
 
 class DraftSchema(RecordSchema):
-    version = F.Integer(metadata=_describe("The draft's version number", 2))
+    version = F.Integer(metadata=describe("The draft's version number", 2))
     kind = F.String(
-        metadata=_describe(
+        metadata=describe(
             "征求意见稿, 送审稿, 审议稿 or an alternative", "consultation_draft", enum=[k.value for k in DraftKind]
         )
     )
-    title = F.String(metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施（征求意见稿）"))
-    text = F.String(metadata=_describe("The draft's text"))
-    explanation = F.String(metadata=_describe("Its explanation (起草说明)"))
+    title = F.String(metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施（征求意见稿）"))
+    text = F.String(metadata=describe("The draft's text"))
+    explanation = F.String(metadata=describe("Its explanation (起草说明)"))
     _links = Links(
         lambda r: {
             **_item_links("drafts", "version")(r),
@@ -184,22 +173,22 @@ class DraftSchema(RecordSchema):
 
 
 class DraftInSchema(ma.Schema):
-    kind = F.String(required=True, validate=_choice(DraftKind), metadata=_describe("Kind", "consultation_draft"))
+    kind = F.String(required=True, validate=choice(DraftKind), metadata=describe("Kind", "consultation_draft"))
     title = F.String(
         required=True,
         validate=validate.Length(1, 300),
-        metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施（征求意见稿）"),
+        metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施（征求意见稿）"),
     )
     text = F.String(
-        required=True, validate=validate.Length(1, 200000), metadata=_describe("Text", "第一条 为优化营商环境……")
+        required=True, validate=validate.Length(1, 200000), metadata=describe("Text", "第一条 为优化营商环境……")
     )
     explanation = F.String(
-        validate=validate.Length(0, 50000), metadata=_describe("Explanation", "现就起草情况说明如下……")
+        validate=validate.Length(0, 50000), metadata=describe("Explanation", "现就起草情况说明如下……")
     )
 
 
 class DraftPatchSchema(ma.Schema):
-    kind = F.String(validate=_choice(DraftKind))
+    kind = F.String(validate=choice(DraftKind))
     title = F.String(validate=validate.Length(1, 300))
     text = F.String(validate=validate.Length(1, 200000))
     explanation = F.String(validate=validate.Length(0, 50000))
@@ -207,17 +196,17 @@ class DraftPatchSchema(ma.Schema):
 
 class DiffLineSchema(ma.Schema):
     op = F.String(
-        metadata=_describe("' ' unchanged, '-' only in `against`, '+' only in this version", enum=[" ", "-", "+"])
+        metadata=describe("' ' unchanged, '-' only in `against`, '+' only in this version", enum=[" ", "-", "+"])
     )
-    text = F.String(metadata=_describe("The line"))
+    text = F.String(metadata=describe("The line"))
 
 
 class DraftDiffSchema(ma.Schema):
-    version = F.Integer(metadata=_describe("This version", 2))
-    against = F.Integer(metadata=_describe("The version it is compared with", 1))
-    added = F.Integer(metadata=_describe("Lines added"))
-    removed = F.Integer(metadata=_describe("Lines removed"))
-    lines = F.List(F.Nested(DiffLineSchema), metadata=_describe("The text, line by line"))
+    version = F.Integer(metadata=describe("This version", 2))
+    against = F.Integer(metadata=describe("The version it is compared with", 1))
+    added = F.Integer(metadata=describe("Lines added"))
+    removed = F.Integer(metadata=describe("Lines removed"))
+    lines = F.List(F.Nested(DiffLineSchema), metadata=describe("The text, line by line"))
     _links = Links(
         lambda d: {
             "self": href(f"/decisions/{d.decision_id}/drafts/{d.version}/diff?against={d.against}"),
@@ -230,7 +219,7 @@ class DraftDiffSchema(ma.Schema):
 class DiffQueryArgsSchema(ma.Schema):
     against = F.Integer(
         validate=validate.Range(1, MAX_ID),
-        metadata=_describe("The version to compare with; the previous one when omitted", 1),
+        metadata=describe("The version to compare with; the previous one when omitted", 1),
     )
 
 
@@ -238,65 +227,65 @@ class DiffQueryArgsSchema(ma.Schema):
 
 
 class ExpertSchema(ma.Schema):
-    name = F.String(required=True, validate=validate.Length(1, 100), metadata=_describe("Name", "王立新"))
+    name = F.String(required=True, validate=validate.Length(1, 100), metadata=describe("Name", "王立新"))
     organisation = F.String(
-        required=True, validate=validate.Length(1, 300), metadata=_describe("Organisation", "同济大学经济与管理学院")
+        required=True, validate=validate.Length(1, 300), metadata=describe("Organisation", "同济大学经济与管理学院")
     )
     no_direct_interest = JsonBoolean(
-        required=True, metadata=_describe("Declared free of any direct interest in the decision (Art. 20)")
+        required=True, metadata=describe("Declared free of any direct interest in the decision (Art. 20)")
     )
     dissent = F.String(
-        allow_none=True, validate=validate.Length(0, 5000), metadata=_describe("Dissenting opinion, if any")
+        allow_none=True, validate=validate.Length(0, 5000), metadata=describe("Dissenting opinion, if any")
     )
 
 
 class ReviewSchema(RecordSchema):
-    id = F.Integer(metadata=_describe("The review's id", 4))
-    kind = F.String(metadata=_describe("Kind of review", "legality_review", enum=[k.value for k in ReviewKind]))
-    started_on = F.Date(allow_none=True, metadata=_describe("Day it started"))
-    completed_on = F.Date(metadata=_describe("Day it completed"))
-    summary = F.String(metadata=_describe("What it found"))
-    experts = F.List(F.Nested(ExpertSchema), metadata=_describe("expert_review: the experts"))
-    risk_points = F.List(F.String(), metadata=_describe("risk_assessment: the risk points"))
-    mitigation = F.String(allow_none=True, metadata=_describe("risk_assessment: how the risks are mitigated"))
-    controllable = JsonBoolean(allow_none=True, metadata=_describe("risk_assessment: whether the risk is controllable"))
-    submitted_on = F.Date(allow_none=True, metadata=_describe("legality_review: day it was submitted for review"))
-    opinion = F.String(allow_none=True, metadata=_describe("legality_review: the reviewer's opinion"))
+    id = F.Integer(metadata=describe("The review's id", 4))
+    kind = F.String(metadata=describe("Kind of review", "legality_review", enum=[k.value for k in ReviewKind]))
+    started_on = F.Date(allow_none=True, metadata=describe("Day it started"))
+    completed_on = F.Date(metadata=describe("Day it completed"))
+    summary = F.String(metadata=describe("What it found"))
+    experts = F.List(F.Nested(ExpertSchema), metadata=describe("expert_review: the experts"))
+    risk_points = F.List(F.String(), metadata=describe("risk_assessment: the risk points"))
+    mitigation = F.String(allow_none=True, metadata=describe("risk_assessment: how the risks are mitigated"))
+    controllable = JsonBoolean(allow_none=True, metadata=describe("risk_assessment: whether the risk is controllable"))
+    submitted_on = F.Date(allow_none=True, metadata=describe("legality_review: day it was submitted for review"))
+    opinion = F.String(allow_none=True, metadata=describe("legality_review: the reviewer's opinion"))
     result = F.String(
         allow_none=True,
-        metadata=_describe(
+        metadata=describe(
             "legality_review: lawful, lawful_with_changes or unlawful", enum=[r.value for r in LegalityResult] + [None]
         ),
     )
     restricts_competition = JsonBoolean(
-        allow_none=True, metadata=_describe("fair_competition_review: whether it restricts competition")
+        allow_none=True, metadata=describe("fair_competition_review: whether it restricts competition")
     )
     _links = Links(_item_links("reviews"))
 
 
 class _ReviewFields(ma.Schema):
-    started_on = F.Date(metadata=_describe("Day it started", "2026-05-06"))
-    completed_on = F.Date(metadata=_describe("Day it completed", "2026-05-20"))
+    started_on = F.Date(metadata=describe("Day it started", "2026-05-06"))
+    completed_on = F.Date(metadata=describe("Day it completed", "2026-05-20"))
     summary = F.String(
-        validate=validate.Length(1, 50000), metadata=_describe("What it found", "经审查，该草案符合法律法规规定。")
+        validate=validate.Length(1, 50000), metadata=describe("What it found", "经审查，该草案符合法律法规规定。")
     )
     experts = F.List(F.Nested(ExpertSchema), validate=validate.Length(max=50))
     risk_points = F.List(F.String(validate=validate.Length(1, 2000)), validate=validate.Length(max=100))
     mitigation = F.String(validate=validate.Length(0, 20000))
     controllable = JsonBoolean()
-    submitted_on = F.Date(metadata=_describe("legality_review: submitted on", "2026-05-08"))
+    submitted_on = F.Date(metadata=describe("legality_review: submitted on", "2026-05-08"))
     opinion = F.String(validate=validate.Length(0, 50000))
-    result = F.String(validate=_choice(LegalityResult), metadata=_describe("legality_review: the result", "lawful"))
+    result = F.String(validate=choice(LegalityResult), metadata=describe("legality_review: the result", "lawful"))
     restricts_competition = JsonBoolean()
 
 
 class ReviewInSchema(_ReviewFields):
-    kind = F.String(required=True, validate=_choice(ReviewKind), metadata=_describe("Kind", "legality_review"))
-    completed_on = F.Date(required=True, metadata=_describe("Day it completed", "2026-05-20"))
+    kind = F.String(required=True, validate=choice(ReviewKind), metadata=describe("Kind", "legality_review"))
+    completed_on = F.Date(required=True, metadata=describe("Day it completed", "2026-05-20"))
     summary = F.String(
         required=True,
         validate=validate.Length(1, 50000),
-        metadata=_describe("What it found", "经审查，该草案符合法律法规规定。"),
+        metadata=describe("What it found", "经审查，该草案符合法律法规规定。"),
     )
 
 
@@ -308,15 +297,15 @@ class ReviewPatchSchema(_ReviewFields):
 
 
 class ResultSchema(RecordSchema):
-    version = F.Integer(metadata=_describe("Version; a correction is the next one", 1))
-    title = F.String(metadata=_describe("Title of the decision document", "嘉定区促进民营经济高质量发展若干措施"))
-    issuer_unit = F.String(metadata=_describe("Code of the issuing unit", "jd-gov"))
-    doc_number = F.String(metadata=_describe("Document number (文号), unique per issuer and year", "嘉府规〔2026〕3号"))
-    signed_on = F.Date(metadata=_describe("Signed (成文日期)"))
-    issued_on = F.Date(metadata=_describe("Issued (印发日期)"))
-    url = F.String(allow_none=True, metadata=_describe("Where the document is published"))
-    text = F.String(allow_none=True, metadata=_describe("Its text"))
-    meeting_id = F.Integer(metadata=_describe("The meeting that approved it"))
+    version = F.Integer(metadata=describe("Version; a correction is the next one", 1))
+    title = F.String(metadata=describe("Title of the decision document", "嘉定区促进民营经济高质量发展若干措施"))
+    issuer_unit = F.String(metadata=describe("Code of the issuing unit", "jd-gov"))
+    doc_number = F.String(metadata=describe("Document number (文号), unique per issuer and year", "嘉府规〔2026〕3号"))
+    signed_on = F.Date(metadata=describe("Signed (成文日期)"))
+    issued_on = F.Date(metadata=describe("Issued (印发日期)"))
+    url = F.String(allow_none=True, metadata=describe("Where the document is published"))
+    text = F.String(allow_none=True, metadata=describe("Its text"))
+    meeting_id = F.Integer(metadata=describe("The meeting that approved it"))
     _links = Links(
         lambda r: {
             **_version_links("result")(r),
@@ -328,15 +317,15 @@ class ResultSchema(RecordSchema):
 
 class _ResultFields(ma.Schema):
     title = F.String(
-        validate=validate.Length(1, 300), metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施")
+        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施")
     )
     issuer_unit = F.String(
         validate=validate.Length(1, 40),
-        metadata=_describe("Issuing unit; the catalogue's issuer when omitted", "jd-gov"),
+        metadata=describe("Issuing unit; the catalogue's issuer when omitted", "jd-gov"),
     )
-    doc_number = F.String(validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府规〔2026〕3号"))
-    signed_on = F.Date(metadata=_describe("Signed on", "2026-09-25"))
-    issued_on = F.Date(metadata=_describe("Issued on", "2026-09-28"))
+    doc_number = F.String(validate=validate.Length(1, 100), metadata=describe("Document number", "嘉府规〔2026〕3号"))
+    signed_on = F.Date(metadata=describe("Signed on", "2026-09-25"))
+    issued_on = F.Date(metadata=describe("Issued on", "2026-09-28"))
     url = web_address("Where it is published", "https://www.jiading.gov.cn/zwgk/2026/3.html")
     text = F.String(allow_none=True, validate=validate.Length(0, 500000))
 
@@ -345,13 +334,13 @@ class ResultInSchema(_ResultFields):
     title = F.String(
         required=True,
         validate=validate.Length(1, 300),
-        metadata=_describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
+        metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
     )
     doc_number = F.String(
-        required=True, validate=validate.Length(1, 100), metadata=_describe("Document number", "嘉府规〔2026〕3号")
+        required=True, validate=validate.Length(1, 100), metadata=describe("Document number", "嘉府规〔2026〕3号")
     )
-    signed_on = F.Date(required=True, metadata=_describe("Signed on", "2026-09-25"))
-    issued_on = F.Date(required=True, metadata=_describe("Issued on", "2026-09-28"))
+    signed_on = F.Date(required=True, metadata=describe("Signed on", "2026-09-25"))
+    issued_on = F.Date(required=True, metadata=describe("Issued on", "2026-09-28"))
 
 
 class ResultPatchSchema(_ResultFields):
@@ -362,27 +351,27 @@ class ResultPatchSchema(_ResultFields):
 
 
 class InterpretationSchema(RecordSchema):
-    id = F.Integer(metadata=_describe("The interpretation's id", 2))
-    form = F.String(metadata=_describe("Its form", "graphic", enum=[f.value for f in InterpretationForm]))
-    title = F.String(metadata=_describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"))
-    url = F.String(allow_none=True, metadata=_describe("Where it is"))
-    text = F.String(allow_none=True, metadata=_describe("Its text"))
+    id = F.Integer(metadata=describe("The interpretation's id", 2))
+    form = F.String(metadata=describe("Its form", "graphic", enum=[f.value for f in InterpretationForm]))
+    title = F.String(metadata=describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"))
+    url = F.String(allow_none=True, metadata=describe("Where it is"))
+    text = F.String(allow_none=True, metadata=describe("Its text"))
     _links = Links(_item_links("interpretations"))
 
 
 class InterpretationInSchema(ma.Schema):
-    form = F.String(required=True, validate=_choice(InterpretationForm), metadata=_describe("Form", "graphic"))
+    form = F.String(required=True, validate=choice(InterpretationForm), metadata=describe("Form", "graphic"))
     title = F.String(
         required=True,
         validate=validate.Length(1, 300),
-        metadata=_describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"),
+        metadata=describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"),
     )
     url = web_address("Where it is", "https://www.jiading.gov.cn/zcjd/2026/3.html")
     text = F.String(allow_none=True, validate=validate.Length(0, 200000))
 
 
 class InterpretationPatchSchema(ma.Schema):
-    form = F.String(validate=_choice(InterpretationForm))
+    form = F.String(validate=choice(InterpretationForm))
     title = F.String(validate=validate.Length(1, 300))
     url = web_address("Where it is")
     text = F.String(allow_none=True, validate=validate.Length(0, 200000))
@@ -392,25 +381,25 @@ class InterpretationPatchSchema(ma.Schema):
 
 
 class FollowUpSchema(RecordSchema):
-    id = F.Integer(metadata=_describe("The follow-up's id", 1))
-    kind = F.String(metadata=_describe("What happened", "execution_report", enum=[k.value for k in FollowUpKind]))
-    occurred_on = F.Date(metadata=_describe("When it happened"))
-    title = F.String(metadata=_describe("Title", "2026年度执行情况报告"))
-    reason = F.String(metadata=_describe("Why, or what it found"))
-    url = F.String(allow_none=True, metadata=_describe("Where it is published"))
+    id = F.Integer(metadata=describe("The follow-up's id", 1))
+    kind = F.String(metadata=describe("What happened", "execution_report", enum=[k.value for k in FollowUpKind]))
+    occurred_on = F.Date(metadata=describe("When it happened"))
+    title = F.String(metadata=describe("Title", "2026年度执行情况报告"))
+    reason = F.String(metadata=describe("Why, or what it found"))
+    url = F.String(allow_none=True, metadata=describe("Where it is published"))
     _links = Links(_item_links("follow-ups"))
 
 
 class FollowUpInSchema(ma.Schema):
-    kind = F.String(required=True, validate=_choice(FollowUpKind), metadata=_describe("Kind", "execution_report"))
-    occurred_on = F.Date(required=True, metadata=_describe("When it happened", "2026-11-10"))
+    kind = F.String(required=True, validate=choice(FollowUpKind), metadata=describe("Kind", "execution_report"))
+    occurred_on = F.Date(required=True, metadata=describe("When it happened", "2026-11-10"))
     title = F.String(
-        required=True, validate=validate.Length(1, 300), metadata=_describe("Title", "2026年度执行情况报告")
+        required=True, validate=validate.Length(1, 300), metadata=describe("Title", "2026年度执行情况报告")
     )
     reason = F.String(
         required=True,
         validate=validate.Length(1, 50000),
-        metadata=_describe("Why, or what it found", "各项措施已落地，惠及企业1200家。"),
+        metadata=describe("Why, or what it found", "各项措施已落地，惠及企业1200家。"),
     )
     url = web_address("Where it is published")
 
