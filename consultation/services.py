@@ -334,14 +334,20 @@ def _prepare(consultation: Consultation, by: Account | None, values: dict, today
             f"Consultation {consultation.id} is {status}: it takes comments from {consultation.opens_on} to "
             f"{consultation.closes_on} inclusive (Asia/Shanghai)."
         )
-    if by is not None and by.role == Role.partner and by.channel:
-        values["channel"] = by.channel  # a partner app's submissions carry its channel
-    channel = values.get("channel") or Channel.portal
-    if channel in OFFLINE_CHANNELS:
-        raise Invalid("channel", "Letters, meetings and the 12345 hotline are entered by staff.")
-    values["channel"] = channel
+    values["channel"] = public_channel(by, values.get("channel"))
     values["received_on"] = today
     return values
+
+
+def public_channel(by: Account | None, channel: str | None) -> str:
+    """The channel of what the public (or a partner app) sends: a partner's own channel always,
+    else the one given or the portal; letters, meetings and 12345 come only through staff."""
+    if by is not None and by.role == Role.partner and by.channel:
+        channel = by.channel
+    channel = channel or Channel.portal
+    if channel in OFFLINE_CHANNELS:
+        raise Invalid("channel", "Letters, meetings and the 12345 hotline are entered by staff.")
+    return channel
 
 
 def submit_comment(consultation: Consultation, *, by: Account | None, idempotency_key=None, **values):

@@ -5,7 +5,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from consultation.models import OFFLINE_CHANNELS, Channel, Inquiry
+from consultation.models import Channel, Inquiry
+from consultation.services import public_channel
 from core import calendar, deadlines, tick
 from core.auth import Account, Role, ensure_may_edit
 from core.errors import (
@@ -34,11 +35,7 @@ def ask(
     else:
         if received_on is not None:
             raise Invalid("received_on", "Only staff entering a question from another channel give its day.")
-        if by is not None and by.role == Role.partner and by.channel:
-            channel = by.channel
-        channel = channel or Channel.portal
-        if channel in OFFLINE_CHANNELS:
-            raise Invalid("channel", "Letters, meetings and the 12345 hotline are entered by staff.")
+        channel = public_channel(by, channel)
         received_on = today
     due_on, status = deadlines.reply_due(received_on)
     inquiry = Inquiry(
