@@ -1596,6 +1596,11 @@ STEP_KINDS = {
 }
 
 
+def _submitted(consultation: Consultation, by: Account | None, values: dict) -> Comment:
+    made, _ = consulting.submit_comment(consultation.id, by=by, **values)
+    return db.session.get(Comment, made.id)
+
+
 class _Walker:
     """Walks decisions through their procedure, doing only the steps not on record yet."""
 
@@ -1693,13 +1698,13 @@ class _Walker:
             if comment is None:
                 if not spec.get("live"):
                     # Entered as staff, with the channel and the day it came in (see above).
-                    comment, _ = consulting.submit_comment(consultation, by=self.by, **values)
+                    comment = _submitted(consultation, self.by, values)
                 elif consulting.status_of(consultation) == "open":
                     # Sent today, as the public sends it: by the partner app or on the portal.
                     by = self.partner if values["channel"] == self.partner.channel else None
                     if by is not None:
                         del values["channel"]
-                    comment, _ = consulting.submit_comment(consultation, by=by, **values)
+                    comment = _submitted(consultation, by, values)
                 else:
                     continue  # a comment sent while the window is open; it is not open today
                 self.created["comments"] += 1

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 from types import SimpleNamespace
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +25,7 @@ from consultation.models import (
     ModerationState,
     SubmitterType,
 )
-from core import calendar, preconditions, publication, tick
+from core import audit, calendar, preconditions, publication, tick
 from core.auth import Account, Role, ensure_may_edit, is_staff
 from core.errors import (
     ConsultationNotOpen,
@@ -39,7 +40,7 @@ from core.errors import (
     ReasonMissing,
     WindowTooShort,
 )
-from core.extensions import db
+from core.extensions import db, utcnow
 from core.publication import EntryType
 from decisions import procedure
 from decisions.models import Decision, DecisionState
@@ -68,13 +69,19 @@ def _visible(viewer: Account | None, decision: Decision):
     return Consultation.published_on.is_not(None)
 
 
+def _shown(viewer: Account | None, published_on, catalogued_on, lead_unit) -> bool:
+    """The public sees a published consultation of a catalogued decision; its unit's staff see
+    it before that too."""
+    if published_on is not None and catalogued_on is not None:
+        return True
+    return viewer is not None and viewer.may_edit_unit(lead_unit)
+
+
 def get_consultation(consultation_id: int, *, viewer: Account | None) -> Consultation:
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is not None:
         decision = db.session.get(Decision, consultation.decision_id)
-        if consultation.published_on is not None and decision.catalogued_on is not None:
-            return consultation
-        if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
+        if _shown(viewer, consultation.published_on, decision.catalogued_on, decision.lead_unit):
             return consultation
     raise NotFound(f"No consultation {consultation_id} is published.")
 
@@ -291,20 +298,81 @@ def fingerprint(values: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _repeat(consultation_id: int, key: str, print_: str) -> Comment | None:
-    existing = db.session.scalar(
-        sa.select(Comment).where(Comment.consultation_id == consultation_id, Comment.idempotency_key == key)
+class Submitted(NamedTuple):
+    """What a submission answers: the comment's id and receipt, where and how it came in."""
+
+    id: int
+    receipt: str
+    consultation_id: int
+    channel: str
+    received_on: dt.date
+
+
+class _Decision(NamedTuple):
+    id: int
+    state: str
+    lead_unit: str
+
+
+_consultations, _decisions, _comments = Consultation.__table__, Decision.__table__, Comment.__table__
+
+# A comment is the one write the public makes in numbers, so its path is lean (bench/README.md):
+# everything a submission needs comes in this one statement, built once — the consultation, its
+# decision, and the comment already stored under the Idempotency-Key, if any.
+_SUBMISSION = (
+    sa.select(
+        _consultations.c.id,
+        _consultations.c.opens_on,
+        _consultations.c.closes_on,
+        _consultations.c.published_on,
+        _decisions.c.id.label("decision_id"),
+        _decisions.c.state,
+        _decisions.c.lead_unit,
+        _decisions.c.catalogued_on,
+        _comments.c.id.label("stored_id"),
+        _comments.c.receipt,
+        _comments.c.channel,
+        _comments.c.received_on,
+        _comments.c.fingerprint,
     )
-    if existing is not None and existing.fingerprint != print_:
+    .select_from(_consultations)
+    .join(_decisions, _decisions.c.id == _consultations.c.decision_id)
+    .outerjoin(
+        _comments,
+        sa.and_(
+            _comments.c.consultation_id == _consultations.c.id,
+            _comments.c.idempotency_key == sa.bindparam("key"),
+        ),
+    )
+    .where(_consultations.c.id == sa.bindparam("consultation_id"))
+)
+_INSERT_COMMENT = sa.insert(_comments)
+# Every column a submission may set, so that the INSERT has one shape and is compiled once.
+_SUBMITTED_FIELDS = (
+    "consultation_id", "content", "submitter_type", "name", "contact", "organisation", "channel",
+    "received_on", "submitted_at", "receipt", "idempotency_key", "fingerprint", "entered_by", "moderation",
+)  # fmt: skip
+
+
+def _submission(consultation_id: int, idempotency_key: str | None):
+    return (
+        db.session.connection()
+        .execute(_SUBMISSION, {"consultation_id": consultation_id, "key": idempotency_key})
+        .first()
+    )
+
+
+def _stored(row, print_: str) -> Submitted:
+    """The comment stored under the key: a repeat of it, or a reused key."""
+    if row.fingerprint != print_:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for a different comment: use a new key for a new comment."
         )
-    return existing
+    return Submitted(row.stored_id, row.receipt, row.id, row.channel, row.received_on)
 
 
-def _prepare(consultation: Consultation, by: Account | None, values: dict, today: dt.date) -> dict:
+def _prepare(consultation, decision, by: Account | None, values: dict, today: dt.date) -> dict:
     """Check who may submit what, when; fill in channel and day."""
-    decision = db.session.get(Decision, consultation.decision_id)
     if decision.state == DecisionState.withdrawn:
         raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no more comments.")
     staff = by is not None and by.may_edit_unit(decision.lead_unit)
@@ -350,34 +418,43 @@ def public_channel(by: Account | None, channel: str | None) -> str:
     return channel
 
 
-def submit_comment(consultation: Consultation, *, by: Account | None, idempotency_key=None, **values):
-    """Take one comment; returns (comment, replayed). A repeat under the same Idempotency-Key
-    returns the first comment and stores nothing new, also when both arrive at once."""
+def submit_comment(
+    consultation_id: int, *, by: Account | None, idempotency_key: str | None = None, **values
+) -> tuple[Submitted, bool]:
+    """Take one comment; returns (what was stored, replayed). A repeat under the same
+    Idempotency-Key returns the first comment and stores nothing new, also when both arrive at
+    once. The comment and its audit entry are written in one transaction."""
+    row = _submission(consultation_id, idempotency_key)
+    if row is None or not _shown(by, row.published_on, row.catalogued_on, row.lead_unit):
+        raise NotFound(f"No consultation {consultation_id} is published.")
     # A repeat is known by what was sent, before today's rules fill anything in: a retry after
     # midnight, or after the close, of a comment the first attempt stored returns that comment.
     print_ = fingerprint(values)
-    if idempotency_key:
-        existing = _repeat(consultation.id, idempotency_key, print_)
-        if existing is not None:
-            return existing, True
-    values = _prepare(consultation, by, values, calendar.today())
-    comment = Comment(
-        consultation_id=consultation.id,
+    if row.stored_id is not None:
+        return _stored(row, print_), True
+    values = _prepare(row, _Decision(row.decision_id, row.state, row.lead_unit), by, values, calendar.today())
+    fields = dict.fromkeys(_SUBMITTED_FIELDS)
+    fields.update(
+        values,
+        consultation_id=consultation_id,
         receipt=secrets.token_urlsafe(18),
         idempotency_key=idempotency_key,
         fingerprint=print_,
-        **values,
+        submitted_at=utcnow(),
+        moderation=ModerationState.pending,
     )
-    db.session.add(comment)
+    connection = db.session.connection()
     try:
-        db.session.commit()
+        comment_id = connection.execute(_INSERT_COMMENT, fields).inserted_primary_key[0]
     except IntegrityError:
         db.session.rollback()
         if not idempotency_key:
             raise
         # The same key arrived at the same moment on another worker, which stored it first.
-        return _repeat(consultation.id, idempotency_key, print_), True
-    return comment, False
+        return _stored(_submission(consultation_id, idempotency_key), print_), True
+    audit.record_created(connection, Comment, comment_id, fields)
+    db.session.commit()
+    return Submitted(comment_id, fields["receipt"], consultation_id, fields["channel"], fields["received_on"]), False
 
 
 def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_rows: dict | None = None):
@@ -390,7 +467,7 @@ def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_
     errors, comments = dict(bad_rows or {}), []
     for number, values in rows:
         try:
-            values = _prepare(consultation, by, dict(values), today)
+            values = _prepare(consultation, decision, by, dict(values), today)
         except Invalid as error:
             errors[f"row {number}"] = error.extra["errors"]["json"]
             continue

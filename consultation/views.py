@@ -205,7 +205,7 @@ class Comments(MethodView):
         meetings, 12345) with their real `received_on` and `channel`, also after the close, as
         long as `received_on` lies within the window."""
         comment, replayed = services.submit_comment(
-            _consultation(consultation_id), by=current_account(), idempotency_key=headers.get("idempotency_key"), **data
+            consultation_id, by=current_account(), idempotency_key=headers.get("idempotency_key"), **data
         )
         extra = {"Location": href(f"/receipts/{comment.receipt}")["href"]}
         if replayed:

@@ -51,27 +51,42 @@ def _actor():
     account = g.get("account") if has_app_context() else None
     if account is not None:
         return account.id, f"{account.role}:{account.name}"
+    if has_request_context():
+        return None, "anonymous"  # the public, writing without a token (a comment, a question)
     return None, g.get("actor", "system") if has_app_context() else "system"
+
+
+# Bookkeeping columns that every change touches: not worth a line in the log.
+_UNLOGGED = frozenset({"created_at", "updated_at", "version"})
+
+
+def _created(model, values) -> dict:
+    """A new row's logged fields: every value it was given but the bookkeeping and the excluded."""
+    excluded = getattr(model, "__audit_exclude__", set())
+    return {
+        key: _plain(value)
+        for key, value in values.items()
+        if value is not None and key not in _UNLOGGED and key not in excluded
+    }
 
 
 def _entry(obj, action: str) -> AuditEntry:
     state = inspect(obj)
     excluded = getattr(obj, "__audit_exclude__", set())
     changes = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in ("created_at", "updated_at", "version"):
-            continue
-        history = state.attrs[attr.key].history
-        if attr.key in excluded:
-            # Never the secret's value, but that it changed (a token rotated) is worth recording.
-            if action == "update" and history.has_changes():
+    if action == "create":
+        changes = _created(type(obj), {attr.key: getattr(obj, attr.key) for attr in state.mapper.column_attrs})
+    elif action == "update":
+        for attr in state.mapper.column_attrs:
+            if attr.key in _UNLOGGED:
+                continue
+            history = state.attrs[attr.key].history
+            if not history.has_changes():
+                continue
+            if attr.key in excluded:
+                # Never the secret's value, but that it changed (a token rotated) is worth recording.
                 changes[attr.key] = [REDACTED, REDACTED]
-            continue
-        if action == "create":
-            value = getattr(obj, attr.key)
-            if value is not None:
-                changes[attr.key] = _plain(value)
-        elif action == "update" and history.has_changes():
+                continue
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             changes[attr.key] = [_plain(old), _plain(new)]
@@ -85,6 +100,28 @@ def _entry(obj, action: str) -> AuditEntry:
         record_id="/".join(str(part) for part in state.mapper.primary_key_from_instance(obj)),
         changes=changes,
         request_id=g.get("request_id") if has_request_context() else None,
+    )
+
+
+_INSERT_ENTRY = sa.insert(AuditEntry.__table__)
+
+
+def record_created(connection: sa.Connection, model, record_id: int, values: dict) -> None:
+    """Log a row that a hot path inserted without the session's unit of work (which would log
+    it at its flush): the same entry, in the same transaction."""
+    account_id, actor = _actor()
+    connection.execute(
+        _INSERT_ENTRY,
+        {
+            "at": utcnow(),
+            "account_id": account_id,
+            "actor": actor,
+            "action": "create",
+            "record_type": model.__tablename__,
+            "record_id": str(record_id),
+            "changes": _created(model, {**values, "id": record_id}),
+            "request_id": g.get("request_id") if has_request_context() else None,
+        },
     )
 
 

@@ -49,7 +49,13 @@ class Parser(FlaskParser):
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         # PostgreSQL's text cannot hold NUL (a 500 there); refused everywhere alike, as a 422.
-        if isinstance(data, Mapping):
+        # Of the headers only those the schema reads matter (the client's others are many).
+        if location == "headers":
+            keys = [field.data_key or name for name, field in schema.load_fields.items()]
+            fields = [key for key in keys if key in data and _holds_nul(data.getlist(key))]
+            if fields:
+                raise ma.ValidationError({key: [NUL_REFUSED] for key in fields})
+        elif isinstance(data, Mapping):
             fields = [key for key in data if _holds_nul(data.getlist(key) if hasattr(data, "getlist") else data[key])]
             if fields:
                 raise ma.ValidationError({key: [NUL_REFUSED] for key in fields})

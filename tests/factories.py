@@ -292,9 +292,12 @@ def comment(
     """A comment submitted through the service (anonymously unless `by`); needs the window open,
     or staff entering it with its `received_on` and `channel`."""
     from consultation import services as consulting
+    from consultation.models import Comment
 
-    made, _ = consulting.submit_comment(consultation, by=by, content=content, submitter_type=submitter_type, **values)
-    return made
+    made, _ = consulting.submit_comment(
+        consultation.id, by=by, content=content, submitter_type=submitter_type, **values
+    )
+    return db.session.get(Comment, made.id)
 
 
 def legality_review(decision, *, completed_on, result="lawful"):

@@ -63,9 +63,11 @@ def consultation(
 def comment(consultation, *, content="意见", submitter_type="individual", channel="letter", received_on=None, **fields):
     """A comment entered by staff with its real day (the consultation's first by default)."""
     from consultation import services as consultation_services
+    from consultation.models import Comment
+    from core.extensions import db
 
     made, _ = consultation_services.submit_comment(
-        consultation,
+        consultation.id,
         by=admin(),
         content=content,
         submitter_type=submitter_type,
@@ -73,7 +75,7 @@ def comment(consultation, *, content="意见", submitter_type="individual", chan
         received_on=received_on or consultation.opens_on,
         **fields,
     )
-    return made
+    return db.session.get(Comment, made.id)
 
 
 def dispose(comment, disposition="adopted", *, reason_code=None, reason=None, disposed_on=None):

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 
 from consultation import services
 from consultation.models import Comment
-from core import create_app
+from core import audit, create_app
 from core.extensions import db, limiter
 from decisions import services as decision_services
 from decisions.models import Catalogue
@@ -187,16 +187,16 @@ def test_concurrent_repeats_under_one_idempotency_key_store_one_comment(app, cid
         # Make both requests look for the key before either stores it, so that the second
         # meets the first at the unique index. (SQLite's write lock serialises them instead.)
         looked, local = threading.Barrier(2, timeout=10), threading.local()
-        repeat = services._repeat
+        submission = services._submission
 
         def both_look_first(*args):
-            found = repeat(*args)
-            if found is None and not getattr(local, "waited", False):
+            found = submission(*args)
+            if found.stored_id is None and not getattr(local, "waited", False):
                 local.waited = True
                 looked.wait()
             return found
 
-        monkeypatch.setattr(services, "_repeat", both_look_first)
+        monkeypatch.setattr(services, "_submission", both_look_first)
     db.session.rollback()
     start = threading.Barrier(2, timeout=10)
     answers = []
@@ -297,6 +297,29 @@ def test_a_rejection_needs_a_reason_and_a_rejected_comment_never_shows(client, t
     receipt = _ok(client.get(f"/api/v1/receipts/{comment['receipt']}"))
     assert receipt["moderation"] == "rejected" and receipt["moderation_reason"] == "与征求意见无关"
     assert _ok(client.get(f"/api/v1/consultations/{cid}"))["counts"]["received"] == 0
+
+
+def test_a_submission_is_audited_as_the_sessions_flush_would_audit_it(client, tokens, cid):
+    # Submission writes its row and audit entry without the unit of work (its hot path); the
+    # entry must be the one the flush writes for every other record.
+    comment = _ok(_post(client, cid, {"Idempotency-Key": "k-audit"}, name="孙七", contact="13900000000"), 201)
+    log = _ok(
+        client.get(f"/api/v1/audit?record_type=comments&record_id={comment['id']}", headers=auth(tokens["admin"]))
+    )
+    assert [e["action"] for e in log] == ["create"]
+    (entry,) = log
+    assert entry["account_id"] is None and entry["actor"] == "anonymous" and entry["request_id"]
+    (stored,) = _stored(id=comment["id"])
+    as_flushed = audit._created(Comment, {c.key: getattr(stored, c.key) for c in Comment.__table__.c})
+    assert entry["changes"] == as_flushed
+    assert entry["changes"]["moderation"] == "pending" and entry["changes"]["idempotency_key"] == "k-audit"
+    assert not {"name", "contact", "receipt"} & entry["changes"].keys()
+
+
+def test_a_header_with_nul_is_refused_and_stores_nothing(client, cid):
+    body = _problem(_post(client, cid, {"Idempotency-Key": "k\x00ey"}), 422)
+    assert "Idempotency-Key" in body["errors"]["headers"]
+    assert _stored() == []
 
 
 def test_the_audit_log_records_each_moderation_with_the_acting_account(client, tokens, cid):
