@@ -1,7 +1,8 @@
-"""The comment benchmark's baseline: a bare endpoint that stores one row, beside Juece.
+"""The comment benchmark's baselines: bare endpoints that store one row, beside Juece.
 
     COMMENTS_DB=sqlite:////abs/path/comments.sqlite3 gunicorn --pythonpath bench comment_baselines:app
     COMMENTS_DB=postgresql://postgres@127.0.0.1/juece_bench_comments gunicorn ...
+    DATABASE_URL=... gunicorn --pythonpath bench 'comment_baselines:stack_app()'
 
 `POST /bare/comments`: reads the same JSON body and Idempotency-Key that Juece's comment
 endpoint reads, INSERTs one row into one table (`bench_comments`, made by bench/comments.py in
@@ -9,6 +10,12 @@ the same database as Juece's tables) with the driver alone (sqlite3, or psycopg)
 answers 201 with the row's id and receipt. No validation, no rules, no idempotency, no audit:
 what storing a row over HTTP costs at the least, through the same Flask and gunicorn. On
 SQLite the connection has Juece's settings (WAL, synchronous=NORMAL, busy_timeout).
+
+`stack_app()`: the same bare endpoint inside Juece's own service, `POST /api/v1/bare/comments`:
+Juece's `create_app()` with the same settings, so the request passes through everything every
+request of the service passes through (the rate limiter counting a write, CORS, the request id,
+the token check, the database session with SQLite's BEGIN IMMEDIATE), then INSERTs the same row
+with one SQL statement and commits. What storing a row costs at the least in this service.
 """
 
 import datetime as dt
@@ -68,3 +75,39 @@ def comment():
 def ready():
     connection()
     return Response("{}", mimetype="application/json")
+
+
+def stack_app():
+    """Juece's app with one more route: the bare INSERT inside the service (see above)."""
+    import sqlalchemy as sa
+
+    from core import create_app
+    from core.extensions import db
+    from core.http import json_response
+
+    juece = create_app()
+    insert = sa.text(
+        "INSERT INTO bench_comments (idempotency_key, content, submitter_type, name, contact, receipt, submitted_at)"
+        " VALUES (:key, :content, :submitter_type, :name, :contact, :receipt, :submitted_at) RETURNING id"
+    )
+
+    @juece.post("/api/v1/bare/comments")
+    def stack_comment():
+        data = request.get_json()
+        receipt = secrets.token_urlsafe(18)
+        row_id = db.session.execute(
+            insert,
+            {
+                "key": request.headers.get("Idempotency-Key"),
+                "content": data["content"],
+                "submitter_type": data["submitter_type"],
+                "name": data.get("name"),
+                "contact": data.get("contact"),
+                "receipt": receipt,
+                "submitted_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            },
+        ).scalar_one()
+        db.session.commit()
+        return json_response({"id": row_id, "receipt": receipt}, 201)
+
+    return juece
