@@ -184,11 +184,13 @@ import json  # noqa: E402
 import click  # noqa: E402
 import marshmallow as ma  # noqa: E402
 from flask import Blueprint as CliBlueprint  # noqa: E402
+from flask import request  # noqa: E402
 from flask.views import MethodView  # noqa: E402
+from flask_smorest import abort  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
 from core.auth import requires  # noqa: E402
-from core.http import Blueprint, documents, href, path_parameter, render  # noqa: E402
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, dump, href, path_parameter, render  # noqa: E402
 from core.serialize import Links  # noqa: E402
 
 blp = Blueprint(
@@ -276,25 +278,33 @@ class WorkingDays(MethodView):
 
 @blp.route("/<int:year>", parameters=[path_parameter("year", "The year", 2027)])
 class CalendarYearView(MethodView):
+    @blp.etag
     @blp.response(200, CalendarYearSchema)
     @documents(404, 422)
     def get(self, year):
         """Show a year's holidays and make-up working days, and their source"""
         _check_year(year)
-        return render(CalendarYearSchema, year_view(year))
+        return blp.render_with_etag(CalendarYearSchema, year_view(year))
 
     @requires("admin")
+    @blp.doc(parameters=[IF_MATCH_WHEN_REPLACING])
     @blp.arguments(CalendarYearInSchema)
     @blp.response(200, CalendarYearSchema)
-    @documents(404, 409, 422)
+    @documents(404, 409, 412, 422, 428)
     def put(self, data, year):
         """Load a year the bundled calendar does not know (admin)
 
         From the State Council General Office's notice. Every stored deadline that fell in that
-        year is recomputed, and stops being provisional."""
+        year is recomputed, and stops being provisional. Replacing a year loaded before needs
+        `If-Match` with the ETag read (428 without it, 412 if another load came first)."""
         _check_year(year)
+        current = year_view(year)
+        if current.source == "loaded":
+            if not request.if_match:
+                abort(428)
+            blp.check_etag(dump(CalendarYearSchema, current))
         load_year(year, **data)
-        return render(CalendarYearSchema, year_view(year))
+        return blp.render_with_etag(CalendarYearSchema, year_view(year))
 
 
 def _check_year(year: int) -> None:

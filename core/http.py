@@ -120,6 +120,14 @@ class Blueprint(flask_smorest.Blueprint):
         data = orjson.dumps(etag_data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS)
         return hashlib.sha1(data).hexdigest()
 
+    def render_with_etag(self, schema_class, obj, status: int = 200, headers: dict | None = None):
+        """`obj` rendered with its ETag on every answer, a PUT's too, so a client can change it next."""
+        body = dump(schema_class, obj)
+        self.set_etag(body)
+        response = json_response(body, status, headers)
+        response.set_etag(self._generate_etag(body))
+        return response
+
     @staticmethod
     def _make_pagination_metadata(page, page_size, item_count):
         """flask-smorest's X-Pagination metadata, the same keys in the same order.

@@ -40,12 +40,7 @@ def _decision(decision_id):
 
 
 def _with_etag(schema, record, status=200, headers=None):
-    """The record with its ETag, on every answer (a PUT's too, so a client can change it next)."""
-    body = dumper(schema)(record)
-    blp.set_etag(body)
-    response = render(schema, record, status, headers)
-    response.set_etag(blp._generate_etag(body))
-    return response
+    return blp.render_with_etag(schema, record, status, headers)
 
 
 def _require_if_match(schema, record):

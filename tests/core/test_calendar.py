@@ -204,7 +204,13 @@ def _deadlines_into_2027(today):
 
 
 def _load_by_api(client, app, tokens, notice):
-    body = _ok(client.put("/api/v1/calendar/2027", json=notice, headers=auth(tokens["admin"])))
+    # Replacing a year loaded before names the version read.
+    read = client.get("/api/v1/calendar/2027")
+    headers = {
+        **auth(tokens["admin"]),
+        **({"If-Match": read.headers["ETag"]} if read.json["source"] == "loaded" else {}),
+    }
+    body = _ok(client.put("/api/v1/calendar/2027", json=notice, headers=headers))
     assert body["source"] == "loaded" and body["calendar_status"] == "official"
 
 
@@ -302,3 +308,23 @@ def test_the_command_refuses_what_the_api_refuses(app, units, tmp_path):
     assert db.session.get(calendar.CalendarYear, 2027) is None
     shown = _cli(app, "calendar", "show", "2027")
     assert shown.exit_code == 0 and "2027: none (provisional)" in shown.output
+
+
+def test_replacing_a_loaded_year_needs_the_etag_of_the_year_read(client, tokens):
+    admin = auth(tokens["admin"])
+    first = client.put("/api/v1/calendar/2027", json=NOTICE_2027, headers=admin)  # nothing to replace yet
+    assert first.status_code == 200 and first.headers["ETag"]
+    read = client.get("/api/v1/calendar/2027")
+    assert read.headers["ETag"] == first.headers["ETag"]
+    assert client.get("/api/v1/calendar/2027", headers={"If-None-Match": read.headers["ETag"]}).status_code == 304
+    corrected = {**NOTICE_2027, "holidays": [*NOTICE_2027["holidays"], "2027-01-04"]}
+    _problem(client.put("/api/v1/calendar/2027", json=corrected, headers=admin), 428)
+    _problem(client.put("/api/v1/calendar/2027", json=corrected, headers={**admin, "If-Match": '"stale"'}), 412)
+    assert _ok(client.get("/api/v1/calendar/2027"))["holidays"] == sorted(NOTICE_2027["holidays"])
+    replaced = client.put("/api/v1/calendar/2027", json=corrected, headers={**admin, "If-Match": read.headers["ETag"]})
+    assert replaced.status_code == 200 and "2027-01-04" in replaced.json["holidays"]
+    assert replaced.headers["ETag"] != read.headers["ETag"]
+    # The ETag read before the replacement is stale now.
+    _problem(
+        client.put("/api/v1/calendar/2027", json=NOTICE_2027, headers={**admin, "If-Match": read.headers["ETag"]}), 412
+    )
