@@ -457,12 +457,20 @@ def submit_comment(
     return Submitted(comment_id, fields["receipt"], consultation_id, fields["channel"], fields["received_on"]), False
 
 
-def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_rows: dict | None = None):
+def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_rows: dict | None = None, digest: str):
     """Enter offline comments in bulk: every row or none; each bad row reported by number.
+    Returns (comments, replayed): the same file (by `digest`, its SHA-256) imported again into
+    the consultation stores nothing new and returns the first import's comments, also when
+    both uploads arrive at once — a double click must not double the letters in the counts.
 
     `rows` are (row number, values) that passed the schema; `bad_rows` those that did not."""
     decision = db.session.get(Decision, consultation.decision_id)
     ensure_may_edit(by, decision.lead_unit)
+    # Each row is stored under the key `file:DIGEST#ROW`, unique per consultation.
+    prefix = f"file:{digest}#"
+    imported = _imported(consultation.id, prefix)
+    if imported:
+        return imported, True
     today = calendar.today()
     errors, comments = dict(bad_rows or {}), []
     for number, values in rows:
@@ -475,6 +483,7 @@ def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_
             Comment(
                 consultation_id=consultation.id,
                 receipt=secrets.token_urlsafe(18),
+                idempotency_key=f"{prefix}{number}",
                 fingerprint=fingerprint(values),
                 **values,
             )
@@ -482,8 +491,21 @@ def import_comments(consultation: Consultation, *, by: Account, rows: list, bad_
     if errors:
         raise _rows_invalid(dict(sorted(errors.items(), key=lambda item: int(item[0].split()[1]))))
     db.session.add_all(comments)
-    db.session.commit()
-    return comments
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same file, uploaded at the same moment, was stored first by the other request.
+        db.session.rollback()
+        return _imported(consultation.id, prefix), True
+    return comments, False
+
+
+def _imported(consultation_id: int, prefix: str) -> list:
+    return db.session.scalars(
+        sa.select(Comment)
+        .where(Comment.consultation_id == consultation_id, Comment.idempotency_key.startswith(prefix, autoescape=True))
+        .order_by(Comment.id)
+    ).all()
 
 
 def _rows_invalid(errors: dict) -> Invalid:

@@ -1,5 +1,7 @@
 """HTTP views of consultations, comments, clusters and receipts."""
 
+import hashlib
+
 import marshmallow as ma
 from flask import current_app, request
 from flask.views import MethodView
@@ -224,15 +226,21 @@ class CommentImport(MethodView):
 
         Columns: content, submitter_type, channel, received_on, name, contact, organisation
         (or their Chinese headings). Every row is stored, or none: a bad file answers 422 with
-        each bad row by number."""
+        each bad row by number. The same file sent again stores nothing new: it answers the
+        first import's comments with `Idempotent-Replayed: true`."""
         upload = files["file"]
+        content = upload.read()
         try:
-            rows, errors = imports.read(upload.filename, upload.read())
+            rows, errors = imports.read(upload.filename, content)
         except imports.FileUnreadable as error:
             raise Invalid("file", str(error), location="files") from error
         consultation = _consultation(consultation_id)
-        comments = services.import_comments(consultation, by=current_account(), rows=rows, bad_rows=errors)
-        return json_response(dump_many(SubmittedCommentSchema, comments), 201)
+        comments, replayed = services.import_comments(
+            consultation, by=current_account(), rows=rows, bad_rows=errors, digest=hashlib.sha256(content).hexdigest()
+        )
+        return json_response(
+            dump_many(SubmittedCommentSchema, comments), 201, {"Idempotent-Replayed": "true"} if replayed else None
+        )
 
 
 @blp.route("/comments/<int:comment_id>", parameters=[COMMENT_ID])

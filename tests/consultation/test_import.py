@@ -4,11 +4,13 @@ stored, or none, with each bad row named by the number a spreadsheet shows."""
 import csv
 import datetime as dt
 import io
+import threading
 
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from consultation import services
 from consultation.models import Comment
 from core.extensions import db
 from tests import factories
@@ -107,6 +109,56 @@ def test_a_good_file_stores_every_row_with_receipts(client, tokens, cid, filenam
     ]
     for comment in answered:
         assert client.get(comment["_links"]["receipt"]["href"]).status_code == 200
+
+
+def test_the_same_file_imported_again_stores_nothing_new(app, client, tokens, cid, today):
+    today["value"] = dt.date(2026, 5, 20)
+    data, editor = _csv(ENGLISH, GOOD_ROWS), auth(tokens["editor"])
+    first = _upload(client, cid, data, "letters.csv", editor)
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    again = _upload(client, cid, data, "letters-copy.csv", editor)  # the name does not matter, the bytes do
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert len(_stored()) == 3
+    # Another file is another batch of letters, even with a row in common.
+    other = _upload(client, cid, _csv(ENGLISH, GOOD_ROWS[:1]), "one-more.csv", editor)
+    assert other.status_code == 201 and "Idempotent-Replayed" not in other.headers
+    assert len(_stored()) == 4
+
+
+def test_the_same_file_uploaded_twice_at_once_is_stored_once(app, tokens, cid, today, monkeypatch):
+    today["value"] = dt.date(2026, 5, 20)
+    data, editor = _csv(ENGLISH, GOOD_ROWS), auth(tokens["editor"])
+    if db.engine.dialect.name == "postgresql":
+        # Both look for an earlier import before either stores: the unique keys decide.
+        looked, local = threading.Barrier(2, timeout=10), threading.local()
+        imported = services._imported
+
+        def both_look_first(*args):
+            found = imported(*args)
+            if not found and not getattr(local, "waited", False):
+                local.waited = True
+                looked.wait()
+            return found
+
+        monkeypatch.setattr(services, "_imported", both_look_first)
+    db.session.rollback()
+    start, answers = threading.Barrier(2, timeout=10), []
+
+    def upload():
+        client = app.test_client()
+        start.wait()
+        answers.append(_upload(client, cid, data, "letters.csv", editor))
+
+    threads = [threading.Thread(target=upload) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [a.status_code for a in answers] == [201, 201], [a.get_json() for a in answers]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert len(_stored()) == 3
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
