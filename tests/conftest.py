@@ -7,6 +7,7 @@ import contextvars
 import datetime as dt
 import os
 import tempfile
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -117,3 +118,42 @@ def today(monkeypatch):
 
 def auth(token: str | None) -> dict:
     return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def sent_twice_at_once(app, monkeypatch, send, *, module, lookup: str, found):
+    """Two clients send `send(client)` at the same moment; returns both answers, after checking
+    that both got the one stored answer, one of them as a replay.
+
+    On PostgreSQL both requests are made to run `module.lookup` (the search for what an
+    earlier request stored) before either stores, so that the second meets the first at the
+    unique index; `found(result)` tells whether the lookup found something. SQLite's write
+    lock serialises them instead."""
+    if db.engine.dialect.name == "postgresql":
+        looked, local = threading.Barrier(2, timeout=10), threading.local()
+        original = getattr(module, lookup)
+
+        def both_look_first(*args):
+            result = original(*args)
+            if not found(result) and not getattr(local, "waited", False):
+                local.waited = True
+                looked.wait()
+            return result
+
+        monkeypatch.setattr(module, lookup, both_look_first)
+    db.session.rollback()
+    start, answers = threading.Barrier(2, timeout=10), []
+
+    def one():
+        client = app.test_client()
+        start.wait()
+        answers.append(send(client))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [a.status_code for a in answers] == [201, 201], [a.get_json() for a in answers]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    return answers

@@ -3,7 +3,6 @@ with a receipt; moderated, disposed of with reasons, clustered, counted; rate li
 
 import datetime as dt
 import re
-import threading
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from core.extensions import db, limiter
 from decisions import services as decision_services
 from decisions.models import Catalogue
 from tests import factories
-from tests.conftest import IsolatedClient, auth
+from tests.conftest import IsolatedClient, auth, sent_twice_at_once
 
 PROBLEMS = "https://juece.example/problems/"
 
@@ -183,37 +182,14 @@ def test_an_idempotency_key_reused_for_a_different_comment_is_refused(client, ci
 
 
 def test_concurrent_repeats_under_one_idempotency_key_store_one_comment(app, cid, monkeypatch):
-    if db.engine.dialect.name == "postgresql":
-        # Make both requests look for the key before either stores it, so that the second
-        # meets the first at the unique index. (SQLite's write lock serialises them instead.)
-        looked, local = threading.Barrier(2, timeout=10), threading.local()
-        submission = services._submission
-
-        def both_look_first(*args):
-            found = submission(*args)
-            if found.stored_id is None and not getattr(local, "waited", False):
-                local.waited = True
-                looked.wait()
-            return found
-
-        monkeypatch.setattr(services, "_submission", both_look_first)
-    db.session.rollback()
-    start = threading.Barrier(2, timeout=10)
-    answers = []
-
-    def submit():
-        client = app.test_client()
-        start.wait()
-        answers.append(_post(client, cid, {"Idempotency-Key": "same-moment"}, content="同时提交的意见"))
-
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert [a.status_code for a in answers] == [201, 201], [a.get_json() for a in answers]
-    assert answers[0].get_json() == answers[1].get_json()
-    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    answers = sent_twice_at_once(
+        app,
+        monkeypatch,
+        lambda client: _post(client, cid, {"Idempotency-Key": "same-moment"}, content="同时提交的意见"),
+        module=services,
+        lookup="_submission",
+        found=lambda row: row.stored_id is not None,
+    )
     stored = _stored()
     assert len(stored) == 1 and stored[0].id == answers[0].get_json()["id"]
 

@@ -4,7 +4,6 @@ stored, or none, with each bad row named by the number a spreadsheet shows."""
 import csv
 import datetime as dt
 import io
-import threading
 
 import openpyxl
 import pytest
@@ -14,7 +13,7 @@ from consultation import services
 from consultation.models import Comment
 from core.extensions import db
 from tests import factories
-from tests.conftest import auth
+from tests.conftest import auth, sent_twice_at_once
 
 ENGLISH = ["content", "submitter_type", "channel", "received_on", "name", "contact", "organisation"]
 CHINESE = ["意见内容", "提交人类型", "渠道", "收到日期", "姓名", "联系方式", "单位"]
@@ -129,35 +128,14 @@ def test_the_same_file_imported_again_stores_nothing_new(app, client, tokens, ci
 def test_the_same_file_uploaded_twice_at_once_is_stored_once(app, tokens, cid, today, monkeypatch):
     today["value"] = dt.date(2026, 5, 20)
     data, editor = _csv(ENGLISH, GOOD_ROWS), auth(tokens["editor"])
-    if db.engine.dialect.name == "postgresql":
-        # Both look for an earlier import before either stores: the unique keys decide.
-        looked, local = threading.Barrier(2, timeout=10), threading.local()
-        imported = services._imported
-
-        def both_look_first(*args):
-            found = imported(*args)
-            if not found and not getattr(local, "waited", False):
-                local.waited = True
-                looked.wait()
-            return found
-
-        monkeypatch.setattr(services, "_imported", both_look_first)
-    db.session.rollback()
-    start, answers = threading.Barrier(2, timeout=10), []
-
-    def upload():
-        client = app.test_client()
-        start.wait()
-        answers.append(_upload(client, cid, data, "letters.csv", editor))
-
-    threads = [threading.Thread(target=upload) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert [a.status_code for a in answers] == [201, 201], [a.get_json() for a in answers]
-    assert answers[0].get_json() == answers[1].get_json()
-    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    sent_twice_at_once(
+        app,
+        monkeypatch,
+        lambda client: _upload(client, cid, data, "letters.csv", editor),
+        module=services,
+        lookup="_imported",
+        found=bool,
+    )
     assert len(_stored()) == 3
 
 
