@@ -104,6 +104,15 @@ migrate = Migrate()
 cors = CORS()
 
 
+# Requests that change nothing: never rate-limited, and on SQLite a deferred transaction.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_read() -> bool:
+    """Whether the current request only reads."""
+    return request.method in READS
+
+
 def _rate_key() -> str:
     from core.auth import current_account
 
@@ -119,28 +128,61 @@ def _write_limit() -> str:
 
 
 def _not_limited() -> bool:
-    """Reads are never limited, nor is the staff's work; the public's and partners' writes are."""
+    """The staff's work is never limited; the public's and partners' writes are (reads never
+    reach the limiter: `WriteLimiter`)."""
     from core.auth import current_account, is_staff
 
-    return request.method in ("GET", "HEAD", "OPTIONS") or is_staff(current_account())
+    return is_staff(current_account())
+
+
+class WriteLimiter(Limiter):
+    """Flask-Limiter, whose hooks a read skips altogether: reads are never limited.
+
+    Flask-Limiter runs on every request: before it (resolving that no limit applies, even past
+    a `request_filter`), after it (looking for limit headers to add) and at its teardown
+    (resetting its context), about a tenth of a small read's time (bench/README.md). For a read
+    none of the three does anything, so the hooks it registers are wrapped to skip reads.
+    """
+
+    def init_app(self, app):
+        hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+        others = [list(funcs[None]) for funcs in hooks]
+        super().init_app(app)
+        for funcs, theirs, skip in zip(hooks, others, (_before_writes, _after_writes, _teardown_writes), strict=True):
+            funcs[None] = [f if f in theirs else skip(f) for f in funcs[None]]
+
+
+def _before_writes(hook):
+    def before():
+        return None if is_read() else hook()
+
+    return before
+
+
+def _after_writes(hook):
+    def after(response):
+        return response if is_read() else hook(response)
+
+    return after
+
+
+def _teardown_writes(hook):
+    def teardown(error):
+        if not is_read():
+            hook(error)
+
+    return teardown
 
 
 # One budget per caller shared by every write endpoint, so a flood cannot move from one
 # endpoint to the next.
-limiter = Limiter(
+limiter = WriteLimiter(
     key_func=_rate_key,
     application_limits=[_write_limit],
     application_limits_exempt_when=_not_limited,
     headers_enabled=True,
     retry_after="delta-seconds",
 )
-
-
-@limiter.request_filter
-def _reads_skip_the_limiter() -> bool:
-    # Reads are never limited: skip the limiter's bookkeeping for them altogether, which costs
-    # a read about a tenth of its time (bench/README.md).
-    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def configure_engine(engine: sa.Engine) -> None:
@@ -165,7 +207,7 @@ def configure_engine(engine: sa.Engine) -> None:
         # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
         # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
         if has_request_context():
-            writing = request.method not in ("GET", "HEAD", "OPTIONS")
+            writing = not is_read()
         else:
             writing = has_app_context() and g.get("writes", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
