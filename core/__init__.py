@@ -2,7 +2,6 @@
 
 import logging
 import os
-import time
 import uuid
 
 from flask import Flask, g, request
@@ -140,7 +139,6 @@ def _configure_logging(app: Flask) -> None:
         # Accept the proxy's id so one request can be followed across both logs.
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
-        g.started = time.perf_counter()
 
     @app.after_request
     def _echo_request_id(response):
