@@ -3,6 +3,7 @@
 import logging
 import os
 import uuid
+from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,7 +15,7 @@ from core.json import OrjsonProvider
 
 
 class Juece(Flask):
-    """Flask, with `ensure_sync` remembered per function.
+    """Flask, with `ensure_sync`'s answer remembered per function.
 
     flask-smorest calls `ensure_sync` in each of its decorators' wrappers on every request, and
     Flask answers by inspecting the function's code flags anew each time: a dozen inspections
@@ -23,13 +24,16 @@ class Juece(Flask):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._synced = {}
+        self._is_async = {}
 
     def ensure_sync(self, func):
-        synced = self._synced.get(func)
-        if synced is None:
-            synced = self._synced[func] = super().ensure_sync(func)
-        return synced
+        # Remembered for the function under a bound method: a MethodView's method comes bound
+        # to a new instance on every request, and remembering those kept every instance alive.
+        key = getattr(func, "__func__", func)
+        is_async = self._is_async.get(key)
+        if is_async is None:
+            is_async = self._is_async[key] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
 
 
 def create_app(test_config: dict | None = None) -> Flask:

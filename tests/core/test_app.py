@@ -105,3 +105,13 @@ def test_public_base_url_overrides_the_request_host(tmp_path):
         services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     body = app.test_client().get("/api/v1/units/jd-gov").get_json()
     assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
+
+
+def test_serving_requests_remembers_nothing_per_request(app, client, units):
+    """The app's memo of which functions are async (core.Juece.ensure_sync) stays the same size
+    however many requests it serves: a view's bound method is new on every request."""
+    client.get("/api/v1/units/jd-fgw")
+    remembered = len(app._is_async)
+    for _ in range(5):
+        assert client.get("/api/v1/units/jd-fgw").status_code == 200
+    assert len(app._is_async) == remembered
