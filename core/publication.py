@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import calendar
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
-from core.extensions import UTCDateTime, db, utcnow
+from core.extensions import UTCDateTime, db, shown, utcnow
 
 # Any fixed number; names the lock that serialises appends to the public record.
 _APPEND_LOCK = 71_3713
@@ -210,8 +210,8 @@ def _timeline_statement():
         sa.select(
             PublicRecordEntry.seq,
             PublicRecordEntry.type,
-            PublicRecordEntry.occurred_on,
-            PublicRecordEntry.recorded_at,
+            shown(PublicRecordEntry.occurred_on),
+            shown(PublicRecordEntry.recorded_at),
             PublicRecordEntry.title,
             PublicRecordEntry.target,
             PublicRecordEntry.amends_seq,
