@@ -141,7 +141,9 @@ def _configure_logging(app: Flask) -> None:
     @app.before_request
     def _request_id():
         # Accept the proxy's id so one request can be followed across both logs.
-        incoming = request.headers.get("X-Request-ID", "")
+        # From the WSGI environ, as `request.headers` reads it, without the KeyError werkzeug
+        # raises and catches when the header is absent (core.auth._authorization).
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
 
     @app.after_request

@@ -104,6 +104,12 @@ class Blueprint(flask_smorest.Blueprint):
         responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
         return doc
 
+    def _is_etag_enabled(self):
+        # flask-smorest finds the blueprint's Api anew for this answer (through the request's
+        # blueprints and two context proxies), twice a request. Juece has one Api, without a
+        # configuration prefix: its settings are the app's.
+        return not current_app.config.get("ETAG_DISABLED", False)
+
     @staticmethod
     def _generate_etag(etag_data, extra_data=None):
         """flask-smorest's ETag, the same value: the SHA-1 of the data as JSON with sorted keys.
