@@ -247,7 +247,8 @@ def configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        # Let us issue BEGIN ourselves (below); pysqlite's own handling defers it.
+        # Let us issue BEGIN ourselves (below); pysqlite's own handling defers it to the first
+        # write, so each statement of a read would see its own snapshot.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -256,8 +257,7 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def begin(dbapi_connection):
         # A write request takes the write lock up front. A deferred transaction that reads and
         # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
         # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
@@ -265,7 +265,11 @@ def configure_engine(engine: sa.Engine) -> None:
             writing = not is_read()
         else:
             writing = has_app_context() and g.get("writes", False)
-        # Sent through the driver's connection: `exec_driver_sql` took BEGIN through
-        # SQLAlchemy's whole execution path (context, cursor events, result), a twentieth of a
-        # small read's time (bench/README.md). Same statement, same moment, same transaction.
-        connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
+        dbapi_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    # SQLAlchemy begins every transaction through its dialect's `do_begin` (for pysqlite, which
+    # begins by itself, nothing), within its error handling. The "begin" event of SQLAlchemy's
+    # recipe would send it too, but one connection event listener makes SQLAlchemy dispatch
+    # events around every statement, BEGIN and ROLLBACK of every connection, and BEGIN went
+    # through its whole execution path: together a tenth of a small read (bench/README.md).
+    engine.dialect.do_begin = begin
