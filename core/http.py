@@ -213,9 +213,14 @@ def _host_base(scheme: str, host: str) -> str:
     return get_current_url(scheme, host).rstrip("/")
 
 
+def api_url(path: str) -> str:
+    """The absolute URL of an API path, e.g. api_url('/decisions/7')."""
+    return f"{base_url()}/api/v1{path}"
+
+
 def href(path: str) -> dict:
     """A link relation to an API path, e.g. href('/decisions/7')."""
-    return {"href": f"{base_url()}/api/v1{path}"}
+    return {"href": api_url(path)}
 
 
 def json_response(body, status: int = 200, headers: dict | None = None):
