@@ -2,8 +2,8 @@
 
 import logging
 import os
-import time
 import uuid
+from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,7 +15,7 @@ from core.json import OrjsonProvider
 
 
 class Juece(Flask):
-    """Flask, with `ensure_sync` remembered per function.
+    """Flask, with `ensure_sync`'s answer remembered per function.
 
     flask-smorest calls `ensure_sync` in each of its decorators' wrappers on every request, and
     Flask answers by inspecting the function's code flags anew each time: a dozen inspections
@@ -24,13 +24,16 @@ class Juece(Flask):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._synced = {}
+        self._is_async = {}
 
     def ensure_sync(self, func):
-        synced = self._synced.get(func)
-        if synced is None:
-            synced = self._synced[func] = super().ensure_sync(func)
-        return synced
+        # Remembered for the function under a bound method: a MethodView's method comes bound
+        # to a new instance on every request, and remembering those kept every instance alive.
+        key = getattr(func, "__func__", func)
+        is_async = self._is_async.get(key)
+        if is_async is None:
+            is_async = self._is_async[key] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -138,9 +141,10 @@ def _configure_logging(app: Flask) -> None:
     @app.before_request
     def _request_id():
         # Accept the proxy's id so one request can be followed across both logs.
-        incoming = request.headers.get("X-Request-ID", "")
+        # From the WSGI environ, as `request.headers` reads it, without the KeyError werkzeug
+        # raises and catches when the header is absent (core.auth._authorization).
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
-        g.started = time.perf_counter()
 
     @app.after_request
     def _echo_request_id(response):

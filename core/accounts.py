@@ -9,7 +9,17 @@ from core import auth
 from core.auth import Account, Role, requires
 from core.errors import NotFound
 from core.extensions import db
-from core.http import Blueprint, JsonBoolean, documents, href, json_response, path_parameter, render, render_many
+from core.http import (
+    Blueprint,
+    JsonBoolean,
+    api_url,
+    documents,
+    href,
+    json_response,
+    path_parameter,
+    render,
+    render_many,
+)
 from core.serialize import Links, dumper
 
 F = ma.fields
@@ -126,7 +136,7 @@ class Accounts(MethodView):
     def post(self, data):
         """Create an account (admin); its token is in the answer, and only there"""
         account, token = auth.create_account(data.pop("name"), **data)
-        return json_response(_with_token(account, token), 201, {"Location": href(f"/accounts/{account.id}")["href"]})
+        return json_response(_with_token(account, token), 201, {"Location": api_url(f"/accounts/{account.id}")})
 
 
 @blp.route("/<int:account_id>", parameters=[ACCOUNT_ID])

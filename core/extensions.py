@@ -1,6 +1,7 @@
 """The extensions every package shares: the database, the API, migrations, limits, CORS."""
 
 import datetime as dt
+import re
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -50,11 +51,65 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        return _as_utc(value)
+
+
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+# How SQLAlchemy stores an instant (in UTC) and a day in SQLite's text; it writes no other form.
+_STORED_INSTANT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}")
+_STORED_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+class _ShownInstant(sa.types.TypeDecorator):
+    """An instant read only to be written out as JSON: SQLite's stored text turned straight
+    into the text orjson writes for the datetime UTCDateTime would give ('2026-03-10T01:30:00
+    +00:00', the fraction only when not zero). Any other value goes the UTCDateTime way."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, str):
+            if not _STORED_INSTANT.fullmatch(value):
+                return _as_utc(dt.datetime.fromisoformat(value))
+            fraction = value[19:]
+            return f"{value[:10]}T{value[11:19]}{'' if fraction == '.000000' else fraction}+00:00"
+        return _as_utc(value)
+
+
+class _ShownDay(sa.types.TypeDecorator):
+    """A day read only to be written out as JSON: SQLite's stored 'YYYY-MM-DD' is already the
+    text orjson writes for the date. Any other value is read as a date, as sa.Date does."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        if isinstance(value, str) and not _STORED_DAY.fullmatch(value):
+            return dt.date.fromisoformat(value)
+        return value
+
+
+def shown(column):
+    """`column` as a read that is only written out as JSON selects it: instants and days come
+    as the text the API shows, not as datetimes that orjson turns back into the same text.
+
+    Parsing them was the largest cost of a timeline past SQLite itself (100 values, ~65 µs);
+    code that computes with them (deadlines, comparisons) must select the column itself.
+    On PostgreSQL, whose driver hands over datetimes and dates, nothing changes.
+    """
+    if isinstance(column.type, UTCDateTime):
+        return sa.type_coerce(column, _ShownInstant).label(column.key)
+    if isinstance(column.type, sa.Date):
+        return sa.type_coerce(column, _ShownDay).label(column.key)
+    return column
 
 
 class Model(DeclarativeBase):
@@ -104,6 +159,15 @@ migrate = Migrate()
 cors = CORS()
 
 
+# Requests that change nothing: never rate-limited, and on SQLite a deferred transaction.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_read() -> bool:
+    """Whether the current request only reads."""
+    return request.method in READS
+
+
 def _rate_key() -> str:
     from core.auth import current_account
 
@@ -119,28 +183,61 @@ def _write_limit() -> str:
 
 
 def _not_limited() -> bool:
-    """Reads are never limited, nor is the staff's work; the public's and partners' writes are."""
+    """The staff's work is never limited; the public's and partners' writes are (reads never
+    reach the limiter: `WriteLimiter`)."""
     from core.auth import current_account, is_staff
 
-    return request.method in ("GET", "HEAD", "OPTIONS") or is_staff(current_account())
+    return is_staff(current_account())
+
+
+class WriteLimiter(Limiter):
+    """Flask-Limiter, whose hooks a read skips altogether: reads are never limited.
+
+    Flask-Limiter runs on every request: before it (resolving that no limit applies, even past
+    a `request_filter`), after it (looking for limit headers to add) and at its teardown
+    (resetting its context), about a tenth of a small read's time (bench/README.md). For a read
+    none of the three does anything, so the hooks it registers are wrapped to skip reads.
+    """
+
+    def init_app(self, app):
+        hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+        others = [list(funcs[None]) for funcs in hooks]
+        super().init_app(app)
+        for funcs, theirs, skip in zip(hooks, others, (_before_writes, _after_writes, _teardown_writes), strict=True):
+            funcs[None] = [f if f in theirs else skip(f) for f in funcs[None]]
+
+
+def _before_writes(hook):
+    def before():
+        return None if is_read() else hook()
+
+    return before
+
+
+def _after_writes(hook):
+    def after(response):
+        return response if is_read() else hook(response)
+
+    return after
+
+
+def _teardown_writes(hook):
+    def teardown(error):
+        if not is_read():
+            hook(error)
+
+    return teardown
 
 
 # One budget per caller shared by every write endpoint, so a flood cannot move from one
 # endpoint to the next.
-limiter = Limiter(
+limiter = WriteLimiter(
     key_func=_rate_key,
     application_limits=[_write_limit],
     application_limits_exempt_when=_not_limited,
     headers_enabled=True,
     retry_after="delta-seconds",
 )
-
-
-@limiter.request_filter
-def _reads_skip_the_limiter() -> bool:
-    # Reads are never limited: skip the limiter's bookkeeping for them altogether, which costs
-    # a read about a tenth of its time (bench/README.md).
-    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def configure_engine(engine: sa.Engine) -> None:
@@ -150,7 +247,8 @@ def configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        # Let us issue BEGIN ourselves (below); pysqlite's own handling defers it.
+        # Let us issue BEGIN ourselves (below); pysqlite's own handling defers it to the first
+        # write, so each statement of a read would see its own snapshot.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -159,13 +257,19 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def begin(dbapi_connection):
         # A write request takes the write lock up front. A deferred transaction that reads and
         # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
         # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
         if has_request_context():
-            writing = request.method not in ("GET", "HEAD", "OPTIONS")
+            writing = not is_read()
         else:
             writing = has_app_context() and g.get("writes", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        dbapi_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    # SQLAlchemy begins every transaction through its dialect's `do_begin` (for pysqlite, which
+    # begins by itself, nothing), within its error handling. The "begin" event of SQLAlchemy's
+    # recipe would send it too, but one connection event listener makes SQLAlchemy dispatch
+    # events around every statement, BEGIN and ROLLBACK of every connection, and BEGIN went
+    # through its whole execution path: together a tenth of a small read (bench/README.md).
+    engine.dialect.do_begin = begin

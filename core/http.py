@@ -1,5 +1,6 @@
 """Small pieces every view uses: documented error responses, absolute links, JSON responses."""
 
+import functools
 import hashlib
 import http
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ import orjson
 from flask import current_app, g, request
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+from werkzeug.sansio.utils import get_current_url
 
 # The largest id a path may name: ids are 32-bit INTEGER columns on PostgreSQL; a larger
 # number would overflow SQLite's driver (a 500) instead of finding nothing (404).
@@ -107,6 +109,12 @@ class Blueprint(flask_smorest.Blueprint):
         # Any operation refuses a token that is not valid (core.auth.check_credentials).
         responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
         return doc
+
+    def _is_etag_enabled(self):
+        # flask-smorest finds the blueprint's Api anew for this answer (through the request's
+        # blueprints and two context proxies), twice a request. Juece has one Api, without a
+        # configuration prefix: its settings are the app's.
+        return not current_app.config.get("ETAG_DISABLED", False)
 
     @staticmethod
     def _generate_etag(etag_data, extra_data=None):
@@ -206,14 +214,27 @@ def base_url() -> str:
         return base
     base = g.get("base_url")
     if base is None:
-        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or request.host_url.rstrip("/")
+        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or _host_base(request.scheme, request.host)
         g.base_url = base
     return base
 
 
+@functools.lru_cache(maxsize=64)
+def _host_base(scheme: str, host: str) -> str:
+    """`request.host_url` without its slash, remembered: werkzeug makes it an IRI anew for each
+    request (a URL split and an IDNA decoding, a twentieth of a small read's time), and a
+    server answers to a handful of hosts (a bounded cache: the Host header is the client's)."""
+    return get_current_url(scheme, host).rstrip("/")
+
+
+def api_url(path: str) -> str:
+    """The absolute URL of an API path, e.g. api_url('/decisions/7')."""
+    return f"{base_url()}/api/v1{path}"
+
+
 def href(path: str) -> dict:
     """A link relation to an API path, e.g. href('/decisions/7')."""
-    return {"href": f"{base_url()}/api/v1{path}"}
+    return {"href": api_url(path)}
 
 
 def json_response(body, status: int = 200, headers: dict | None = None):

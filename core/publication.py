@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import calendar
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
-from core.extensions import UTCDateTime, db, utcnow
+from core.extensions import UTCDateTime, db, shown, utcnow
 
 # Any fixed number; names the lock that serialises appends to the public record.
 _APPEND_LOCK = 71_3713
@@ -210,8 +210,8 @@ def _timeline_statement():
         sa.select(
             PublicRecordEntry.seq,
             PublicRecordEntry.type,
-            PublicRecordEntry.occurred_on,
-            PublicRecordEntry.recorded_at,
+            shown(PublicRecordEntry.occurred_on),
+            shown(PublicRecordEntry.recorded_at),
             PublicRecordEntry.title,
             PublicRecordEntry.target,
             PublicRecordEntry.amends_seq,
@@ -247,7 +247,7 @@ import marshmallow as ma  # noqa: E402
 from flask.views import MethodView  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
-from core.http import MAX_ID, Blueprint, href, render  # noqa: E402
+from core.http import MAX_ID, Blueprint, api_url, render  # noqa: E402
 from core.serialize import Computed  # noqa: E402
 
 blp = Blueprint(
@@ -269,14 +269,14 @@ class ChangeSchema(ma.Schema):
     recorded_at = ma.fields.DateTime(metadata={"description": "When the service recorded it"})
     title = ma.fields.String(metadata={"description": "What it is"})
     href = Computed(
-        lambda e: href(e.target)["href"], metadata={"description": "The record", "type": "string", "format": "uri"}
+        lambda e: api_url(e.target), metadata={"description": "The record", "type": "string", "format": "uri"}
     )
     amends = ma.fields.Integer(
         attribute="amends_seq", allow_none=True, metadata={"description": "correction / withdrawn: the seq it amends"}
     )
     reason = ma.fields.String(allow_none=True, metadata={"description": "correction / withdrawn: why"})
     decision_href = Computed(
-        lambda e: href(f"/decisions/{e.decision_id}")["href"],
+        lambda e: api_url(f"/decisions/{e.decision_id}"),
         data_key="decision",
         metadata={"description": "The decision", "type": "string", "format": "uri"},
     )

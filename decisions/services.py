@@ -21,7 +21,7 @@ from core.errors import (
     NotFound,
     PartyConsentMissing,
 )
-from core.extensions import commit_or_conflict, db
+from core.extensions import commit_or_conflict, db, shown
 from core.publication import EntryType, PublicRecordEntry
 from decisions import procedure
 from decisions.models import (
@@ -394,8 +394,9 @@ class _JSONRead(sa.types.TypeDecorator):
         return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
+# A decision's columns as the list and the item read them, only to be written out as JSON.
 DECISION_COLUMNS = tuple(
-    sa.type_coerce(column, _JSONRead).label(column.key) if isinstance(column.type, sa.JSON) else column
+    sa.type_coerce(column, _JSONRead).label(column.key) if isinstance(column.type, sa.JSON) else shown(column)
     for column in Decision.__table__.c
 )
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core import deadlines, publication
 from core.errors import NotFound
 from core.extensions import db
-from core.http import href
+from core.http import api_url, href
 from core.obligations import Obligation
 from core.serialize import Computed, Links, RecordList, describe
 from decisions import services as decision_services
@@ -28,7 +28,7 @@ class TimelineEntrySchema(ma.Schema):
         metadata=describe("What it is", "决策草案（第1版）：嘉定区促进民营经济高质量发展若干措施（征求意见稿）")
     )
     href = Computed(
-        lambda e: href(e.target)["href"],
+        lambda e: api_url(e.target),
         metadata=describe("The record; answers 200 to anyone", type="string", format="uri"),
     )
     amends = F.Integer(
@@ -116,7 +116,7 @@ def timeline(decision_id: int) -> SimpleNamespace:
             status=deadlines.status(o.due_on, o.fulfilled_on),  # Obligation.status
             calendar_status=o.calendar_status,
             fulfilled_on=o.fulfilled_on,
-            href=href(o.fulfilled_by)["href"] if o.fulfilled_by else None,
+            href=api_url(o.fulfilled_by) if o.fulfilled_by else None,
         )
         for o in rows
         if o.obligation_type is not None

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from core.auth import accepts_token, current_account, requires
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, href, path_parameter, render, render_many
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, api_url, documents, path_parameter, render, render_many
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.meetings import services
@@ -54,7 +54,7 @@ class Meetings(MethodView):
         review found it lawful (409 `legality-review-missing`), and only when public participation's
         preconditions hold (409 naming the rule)."""
         meeting = services.record_meeting(**data)
-        return render(MeetingSchema, meeting, 201, {"Location": href(f"/meetings/{meeting.id}")["href"]})
+        return render(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
 
 
 MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)

@@ -8,9 +8,9 @@ from core.auth import accepts_token, current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
     Blueprint,
+    api_url,
     documents,
     dump,
-    href,
     json_response,
     path_parameter,
     render,
@@ -130,7 +130,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
             @documents(404, 409, 422)
             def post(self, data, decision_id):
                 record = services.create(kind, _decision(decision_id), by=current_account(), **data)
-                return _with_etag(out_schema, record, 201, {"Location": href(kind.target(record))["href"]})
+                return _with_etag(out_schema, record, 201, {"Location": api_url(kind.target(record))})
 
         Collection.get.__doc__ = f"List the decision's {label}s\n\nThe public sees published ones only."
         Collection.post.__doc__ = f"Record a {label}, unpublished (lead unit's editor, admin)"
@@ -194,7 +194,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @documents(404, 409, 422)
         def post(self, data, decision_id, **ids):
             record = services.correct(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return _with_etag(out_schema, record, 201, {"Location": href(kind.target(record))["href"]})
+            return _with_etag(out_schema, record, 201, {"Location": api_url(kind.target(record))})
 
     Correction.post.__doc__ = (
         f"Publish a correction of the {label} (lead unit's editor, admin)\n\nA new version that supersedes the "

@@ -1,5 +1,8 @@
 """The application shell: health, readiness, settings, CORS, proxies, the database's settings."""
 
+import sqlite3
+
+import pytest
 import sqlalchemy as sa
 
 from core import create_app, settings
@@ -55,6 +58,34 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_sqlite_reads_see_one_snapshot_and_writes_take_the_lock_up_front(app, units):
+    """core.extensions.configure_engine: a read's transaction begins at once (deferred: it
+    takes no lock), so its statements share one snapshot; a write's begins IMMEDIATE."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        with app.test_request_context("/api/v1/units", method="GET"):
+            reading = db.session.connection()
+            assert reading.connection.dbapi_connection.in_transaction
+            before = reading.exec_driver_sql("SELECT count(*) FROM units").scalar()
+            other.execute(
+                "INSERT INTO units (code, name, kind, created_at, updated_at, version)"
+                " VALUES ('jd-new', '新单位', 'town', '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000', 1)"
+            )
+            assert reading.exec_driver_sql("SELECT count(*) FROM units").scalar() == before
+            db.session.remove()
+        with app.test_request_context("/api/v1/units", method="POST"):
+            db.session.connection()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            db.session.remove()
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
 def test_json_is_utf8_as_is(client, units):
     body = client.get("/api/v1/units/jd-fgw").data
     assert "嘉定区发展和改革委员会".encode() in body
@@ -105,3 +136,13 @@ def test_public_base_url_overrides_the_request_host(tmp_path):
         services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     body = app.test_client().get("/api/v1/units/jd-gov").get_json()
     assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
+
+
+def test_serving_requests_remembers_nothing_per_request(app, client, units):
+    """The app's memo of which functions are async (core.Juece.ensure_sync) stays the same size
+    however many requests it serves: a view's bound method is new on every request."""
+    client.get("/api/v1/units/jd-fgw")
+    remembered = len(app._is_async)
+    for _ in range(5):
+        assert client.get("/api/v1/units/jd-fgw").status_code == 200
+    assert len(app._is_async) == remembered

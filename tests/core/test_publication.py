@@ -4,12 +4,13 @@ with its cursor sees every entry exactly once, also while publications commit co
 import datetime as dt
 import threading
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
 from core import calendar, publication
 from core.errors import PROBLEM_BASE, Invalid
-from core.extensions import db
+from core.extensions import db, shown
 from core.publication import PublicRecordEntry
 from decisions.records import services as records
 from tests import factories
@@ -223,3 +224,30 @@ def test_a_reader_paging_while_publications_commit_concurrently_sees_every_entry
 def test_a_cursor_past_every_sequence_number_finds_nothing_after_it(client):
     body = client.get("/api/v1/changes?after=89082670589").get_json()
     assert body == {"entries": [], "next_cursor": "89082670589"}
+
+
+def test_instants_and_days_shown_as_text_are_what_the_values_would_write(app, tokens):
+    """`shown(column)` reads instants and days as the JSON text of the values themselves,
+    with and without a fraction of a second, on each database."""
+    decision = factories.catalogued_decision(2026)
+    instants = [
+        dt.datetime(2026, 3, 10, 1, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 10, 1, 30, 5, 120000, tzinfo=dt.UTC),
+        dt.datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    ]
+    for i, instant in enumerate(instants):
+        publication.append(
+            decision_id=decision.id, type="catalogued", occurred_on=instant.date(), title="t", target=f"/x/{i}"
+        )
+        db.session.flush()
+        db.session.execute(
+            sa.update(PublicRecordEntry).where(PublicRecordEntry.target == f"/x/{i}").values(recorded_at=instant)
+        )
+    columns = (PublicRecordEntry.recorded_at, PublicRecordEntry.occurred_on)
+    where = PublicRecordEntry.decision_id == decision.id
+    values = db.session.execute(sa.select(*columns).where(where).order_by(PublicRecordEntry.seq)).all()
+    shown_values = db.session.execute(
+        sa.select(*map(shown, columns)).where(where).order_by(PublicRecordEntry.seq)
+    ).all()
+    assert [orjson.dumps(tuple(row)) for row in shown_values] == [orjson.dumps(tuple(row)) for row in values]
+    assert len(values) == 1 + len(instants)  # and the entry of its catalogue
