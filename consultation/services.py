@@ -40,7 +40,7 @@ from core.errors import (
     ReasonMissing,
     WindowTooShort,
 )
-from core.extensions import db, utcnow
+from core.extensions import db, now_writing, reading_first, utcnow
 from core.publication import EntryType
 from decisions import procedure
 from decisions.models import Decision, DecisionState
@@ -424,6 +424,9 @@ def submit_comment(
     """Take one comment; returns (what was stored, replayed). A repeat under the same
     Idempotency-Key returns the first comment and stores nothing new, also when both arrive at
     once. The comment and its audit entry are written in one transaction."""
+    # Read before taking the write lock: a comment stored meanwhile under the same key meets
+    # the unique index at the INSERT, and is answered as a replay (below).
+    connection = reading_first()
     row = _submission(consultation_id, idempotency_key)
     if row is None or not _shown(by, row.published_on, row.catalogued_on, row.lead_unit):
         raise NotFound(f"No consultation {consultation_id} is published.")
@@ -443,7 +446,7 @@ def submit_comment(
         submitted_at=utcnow(),
         moderation=ModerationState.pending,
     )
-    connection = db.session.connection()
+    now_writing(connection)
     try:
         comment_id = connection.execute(_INSERT_COMMENT, fields).inserted_primary_key[0]
     except IntegrityError:

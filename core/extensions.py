@@ -240,6 +240,31 @@ limiter = WriteLimiter(
 )
 
 
+def reading_first() -> sa.Connection:
+    """The session's connection, for the reads that decide a write request's writes.
+
+    On SQLite its transaction begins deferred (a read) instead of taking the write lock at
+    once; `now_writing` takes it when the writes begin. A worker then waits for another only
+    while that one writes, and SQLite's busy handler sleeps a millisecond or more on each
+    wait. What was read may change before the writes: use it only where a unique constraint
+    (or a check in the writing transaction) still decides. Call it before anything else of the
+    request touches the database, or it changes nothing (nothing is lost then)."""
+    g.reading_first = True
+    try:
+        return db.session.connection()
+    finally:
+        g.reading_first = False
+
+
+def now_writing(connection: sa.Connection) -> None:
+    """After `reading_first`: on SQLite, end the reading transaction and wait for the write
+    lock, within SQLAlchemy's same transaction (its commit or rollback ends the new one)."""
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        driver.execute("COMMIT")
+        driver.execute("BEGIN IMMEDIATE")
+
+
 def configure_engine(engine: sa.Engine) -> None:
     """Database settings that must hold on every connection."""
     if engine.dialect.name != "sqlite":
@@ -262,7 +287,7 @@ def configure_engine(engine: sa.Engine) -> None:
         # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
         # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
         if has_request_context():
-            writing = not is_read()
+            writing = not is_read() and not g.get("reading_first", False)
         else:
             writing = has_app_context() and g.get("writes", False)
         dbapi_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")

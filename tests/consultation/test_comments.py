@@ -194,6 +194,23 @@ def test_concurrent_repeats_under_one_idempotency_key_store_one_comment(app, cid
     assert len(stored) == 1 and stored[0].id == answers[0].get_json()["id"]
 
 
+def test_a_repeat_is_answered_while_another_worker_holds_sqlites_write_lock(app, client, cid):
+    # A submission reads before it takes the write lock (core.extensions.reading_first): a
+    # retry finds its comment without waiting for another worker's writes to end.
+    first = _ok(_post(client, cid, {"Idempotency-Key": "held"}), 201)
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    db.session.rollback()
+    with db.engine.connect() as other:
+        other.connection.driver_connection.execute("BEGIN IMMEDIATE")  # another worker, writing
+        try:
+            again = _post(client, cid, {"Idempotency-Key": "held"})
+        finally:
+            other.connection.driver_connection.execute("ROLLBACK")
+    assert again.status_code == 201 and again.get_json() == first
+    assert again.headers["Idempotent-Replayed"] == "true"
+
+
 # --- Receipts ----------------------------------------------------------------------------------
 
 
