@@ -2,7 +2,7 @@
 
 import logging
 import os
-import uuid
+import secrets
 from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
@@ -144,7 +144,7 @@ def _configure_logging(app: Flask) -> None:
         # From the WSGI environ, as `request.headers` reads it, without the KeyError werkzeug
         # raises and catches when the header is absent (core.auth._authorization).
         incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
-        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        g.request_id = incoming[:64] if incoming.isprintable() and incoming else secrets.token_hex(16)
 
     @app.after_request
     def _echo_request_id(response):

@@ -99,6 +99,66 @@ def test_cors_lets_any_origin_read_and_exposes_paging_headers(client, units):
     assert "X-Pagination" in exposed and "ETag" in exposed
 
 
+def test_cors_answers_are_remembered_per_route_method_and_origin(tmp_path):
+    # core.extensions.RememberingCORS replays Flask-CORS's first answer for each key: the
+    # replay must be what Flask-CORS answers, whichever order the requests come in.
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/c.sqlite3",
+            "CORS_ORIGINS": "https://portal.example,https://app.example",
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    client = app.test_client()
+
+    def cors_of(method, path, **headers):
+        response = client.open(path, method=method, headers=headers)
+        return [(k, v) for k, v in response.headers if k.startswith("Access-Control") or k == "Vary"]
+
+    portal, other, stranger = "https://portal.example", "https://app.example", "https://evil.example"
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "Idempotency-Key"}
+    cases = [
+        (("GET", "/api/v1/units"), {"Origin": portal}, [portal]),
+        (("GET", "/api/v1/units"), {"Origin": other}, [other]),
+        (("GET", "/api/v1/units"), {"Origin": stranger}, []),
+        (("GET", "/api/v1/units"), {}, [other]),  # Flask-CORS (always_send) names the first allowed one
+        (("GET", "/api/v1/units/jd-x"), {"Origin": portal}, [portal]),  # a 404 of a route
+        (("GET", "/api/v1/nowhere"), {"Origin": portal}, [portal]),  # no route at all
+        (("OPTIONS", "/api/v1/consultations/1/comments"), {"Origin": portal, **preflight}, [portal]),
+        (
+            ("OPTIONS", "/api/v1/consultations/1/comments"),
+            {"Origin": portal, "Access-Control-Request-Method": "PURGE"},
+            [portal],
+        ),
+    ]
+    answers = {}
+    for _ in range(2):  # first computed by Flask-CORS, then replayed
+        for (method, path), headers, origin in cases:
+            answer = cors_of(method, path, **headers)
+            assert [v for k, v in answer if k == "Access-Control-Allow-Origin"] == origin, (method, path, answer)
+            assert answers.setdefault((method, path, tuple(headers.items())), answer) == answer
+    allowed = dict(
+        answers[("OPTIONS", "/api/v1/consultations/1/comments", tuple({"Origin": portal, **preflight}.items()))]
+    )
+    assert (
+        "POST" in allowed["Access-Control-Allow-Methods"]
+        and "Idempotency-Key" in allowed["Access-Control-Allow-Headers"]
+    )
+    refused = answers[
+        (
+            "OPTIONS",
+            "/api/v1/consultations/1/comments",
+            (("Origin", portal), ("Access-Control-Request-Method", "PURGE")),
+        )
+    ]
+    assert "Access-Control-Allow-Methods" not in refused
+    assert ("Vary", "Origin") in answers[("GET", "/api/v1/units", (("Origin", portal),))]
+
+
 def test_links_honour_forwarded_headers_behind_a_trusted_proxy(tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3", "PROXY_COUNT": 1})
     with app.app_context():
