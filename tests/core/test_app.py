@@ -4,9 +4,11 @@ import sqlite3
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 from core import create_app, settings
 from core.extensions import db
+from decisions import services
 
 
 def test_healthz_answers(client):
@@ -99,20 +101,18 @@ def test_cors_lets_any_origin_read_and_exposes_paging_headers(client, units):
     assert "X-Pagination" in exposed and "ETag" in exposed
 
 
+def _migrated_app(tmp_path, **config):
+    """An app of its own with `config`, over a fresh migrated SQLite database."""
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/own.sqlite3", **config})
+    with app.app_context():
+        upgrade()
+    return app
+
+
 def test_cors_answers_are_remembered_per_route_method_and_origin(tmp_path):
     # core.extensions.RememberingCORS replays Flask-CORS's first answer for each key: the
     # replay must be what Flask-CORS answers, whichever order the requests come in.
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/c.sqlite3",
-            "CORS_ORIGINS": "https://portal.example,https://app.example",
-        }
-    )
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
+    app = _migrated_app(tmp_path, CORS_ORIGINS="https://portal.example,https://app.example")
     client = app.test_client()
 
     def cors_of(method, path, **headers):
@@ -160,13 +160,8 @@ def test_cors_answers_are_remembered_per_route_method_and_origin(tmp_path):
 
 
 def test_links_honour_forwarded_headers_behind_a_trusted_proxy(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3", "PROXY_COUNT": 1})
+    app = _migrated_app(tmp_path, PROXY_COUNT=1)
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        from decisions import services
-
         services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     response = app.test_client().get(
         "/api/v1/units/jd-gov", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "open.jiading.gov.cn"}
@@ -180,19 +175,8 @@ def test_forwarded_headers_are_ignored_without_a_trusted_proxy(client, units):
 
 
 def test_public_base_url_overrides_the_request_host(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/b.sqlite3",
-            "PUBLIC_BASE_URL": "https://juece.example/",
-        }
-    )
+    app = _migrated_app(tmp_path, PUBLIC_BASE_URL="https://juece.example/")
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        from decisions import services
-
         services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     body = app.test_client().get("/api/v1/units/jd-gov").get_json()
     assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
