@@ -9,7 +9,7 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import openapi, settings
-from core.extensions import api, configure_engine, cors, db, limiter, migrate
+from core.extensions import api, close_read_connection, configure_engine, cors, db, limiter, migrate
 from core.http import IdConverter, TextConverter
 from core.json import OrjsonProvider
 
@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
     db.init_app(app)
+    app.teardown_appcontext(close_read_connection)
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(

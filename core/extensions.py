@@ -293,6 +293,28 @@ limiter = WriteLimiter(
 )
 
 
+def read_connection() -> sa.Connection:
+    """The connection a read request's row queries run on: the engine's, outside the session.
+
+    Queries that return rows rather than ORM objects need no session, and a session's
+    creation, its transaction's beginning and its closing cost a tenth of reading one
+    decision (bench/README.md). Kept for the request (one transaction: one snapshot for all
+    its statements) and closed at its end. In a write request, or outside a request, it is
+    the session's: a write then reads what it writes, and SQLite's write lock is taken once."""
+    if not has_request_context() or not is_read():
+        return db.session.connection()
+    connection = g.get("read_connection")
+    if connection is None:
+        connection = g.read_connection = db.engine.connect()
+    return connection
+
+
+def close_read_connection(_error=None) -> None:
+    connection = g.pop("read_connection", None)
+    if connection is not None:
+        connection.close()
+
+
 def reading_first() -> sa.Connection:
     """The session's connection, for the reads that decide a write request's writes.
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import calendar
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
-from core.extensions import UTCDateTime, db, shown, utcnow
+from core.extensions import UTCDateTime, db, read_connection, shown, utcnow
 
 # Any fixed number; names the lock that serialises appends to the public record.
 _APPEND_LOCK = 71_3713
@@ -224,13 +224,13 @@ def _timeline_statement():
 
 def timeline_entries(decision_id: int):
     """The decision's public record in the order things happened: one indexed query."""
-    return db.session.connection().execute(_timeline_statement(), {"decision_id": decision_id}).all()
+    return read_connection().execute(_timeline_statement(), {"decision_id": decision_id}).all()
 
 
 def changes_after(after: int, limit: int):
     """Rows of the whole public record after cursor `after`, oldest first."""
     return (
-        db.session.connection()
+        read_connection()
         .execute(
             sa.select(*PublicRecordEntry.__table__.c)
             .where(PublicRecordEntry.seq > after)

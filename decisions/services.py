@@ -21,7 +21,7 @@ from core.errors import (
     NotFound,
     PartyConsentMissing,
 )
-from core.extensions import commit_or_conflict, db, shown
+from core.extensions import commit_or_conflict, db, read_connection, shown
 from core.publication import EntryType, PublicRecordEntry
 from decisions import procedure
 from decisions.models import (
@@ -510,7 +510,7 @@ def list_decisions(
     count, select_page = _list_statements(
         audience, filters, enterprise_related, updated_since is not None, len(terms), sort
     )
-    connection = db.session.connection()
+    connection = read_connection()
     total = connection.execute(count, params).scalar_one()
     rows = connection.execute(select_page, {**params, "limit": page_size, "offset": (page - 1) * page_size}).all()
     return rows, total
@@ -527,7 +527,7 @@ def get_decision_row(decision_id: int, *, viewer: Account | None):
     params = {"id": decision_id}
     if audience == Role.editor:
         params["viewer_unit"] = viewer.unit
-    row = db.session.connection().execute(_row_statement(audience), params).first()
+    row = read_connection().execute(_row_statement(audience), params).first()
     if row is None:
         raise NotFound(f"No decision {decision_id} is published.")
     return row

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core import deadlines, publication
 from core.errors import NotFound
-from core.extensions import db
+from core.extensions import read_connection
 from core.http import api_url, href
 from core.obligations import Obligation
 from core.serialize import Computed, Links, RecordList, describe
@@ -105,7 +105,7 @@ def _decision_and_obligations():
 
 def timeline(decision_id: int) -> SimpleNamespace:
     """The decision's public timeline; 404 while the decision is not public."""
-    rows = db.session.connection().execute(_decision_and_obligations(), {"decision_id": decision_id}).all()
+    rows = read_connection().execute(_decision_and_obligations(), {"decision_id": decision_id}).all()
     if not rows:
         raise NotFound(f"No decision {decision_id} is published.")
     entries = publication.timeline_entries(decision_id)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from core import create_app, settings
-from core.extensions import db
+from core.extensions import close_read_connection, db, read_connection
 from decisions import services
 
 
@@ -190,3 +190,21 @@ def test_serving_requests_remembers_nothing_per_request(app, client, units):
     for _ in range(5):
         assert client.get("/api/v1/units/jd-fgw").status_code == 200
     assert len(app._is_async) == remembered
+
+
+def test_a_read_request_reads_outside_the_session_and_gives_its_connection_back(app, client, units):
+    db.session.rollback()
+    pool, before = db.engine.pool, db.engine.pool.checkedout()
+    with app.test_request_context("/api/v1/decisions", method="GET"):
+        connection = read_connection()
+        assert read_connection() is connection  # one transaction, one snapshot, per request
+        assert connection is not db.session.connection()
+        close_read_connection()
+        assert connection.closed
+        db.session.rollback()
+    with app.test_request_context("/api/v1/decisions", method="POST"):
+        assert read_connection() is db.session.connection()  # a write reads what it writes
+        db.session.rollback()
+    assert client.get("/api/v1/decisions/1").status_code == 404
+    assert client.get("/api/v1/decisions").status_code == 200
+    assert pool.checkedout() == before
