@@ -120,7 +120,9 @@ class Timestamped:
     """created_at / updated_at."""
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+    # Not indexed here: only decisions are listed by it (`updated_since`); an index nobody
+    # reads is written on every insert and update of every table.
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Versioned(Timestamped):

@@ -146,6 +146,7 @@ class Decision(Versioned, db.Model):
         sa.UniqueConstraint("catalogue_year", "seq_no"),
         sa.Index("ix_decisions_year_unit_seq", "catalogue_year", "lead_unit", "seq_no"),
         sa.Index("ix_decisions_lead_unit", "lead_unit"),
+        sa.Index("ix_decisions_updated_at", "updated_at"),  # `updated_since`, to sync
     )
 
     @property
