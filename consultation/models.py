@@ -158,12 +158,19 @@ class Comment(Versioned, db.Model):
     disposition: Mapped[str | None] = mapped_column(sa.String(30))
     reason_code: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
-    cluster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clusters.id"))
     disposed_on: Mapped[dt.date | None]
 
     __table_args__ = (
         sa.UniqueConstraint("consultation_id", "idempotency_key"),
         sa.Index("ix_comments_consultation", "consultation_id", "id"),
+        # Partial: most comments are in no cluster, and a comment stored need not write it.
+        sa.Index(
+            "ix_comments_cluster_id",
+            "cluster_id",
+            sqlite_where=sa.text("cluster_id IS NOT NULL"),
+            postgresql_where=sa.text("cluster_id IS NOT NULL"),
+        ),
     )
 
 
