@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+import sqlalchemy as sa
+
 from core import calendar
+from core.extensions import db
 
 ADOPTION_REPORT_WORKING_DAYS = 10  # after the decision document is issued
 REPLY_WORKING_DAYS = 5  # to answer a question from the public
@@ -26,3 +29,37 @@ def status(due_on: dt.date | None, done_on: dt.date | None, today: dt.date | Non
     if done_on is not None:
         return "on_time" if done_on <= due_on else "late"
     return "overdue" if (today or calendar.today()) > due_on else "pending"
+
+
+def count_year_again(model, year: int, *, counted_from, due, count) -> int:
+    """Count again the deadlines of `model` (its `counted_from` and `due` columns) that fall in
+    a year whose calendar was just loaded: the provisional ones, and those counted on an
+    earlier load of the same year (it may be replaced). `count(record)` gives (due day,
+    calendar status). A deadline counted again that has not passed is no longer overdue.
+    Returns how many changed."""
+    changed = 0
+    for record in db.session.scalars(
+        sa.select(model).where(
+            sa.or_(
+                model.calendar_status == calendar.PROVISIONAL,
+                sa.and_(counted_from <= dt.date(year, 12, 31), due >= dt.date(year, 1, 1)),
+            )
+        )
+    ):
+        due_on, status_ = count(record)
+        if (due_on, status_) != (getattr(record, due.key), record.calendar_status):
+            setattr(record, due.key, due_on)
+            record.calendar_status = status_
+            if record.overdue_since is not None and due_on >= calendar.today():
+                record.overdue_since = None
+            changed += 1
+    return changed
+
+
+def mark_overdue(model, *, due, done, today: dt.date) -> int:
+    """Mark the `model` rows that became overdue by `today`; a row already marked keeps its day."""
+    result = db.session.execute(
+        sa.update(model).where(done.is_(None), due < today, model.overdue_since.is_(None)).values(overdue_since=today)
+    )
+    db.session.commit()
+    return result.rowcount

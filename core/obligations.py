@@ -92,33 +92,15 @@ def of_decision(decision_id: int) -> list[Obligation]:
 
 @calendar.recomputes_deadlines
 def _recompute(year: int) -> int:
-    """Deadlines counted into a year whose calendar was just loaded are counted again: the
-    provisional ones, and those counted on an earlier load of the same year (it may be replaced)."""
-    changed = 0
-    for obligation in db.session.scalars(
-        sa.select(Obligation).where(
-            sa.or_(
-                Obligation.calendar_status == calendar.PROVISIONAL,
-                sa.and_(Obligation.counted_from <= dt.date(year, 12, 31), Obligation.due_on >= dt.date(year, 1, 1)),
-            )
-        )
-    ):
-        due_on, status = _DUE[obligation.type](obligation.counted_from)
-        if (due_on, status) != (obligation.due_on, obligation.calendar_status):
-            obligation.due_on, obligation.calendar_status = due_on, status
-            if obligation.overdue_since is not None and due_on >= calendar.today():
-                obligation.overdue_since = None
-            changed += 1
-    return changed
+    return deadlines.count_year_again(
+        Obligation,
+        year,
+        counted_from=Obligation.counted_from,
+        due=Obligation.due_on,
+        count=lambda obligation: _DUE[obligation.type](obligation.counted_from),
+    )
 
 
 @tick.task("obligations marked overdue")
 def mark_overdue(today: dt.date) -> int:
-    """Mark what became overdue today; a row already marked is left as it is."""
-    result = db.session.execute(
-        sa.update(Obligation)
-        .where(Obligation.fulfilled_on.is_(None), Obligation.due_on < today, Obligation.overdue_since.is_(None))
-        .values(overdue_since=today)
-    )
-    db.session.commit()
-    return result.rowcount
+    return deadlines.mark_overdue(Obligation, due=Obligation.due_on, done=Obligation.fulfilled_on, today=today)

@@ -96,32 +96,15 @@ def get_inquiry(inquiry_id: int) -> Inquiry:
 
 @calendar.recomputes_deadlines
 def _recompute(year: int) -> int:
-    """Reply deadlines counted into a year whose calendar was just loaded (or replaced) are
-    counted again."""
-    changed = 0
-    for inquiry in db.session.scalars(
-        sa.select(Inquiry).where(
-            sa.or_(
-                Inquiry.calendar_status == calendar.PROVISIONAL,
-                sa.and_(Inquiry.received_on <= dt.date(year, 12, 31), Inquiry.reply_due_on >= dt.date(year, 1, 1)),
-            )
-        )
-    ):
-        due = deadlines.reply_due(inquiry.received_on, simple=inquiry.simple)
-        if due != (inquiry.reply_due_on, inquiry.calendar_status):
-            inquiry.reply_due_on, inquiry.calendar_status = due
-            if inquiry.overdue_since is not None and inquiry.reply_due_on >= calendar.today():
-                inquiry.overdue_since = None
-            changed += 1
-    return changed
+    return deadlines.count_year_again(
+        Inquiry,
+        year,
+        counted_from=Inquiry.received_on,
+        due=Inquiry.reply_due_on,
+        count=lambda inquiry: deadlines.reply_due(inquiry.received_on, simple=inquiry.simple),
+    )
 
 
 @tick.task("inquiries marked overdue")
 def mark_overdue(today: dt.date) -> int:
-    result = db.session.execute(
-        sa.update(Inquiry)
-        .where(Inquiry.answered_on.is_(None), Inquiry.reply_due_on < today, Inquiry.overdue_since.is_(None))
-        .values(overdue_since=today)
-    )
-    db.session.commit()
-    return result.rowcount
+    return deadlines.mark_overdue(Inquiry, due=Inquiry.reply_due_on, done=Inquiry.answered_on, today=today)
