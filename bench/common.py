@@ -73,14 +73,7 @@ def save_results(name: str, payload: dict) -> str:
     return path
 
 
-def ratio_line(ours: str, base: str, results: dict, target: float | None) -> tuple[str, dict]:
-    """`ours vs base: N % of its req/s (M % by CPU per request)   target ≥ T: met|MISSED`."""
-    a, b = results[ours], results[base]
-    ratio = a["rps"] / b["rps"]
-    by_cpu = b["server_cpu_ms"] / a["server_cpu_ms"] if a.get("server_cpu_ms") else float("nan")
-    verdict = "" if target is None else f"   target ≥ {target:.0%}: {'met' if ratio >= target else 'MISSED'}"
-    line = f"{ours} vs {base}: {ratio:.0%} of its req/s ({by_cpu:.0%} by CPU per request){verdict}"
-    return line, {"rps": ratio, "cpu": by_cpu, "target": target, "met": None if target is None else ratio >= target}
+ratio_line = run.ratio_line
 
 
 def machine_line() -> str:

@@ -321,13 +321,14 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.0f} GiB memory, Python {sys.version.split()[0]}"
 
 
-def report(results: dict, rounds: int) -> dict:
+def best_table(results: dict, rounds: int, targets) -> dict:
+    """Print each target's best round (by req/s) as a table; returns them by name."""
+    best = {name: max(runs, key=lambda r: r["rps"]) for name, runs in results.items() if runs}
     print()
-    best = {name: max(runs, key=lambda r: r["rps"]) for name, runs in results.items()}
     title = f"best of {rounds} rounds" if rounds > 1 else "one round"
     print(f"{title}; cpu/req = CPU the server's 2 workers spent per request; others = cores busy elsewhere")
     print(f"{'target':<10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'cpu/req':>9}{'others':>8}{'non-2xx':>8}  what")
-    for name, _, what in TARGETS:
+    for name, _, what in targets:
         if name in best:
             r = best[name]
             print(
@@ -337,14 +338,26 @@ def report(results: dict, rounds: int) -> dict:
             if r["socket_errors"]:
                 print(f"{'':<10}socket errors: {r['socket_errors']}")
     print()
+    return best
+
+
+def ratio_line(ours: str, base: str, results: dict, target: float | None) -> tuple[str, dict]:
+    """`ours vs base: N % of its req/s (M % by CPU per request)   target ≥ T: met|MISSED`."""
+    a, b = results[ours], results[base]
+    ratio = a["rps"] / b["rps"]
+    by_cpu = b["server_cpu_ms"] / a["server_cpu_ms"] if a.get("server_cpu_ms") else float("nan")
+    verdict = "" if target is None else f"   target ≥ {target:.0%}: {'met' if ratio >= target else 'MISSED'}"
+    line = f"{ours} vs {base}: {ratio:.0%} of its req/s ({by_cpu:.0%} by CPU per request){verdict}"
+    return line, {"rps": ratio, "cpu": by_cpu, "target": target, "met": None if target is None else ratio >= target}
+
+
+def report(results: dict, rounds: int) -> dict:
+    best = best_table(results, rounds, TARGETS)
     ratios = {}
     for ours, base, target in RATIOS:
         if ours in best and base in best:
-            ratio = best[ours]["rps"] / best[base]["rps"]
-            by_cpu = best[base]["server_cpu_ms"] / best[ours]["server_cpu_ms"]
-            ratios[f"{ours}/{base}"] = {"rps": ratio, "cpu": by_cpu}
-            verdict = "" if target is None else f"   target ≥ {target:.0%}: {'met' if ratio >= target else 'MISSED'}"
-            print(f"{ours} vs {base}: {ratio:.0%} of its req/s ({by_cpu:.0%} by CPU per request){verdict}")
+            line, ratios[f"{ours}/{base}"] = ratio_line(ours, base, best, target)
+            print(line)
     return ratios
 
 

@@ -251,21 +251,7 @@ def check_same(servers, ids) -> int:
 
 
 def report(results: dict, rounds: int) -> dict:
-    best = {name: max(runs, key=lambda r: r["rps"]) for name, runs in results.items() if runs}
-    print()
-    title = f"best of {rounds} rounds" if rounds > 1 else "one round"
-    print(f"{title}; cpu/req = CPU the server's 2 workers spent per request; others = cores busy elsewhere")
-    print(f"{'target':<10}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'cpu/req':>9}{'others':>8}{'non-2xx':>8}  what")
-    for name, _, what in TARGETS:
-        if name in best:
-            r = best[name]
-            print(
-                f"{name:<10}{r['rps']:>8.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['server_cpu_ms']:>7.2f}ms"
-                f"{r['others_cores']:>8.2f}{r['non_2xx']:>8}  {what}"
-            )
-            if r["socket_errors"]:
-                print(f"{'':<10}socket errors: {r['socket_errors']}")
-    print()
+    best = run.best_table(results, rounds, TARGETS)
     ratios = {}
     for ours, base, target in RATIOS:
         if ours in best and base in best:
