@@ -28,10 +28,25 @@ from flask import Flask, Response, request
 
 URL = os.environ.get("COMMENTS_DB", "")
 SQLITE = URL.startswith("sqlite:///")
-INSERT = (
-    "INSERT INTO bench_comments (idempotency_key, content, submitter_type, name, contact, receipt, submitted_at)"
-    " VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}) RETURNING id"
-).format("?" if SQLITE else "%s")
+COLUMNS = ("idempotency_key", "content", "submitter_type", "name", "contact", "receipt", "submitted_at")
+INSERT = "INSERT INTO bench_comments ({}) VALUES ({}) RETURNING id".format(
+    ", ".join(COLUMNS), ", ".join(["?" if SQLITE else "%s"] * len(COLUMNS))
+)
+
+
+def _row() -> dict:
+    """The row both bare endpoints store, from the request: what Juece's comment reads."""
+    data = request.get_json()
+    return {
+        "idempotency_key": request.headers.get("Idempotency-Key"),
+        "content": data["content"],
+        "submitter_type": data["submitter_type"],
+        "name": data.get("name"),
+        "contact": data.get("contact"),
+        "receipt": secrets.token_urlsafe(18),
+        "submitted_at": dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" "),
+    }
+
 
 app = Flask(__name__)
 _connection = None
@@ -54,20 +69,10 @@ def connection():
 
 @app.post("/bare/comments")
 def comment():
-    data = request.get_json()
-    receipt = secrets.token_urlsafe(18)
-    values = (
-        request.headers.get("Idempotency-Key"),
-        data["content"],
-        data["submitter_type"],
-        data.get("name"),
-        data.get("contact"),
-        receipt,
-        dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(" "),
-    )
+    row = _row()
     # One statement in autocommit: stored and durable (as the platform's settings make it) on return.
-    (row_id,) = connection().execute(INSERT, values).fetchone()
-    body = json.dumps({"id": row_id, "receipt": receipt}, separators=(",", ":"))
+    (row_id,) = connection().execute(INSERT, tuple(row[c] for c in COLUMNS)).fetchone()
+    body = json.dumps({"id": row_id, "receipt": row["receipt"]}, separators=(",", ":"))
     return Response(body, 201, mimetype="application/json")
 
 
@@ -87,27 +92,16 @@ def stack_app():
 
     juece = create_app()
     insert = sa.text(
-        "INSERT INTO bench_comments (idempotency_key, content, submitter_type, name, contact, receipt, submitted_at)"
-        " VALUES (:key, :content, :submitter_type, :name, :contact, :receipt, :submitted_at) RETURNING id"
+        "INSERT INTO bench_comments ({}) VALUES ({}) RETURNING id".format(
+            ", ".join(COLUMNS), ", ".join(f":{c}" for c in COLUMNS)
+        )
     )
 
     @juece.post("/api/v1/bare/comments")
     def stack_comment():
-        data = request.get_json()
-        receipt = secrets.token_urlsafe(18)
-        row_id = db.session.execute(
-            insert,
-            {
-                "key": request.headers.get("Idempotency-Key"),
-                "content": data["content"],
-                "submitter_type": data["submitter_type"],
-                "name": data.get("name"),
-                "contact": data.get("contact"),
-                "receipt": receipt,
-                "submitted_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            },
-        ).scalar_one()
+        row = _row()
+        row_id = db.session.execute(insert, row).scalar_one()
         db.session.commit()
-        return json_response({"id": row_id, "receipt": receipt}, 201)
+        return json_response({"id": row_id, "receipt": row["receipt"]}, 201)
 
     return juece

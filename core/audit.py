@@ -56,13 +56,20 @@ def _plain(value):
     return value
 
 
-def _actor():
+def _who() -> dict:
+    """Who acts, and in which request: the audit entry's account_id, actor and request_id."""
+    request_id = g.get("request_id") if has_request_context() else None
     account = g.get("account") if has_app_context() else None
     if account is not None:
-        return account.id, f"{account.role}:{account.name}"
+        return {"account_id": account.id, "actor": f"{account.role}:{account.name}", "request_id": request_id}
     if has_request_context():
-        return None, "anonymous"  # the public, writing without a token (a comment, a question)
-    return None, g.get("actor", "system") if has_app_context() else "system"
+        # The public, writing without a token (a comment, a question).
+        return {"account_id": None, "actor": "anonymous", "request_id": request_id}
+    return {
+        "account_id": None,
+        "actor": g.get("actor", "system") if has_app_context() else "system",
+        "request_id": None,
+    }
 
 
 # Bookkeeping columns that every change touches: not worth a line in the log.
@@ -99,16 +106,13 @@ def _entry(obj, action: str) -> AuditEntry:
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             changes[attr.key] = [_plain(old), _plain(new)]
-    account_id, actor = _actor()
     return AuditEntry(
-        account_id=account_id,
-        actor=actor,
+        **_who(),
         action=action,
         record_type=obj.__tablename__,
         # Not state.identity: a new row gets its identity only after after_flush has run.
         record_id="/".join(str(part) for part in state.mapper.primary_key_from_instance(obj)),
         changes=changes,
-        request_id=g.get("request_id") if has_request_context() else None,
     )
 
 
@@ -118,18 +122,15 @@ _INSERT_ENTRY = sa.insert(AuditEntry.__table__)
 def record_created(connection: sa.Connection, model, record_id: int, values: dict) -> None:
     """Log a row that a hot path inserted without the session's unit of work (which would log
     it at its flush): the same entry, in the same transaction."""
-    account_id, actor = _actor()
     connection.execute(
         _INSERT_ENTRY,
         {
+            **_who(),
             "at": utcnow(),
-            "account_id": account_id,
-            "actor": actor,
             "action": "create",
             "record_type": model.__tablename__,
             "record_id": str(record_id),
             "changes": _created(model, {**values, "id": record_id}),
-            "request_id": g.get("request_id") if has_request_context() else None,
         },
     )
 

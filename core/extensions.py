@@ -160,6 +160,16 @@ api = Api()
 migrate = Migrate()
 
 
+def _wrapping_new_hooks(app, init_app, **wrappers) -> None:
+    """Run an extension's `init_app` and wrap each app-wide hook it registered: `wrappers`
+    maps a hook list of the app (`after_request_funcs`, ...) to the wrapper of its new hooks."""
+    lists = {name: getattr(app, name) for name in wrappers}
+    before = {name: list(funcs.get(None, [])) for name, funcs in lists.items()}
+    init_app()
+    for name, funcs in lists.items():
+        funcs[None] = [f if f in before[name] else wrappers[name](f) for f in funcs.get(None, [])]
+
+
 class RememberingCORS(CORS):
     """Flask-CORS, its answer remembered per route and CORS request headers.
 
@@ -173,10 +183,11 @@ class RememberingCORS(CORS):
     _KEPT = 1024  # Origin comes from the client: bound what is kept
 
     def init_app(self, app, **kwargs):
-        before = list(app.after_request_funcs.get(None, []))
-        super().init_app(app, **kwargs)
-        funcs = app.after_request_funcs[None]
-        funcs[:] = [f if f in before else _remembered(f, self._KEPT) for f in funcs]
+        _wrapping_new_hooks(
+            app,
+            lambda: super(RememberingCORS, self).init_app(app, **kwargs),
+            after_request_funcs=lambda hook: _remembered(hook, self._KEPT),
+        )
 
 
 _CORS_REQUEST_HEADERS = (
@@ -255,11 +266,13 @@ class WriteLimiter(Limiter):
     """
 
     def init_app(self, app):
-        hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
-        others = [list(funcs[None]) for funcs in hooks]
-        super().init_app(app)
-        for funcs, theirs, skip in zip(hooks, others, (_before_writes, _after_writes, _teardown_writes), strict=True):
-            funcs[None] = [f if f in theirs else skip(f) for f in funcs[None]]
+        _wrapping_new_hooks(
+            app,
+            lambda: super(WriteLimiter, self).init_app(app),
+            before_request_funcs=_before_writes,
+            after_request_funcs=_after_writes,
+            teardown_request_funcs=_teardown_writes,
+        )
 
 
 def _before_writes(hook):
