@@ -9,9 +9,10 @@ from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import openapi, settings
-from core.extensions import api, close_read_connection, configure_engine, cors, db, limiter, migrate
+from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate
 from core.http import IdConverter, TextConverter
 from core.json import OrjsonProvider
+from core.ratelimit import limiter
 
 
 class Juece(Flask):
@@ -48,7 +49,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         SQLALCHEMY_DATABASE_URI=config["DATABASE_URL"],
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
-        RATELIMIT_STORAGE_URI=config["RATELIMIT_STORAGE_URI"],
         **openapi.settings(),
     )
     app.json = OrjsonProvider(app)

@@ -1,13 +1,12 @@
-"""The extensions every package shares: the database, the API, migrations, limits, CORS."""
+"""The extensions every package shares: the database, the API, migrations, CORS."""
 
 import datetime as dt
 import re
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_cors import CORS
-from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.exc import IntegrityError
@@ -225,87 +224,14 @@ def _remembered(cors_after_request, kept: int):
 cors = RememberingCORS()
 
 
-# Requests that change nothing: never rate-limited, and on SQLite a deferred transaction.
+# Requests that change nothing: never rate-limited (core.ratelimit), and on SQLite a deferred
+# transaction.
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_read() -> bool:
     """Whether the current request only reads."""
     return request.method in READS
-
-
-def _rate_key() -> str:
-    from core.auth import current_account
-
-    account = current_account()
-    return f"account:{account.id}" if account else f"ip:{request.remote_addr}"
-
-
-def _write_limit() -> str:
-    from core.auth import current_account
-
-    key = "RATELIMIT_PARTNER_WRITES" if current_account() else "RATELIMIT_ANONYMOUS_WRITES"
-    return current_app.config[key]
-
-
-def _not_limited() -> bool:
-    """The staff's work is never limited; the public's and partners' writes are (reads never
-    reach the limiter: `WriteLimiter`)."""
-    from core.auth import current_account, is_staff
-
-    return is_staff(current_account())
-
-
-class WriteLimiter(Limiter):
-    """Flask-Limiter, whose hooks a read skips altogether: reads are never limited.
-
-    Flask-Limiter runs on every request: before it (resolving that no limit applies, even past
-    a `request_filter`), after it (looking for limit headers to add) and at its teardown
-    (resetting its context), about a tenth of a small read's time (bench/README.md). For a read
-    none of the three does anything, so the hooks it registers are wrapped to skip reads.
-    """
-
-    def init_app(self, app):
-        _wrapping_new_hooks(
-            app,
-            lambda: super(WriteLimiter, self).init_app(app),
-            before_request_funcs=_before_writes,
-            after_request_funcs=_after_writes,
-            teardown_request_funcs=_teardown_writes,
-        )
-
-
-def _before_writes(hook):
-    def before():
-        return None if is_read() else hook()
-
-    return before
-
-
-def _after_writes(hook):
-    def after(response):
-        return response if is_read() else hook(response)
-
-    return after
-
-
-def _teardown_writes(hook):
-    def teardown(error):
-        if not is_read():
-            hook(error)
-
-    return teardown
-
-
-# One budget per caller shared by every write endpoint, so a flood cannot move from one
-# endpoint to the next.
-limiter = WriteLimiter(
-    key_func=_rate_key,
-    application_limits=[_write_limit],
-    application_limits_exempt_when=_not_limited,
-    headers_enabled=True,
-    retry_after="delta-seconds",
-)
 
 
 def read_connection() -> sa.Connection:

@@ -11,7 +11,8 @@ from flask_migrate import upgrade
 from consultation import services
 from consultation.models import Comment
 from core import audit, create_app
-from core.extensions import db, limiter
+from core.extensions import db
+from core.ratelimit import limiter
 from decisions import services as decision_services
 from decisions.models import Catalogue
 from tests import factories
