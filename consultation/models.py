@@ -162,7 +162,9 @@ class Comment(Versioned, db.Model):
     disposed_on: Mapped[dt.date | None]
 
     __table_args__ = (
-        sa.UniqueConstraint("consultation_id", "idempotency_key"),
+        # The key first: a submission finds a repeat by its key alone, with this index and no
+        # other (consultation.services._SUBMISSION).
+        sa.UniqueConstraint("idempotency_key", "consultation_id"),
         sa.Index("ix_comments_consultation", "consultation_id", "id"),
         # Partial: most comments are in no cluster, and a comment stored need not write it.
         sa.Index(

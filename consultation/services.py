@@ -40,7 +40,7 @@ from core.errors import (
     ReasonMissing,
     WindowTooShort,
 )
-from core.extensions import db, now_writing, reading_first, utcnow
+from core.extensions import db, lean_write, now_writing, utcnow
 from core.publication import EntryType
 from decisions import procedure
 from decisions.models import Decision, DecisionState
@@ -318,7 +318,11 @@ _consultations, _decisions, _comments = Consultation.__table__, Decision.__table
 
 # A comment is the one write the public makes in numbers, so its path is lean (bench/README.md):
 # everything a submission needs comes in this one statement, built once — the consultation, its
-# decision, and the comment already stored under the Idempotency-Key, if any.
+# decision, and the comments already stored under the Idempotency-Key, if any. They are found by
+# the key alone, which only the unique index led by the key can serve: given the consultation
+# too, PostgreSQL may pick the index of a consultation's comments, and a plan cached while the
+# table was small then reads all of them on every submission (migration 0007). A client may use
+# one key in several consultations: `_submission` keeps the comment of this one.
 _SUBMISSION = (
     sa.select(
         _consultations.c.id,
@@ -330,6 +334,7 @@ _SUBMISSION = (
         _decisions.c.lead_unit,
         _decisions.c.catalogued_on,
         _comments.c.id.label("stored_id"),
+        _comments.c.consultation_id.label("stored_in"),
         _comments.c.receipt,
         _comments.c.channel,
         _comments.c.received_on,
@@ -337,33 +342,45 @@ _SUBMISSION = (
     )
     .select_from(_consultations)
     .join(_decisions, _decisions.c.id == _consultations.c.decision_id)
-    .outerjoin(
-        _comments,
-        sa.and_(
-            _comments.c.consultation_id == _consultations.c.id,
-            _comments.c.idempotency_key == sa.bindparam("key"),
-        ),
-    )
+    .outerjoin(_comments, _comments.c.idempotency_key == sa.bindparam("key"))
     .where(_consultations.c.id == sa.bindparam("consultation_id"))
 )
-_INSERT_COMMENT = sa.insert(_comments)
+# On PostgreSQL the read also draws the new comment's id, so that the comment and its audit
+# entry go in one statement (core.audit.insert_logged); a repeat or a refusal leaves a gap in
+# the ids, as a rolled-back insert does.
+_SUBMISSION_DRAWING_ID = _SUBMISSION.add_columns(
+    sa.func.nextval(sa.func.pg_get_serial_sequence(_comments.name, "id")).label("new_id")
+)
 # Every column a submission may set, so that the INSERT has one shape and is compiled once.
 _SUBMITTED_FIELDS = (
     "consultation_id", "content", "submitter_type", "name", "contact", "organisation", "channel",
     "received_on", "submitted_at", "receipt", "idempotency_key", "fingerprint", "entered_by", "moderation",
 )  # fmt: skip
+_INSERT_COMMENT = sa.insert(_comments)
+_INSERT_LOGGED_COMMENT = audit.insert_logged(_comments, ("id", *_SUBMITTED_FIELDS))
 
 
-def _submission(consultation_id: int, idempotency_key: str | None):
-    return (
-        db.session.connection()
-        .execute(_SUBMISSION, {"consultation_id": consultation_id, "key": idempotency_key})
-        .first()
-    )
+def _submission(connection: sa.Connection, consultation_id: int, idempotency_key: str | None):
+    """(the consultation and its decision, the comment stored under the key in it or None);
+    (None, None) if there is no such consultation."""
+    statement = _SUBMISSION if connection.dialect.name == "sqlite" else _SUBMISSION_DRAWING_ID
+    rows = connection.execute(statement, {"consultation_id": consultation_id, "key": idempotency_key}).all()
+    stored = next((row for row in rows if row.stored_in == consultation_id), None)
+    return (rows[0] if rows else None), stored
+
+
+def _store(connection: sa.Connection, fields: dict, new_id: int | None) -> int:
+    """Insert the comment and its audit entry; returns the comment's id."""
+    if connection.dialect.name == "sqlite":
+        comment_id = connection.execute(_INSERT_COMMENT, fields).inserted_primary_key[0]
+        audit.record_created(connection, Comment, comment_id, fields)
+        return comment_id
+    connection.execute(_INSERT_LOGGED_COMMENT, audit.logged_values(Comment, new_id, fields))
+    return new_id
 
 
 def _stored(row, print_: str) -> Submitted:
-    """The comment stored under the key: a repeat of it, or a reused key."""
+    """The comment stored under the key (a `_submission` row): a repeat of it, or a reused key."""
     if row.fingerprint != print_:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for a different comment: use a new key for a new comment."
@@ -424,39 +441,39 @@ def submit_comment(
     """Take one comment; returns (what was stored, replayed). A repeat under the same
     Idempotency-Key returns the first comment and stores nothing new, also when both arrive at
     once. The comment and its audit entry are written in one transaction."""
-    # Read before taking the write lock: a comment stored meanwhile under the same key meets
-    # the unique index at the INSERT, and is answered as a replay (below).
-    connection = reading_first()
-    row = _submission(consultation_id, idempotency_key)
-    if row is None or not _shown(by, row.published_on, row.catalogued_on, row.lead_unit):
-        raise NotFound(f"No consultation {consultation_id} is published.")
-    # A repeat is known by what was sent, before today's rules fill anything in: a retry after
-    # midnight, or after the close, of a comment the first attempt stored returns that comment.
-    print_ = fingerprint(values)
-    if row.stored_id is not None:
-        return _stored(row, print_), True
-    values = _prepare(row, _Decision(row.decision_id, row.state, row.lead_unit), by, values, calendar.today())
-    fields = dict.fromkeys(_SUBMITTED_FIELDS)
-    fields.update(
-        values,
-        consultation_id=consultation_id,
-        receipt=secrets.token_urlsafe(18),
-        idempotency_key=idempotency_key,
-        fingerprint=print_,
-        submitted_at=utcnow(),
-        moderation=ModerationState.pending,
-    )
-    now_writing(connection)
+    # Read before the writes: a comment stored meanwhile under the same key meets the unique
+    # index at the INSERT, and is answered as a replay (below).
     try:
-        comment_id = connection.execute(_INSERT_COMMENT, fields).inserted_primary_key[0]
+        with lean_write() as connection:
+            row, stored = _submission(connection, consultation_id, idempotency_key)
+            if row is None or not _shown(by, row.published_on, row.catalogued_on, row.lead_unit):
+                raise NotFound(f"No consultation {consultation_id} is published.")
+            # A repeat is known by what was sent, before today's rules fill anything in: a retry
+            # after midnight, or after the close, of a comment the first attempt stored returns it.
+            print_ = fingerprint(values)
+            if stored is not None:
+                return _stored(stored, print_), True
+            decision = _Decision(row.decision_id, row.state, row.lead_unit)
+            values = _prepare(row, decision, by, values, calendar.today())
+            fields = dict.fromkeys(_SUBMITTED_FIELDS)
+            fields.update(
+                values,
+                consultation_id=consultation_id,
+                receipt=secrets.token_urlsafe(18),
+                idempotency_key=idempotency_key,
+                fingerprint=print_,
+                submitted_at=utcnow(),
+                moderation=ModerationState.pending,
+            )
+            now_writing(connection)
+            comment_id = _store(connection, fields, getattr(row, "new_id", None))
     except IntegrityError:
-        db.session.rollback()
         if not idempotency_key:
             raise
         # The same key arrived at the same moment on another worker, which stored it first.
-        return _stored(_submission(consultation_id, idempotency_key), print_), True
-    audit.record_created(connection, Comment, comment_id, fields)
-    db.session.commit()
+        with lean_write() as connection:
+            _, stored = _submission(connection, consultation_id, idempotency_key)
+        return _stored(stored, print_), True
     return Submitted(comment_id, fields["receipt"], consultation_id, fields["channel"], fields["received_on"]), False
 
 

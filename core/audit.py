@@ -119,20 +119,42 @@ def _entry(obj, action: str) -> AuditEntry:
 _INSERT_ENTRY = sa.insert(AuditEntry.__table__)
 
 
+def _created_entry(model, record_id: int, values: dict) -> dict:
+    """The entry of a row that a hot path inserted without the session's unit of work (which
+    would log it at its flush): the same entry."""
+    return {
+        **_who(),
+        "at": utcnow(),
+        "action": "create",
+        "record_type": model.__tablename__,
+        "record_id": str(record_id),
+        "changes": _created(model, {**values, "id": record_id}),
+    }
+
+
 def record_created(connection: sa.Connection, model, record_id: int, values: dict) -> None:
-    """Log a row that a hot path inserted without the session's unit of work (which would log
-    it at its flush): the same entry, in the same transaction."""
-    connection.execute(
-        _INSERT_ENTRY,
-        {
-            **_who(),
-            "at": utcnow(),
-            "action": "create",
-            "record_type": model.__tablename__,
-            "record_id": str(record_id),
-            "changes": _created(model, {**values, "id": record_id}),
-        },
-    )
+    """Log a row that a hot path inserted: its entry, in the same transaction."""
+    connection.execute(_INSERT_ENTRY, _created_entry(model, record_id, values))
+
+
+_ENTRY = AuditEntry.__table__
+_ENTRY_FIELDS = ("account_id", "actor", "request_id", "at", "action", "record_type", "record_id", "changes")
+
+
+def insert_logged(table: sa.Table, fields: tuple[str, ...]) -> sa.Insert:
+    """One statement that inserts a row of `table` (its `fields`, the id among them) and its audit
+    entry, for PostgreSQL: two writes in one round trip, atomic as any
+    statement is. Its parameters: `logged_values`."""
+    row = sa.insert(table).values({name: sa.bindparam(f"row_{name}", type_=table.c[name].type) for name in fields})
+    entry = {name: sa.bindparam(f"entry_{name}", type_=_ENTRY.c[name].type) for name in _ENTRY_FIELDS}
+    return sa.insert(_ENTRY).values(entry).add_cte(row.cte("logged"))
+
+
+def logged_values(model, record_id: int, values: dict) -> dict:
+    """The parameters of `insert_logged` for a row of `model` with `values` and `record_id`."""
+    entry = _created_entry(model, record_id, values)
+    row = {f"row_{name}": value for name, value in values.items()}
+    return {**row, "row_id": record_id, **{f"entry_{name}": value for name, value in entry.items()}}
 
 
 @event.listens_for(Session, "after_flush")
