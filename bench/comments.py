@@ -7,9 +7,10 @@ For each database it makes a fresh one (bench/data/comments.sqlite3; PostgreSQL 
 `juece_bench_comments` on 127.0.0.1, user postgres) with the project's migrations, and in it,
 through the models, one catalogued decision with a published draft and a published online
 consultation whose window includes today; plus one table of its own, `bench_comments`, for
-the baseline. Two gunicorns (2 sync workers each, 127.0.0.1 only): Juece with rate limiting
-out of the way (RATELIMIT_ANONYMOUS_WRITES=100000000/minute), and bench/comment_baselines.py,
-a bare endpoint that INSERTs one row.
+the baselines. Three gunicorns (2 sync workers each, or --workers; 127.0.0.1 only): Juece with
+rate limiting out of the way (RATELIMIT_ANONYMOUS_WRITES=100000000/minute), and the two
+baselines of bench/comment_baselines.py, a bare endpoint that INSERTs one row and the same
+INSERT inside Juece's service.
 
 wrk (--latency, one connection per thread, 32 by default) POSTs JSON comments, each with its
 own Idempotency-Key; about 5 % repeat a key the thread sent before (same body: a replay), and
@@ -361,7 +362,7 @@ def bench_backend(backend: str, wrk: str, args, work: str) -> dict:
     consultation_id = open_consultation(backend)
     juece_url, base_url = urls(backend)
     counter = Counter(backend)
-    servers = run.Servers(work)
+    servers = run.Servers(work, args.workers)
     env = {
         "DATABASE_URL": juece_url,
         "LOG_LEVEL": "WARNING",
@@ -456,6 +457,12 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target (2)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds; the best counts (2)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections, one thread each (32)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn sync workers of every server (2; the README's production: 2 per core)",
+    )
     parser.add_argument("--repeat", type=float, default=0.05, help="share of requests that repeat a key (0.05)")
     parser.add_argument("--patience", type=float, default=20, help="seconds to wait for a quiet machine (20)")
     args = parser.parse_args(argv)
@@ -466,6 +473,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"machine: {machine_line()}")
     print(
+        f"gunicorn: {args.workers} sync workers per server; "
         f"wrk: {args.connections} threads × 1 connection, {args.warmup} s warm-up, then {args.duration} s per target "
         f"in each of {args.rounds} round(s); {args.repeat:.0%} repeated keys, and every 100th key shared by all",
         flush=True,

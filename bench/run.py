@@ -117,8 +117,9 @@ def children_cpu() -> float:
 class Servers:
     """The two gunicorns, each in a process group of its own so that stop() ends its workers."""
 
-    def __init__(self, log_dir: str):
+    def __init__(self, log_dir: str, workers: int = 2):
         self.log_dir = log_dir
+        self.workers = workers
         self.procs = {}
         self.ports = {}
 
@@ -128,7 +129,7 @@ class Servers:
         command = [
             os.path.join(VENV_BIN, "gunicorn"),
             "--workers",
-            "2",
+            str(self.workers),
             "--worker-class",
             "sync",
             "--bind",

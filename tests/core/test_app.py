@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from core import create_app, settings
-from core.extensions import close_read_connection, db, read_connection
+from core.extensions import close_read_connection, db, lean_write, now_writing, read_connection
 from decisions import services
+from decisions.models import Unit
 
 
 def test_healthz_answers(client):
@@ -208,3 +209,40 @@ def test_a_read_request_reads_outside_the_session_and_gives_its_connection_back(
     assert client.get("/api/v1/decisions/1").status_code == 404
     assert client.get("/api/v1/decisions").status_code == 200
     assert pool.checkedout() == before
+
+
+def test_a_lean_write_commits_or_rolls_back_and_leaves_its_connection_as_it_found_it(app, units):
+    db.session.rollback()
+    pool, before = db.engine.pool, db.engine.pool.checkedout()
+    insert = sa.insert(Unit.__table__).values(kind="department")
+    postgresql = db.engine.dialect.name == "postgresql"
+    with app.test_request_context("/api/v1/units", method="POST"):
+        with lean_write() as connection:
+            assert not db.session().in_transaction()  # the session is not needed
+            driver = connection.connection.driver_connection
+            # On PostgreSQL each statement commits by itself; on SQLite a (deferred) transaction
+            # holds the reads and the writes.
+            assert driver.autocommit if postgresql else driver.in_transaction
+            connection.execute(insert, {"code": "jd-lean", "name": "甲"})
+        with pytest.raises(RuntimeError), lean_write() as connection:
+            now_writing(connection)
+            connection.execute(insert, {"code": "jd-gone", "name": "乙"})
+            raise RuntimeError("refused after the write")
+        db.session.rollback()
+    assert pool.checkedout() == before
+    # Back in the pool the connection is transactional again, for whoever takes it next.
+    assert driver.autocommit is False if postgresql else not driver.in_transaction
+    codes = set(db.session.scalars(sa.text("SELECT code FROM units WHERE code LIKE 'jd-%'")))
+    assert "jd-lean" in codes
+    assert ("jd-gone" in codes) is postgresql  # there one statement is its own transaction
+
+
+def test_a_lean_write_joins_the_transaction_a_request_already_began(app, units):
+    db.session.rollback()
+    with app.test_request_context("/api/v1/units", method="POST"):
+        db.session.execute(sa.text("SELECT 1"))  # a token's lookup, say
+        with lean_write() as connection:
+            assert connection is db.session.connection()
+            connection.execute(sa.text("UPDATE units SET name = '发改委' WHERE code = 'jd-fgw'"))
+        assert not db.session().in_transaction()  # committed
+    assert db.session.scalar(sa.text("SELECT name FROM units WHERE code = 'jd-fgw'")) == "发改委"
