@@ -473,6 +473,8 @@ def submit_comment(
         # The same key arrived at the same moment on another worker, which stored it first.
         with lean_write() as connection:
             _, stored = _submission(connection, consultation_id, idempotency_key)
+        if stored is None:
+            raise  # another constraint than the key's: not a repeat
         return _stored(stored, print_), True
     return Submitted(comment_id, fields["receipt"], consultation_id, fields["channel"], fields["received_on"]), False
 

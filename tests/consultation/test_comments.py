@@ -195,6 +195,22 @@ def test_one_key_in_two_consultations_is_two_comments_each_replayed_in_its_own(c
     assert sorted(c.consultation_id for c in _stored()) == sorted([cid, other.id])
 
 
+def test_a_write_refused_by_another_constraint_is_not_taken_for_a_repeat(app, cid, monkeypatch, caplog):
+    def refused(*_args):
+        raise sa.exc.IntegrityError("INSERT INTO comments ...", {}, Exception("another constraint"))
+
+    monkeypatch.setattr(services, "_store", refused)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # answered as any unforeseen error is
+    try:
+        response = _post(app.test_client(), cid, {"Idempotency-Key": "k-refused"})
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    _problem(response, 500)
+    (logged,) = [r for r in caplog.records if r.exc_info]
+    assert isinstance(logged.exc_info[1], sa.exc.IntegrityError)  # the database's refusal, as it came
+    assert _stored() == []
+
+
 def test_a_repeat_is_looked_up_by_its_key_whatever_a_consultation_holds(app, cid):
     # The lookup must not read a consultation's comments to find one key: PostgreSQL caches a
     # generic plan for it, made while the table may still be small (migration 0007).
