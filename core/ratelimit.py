@@ -5,10 +5,11 @@ client address, and every write by a partner app against its account, in one bud
 all write endpoints, so that a flood cannot move from one endpoint to the next. Staff are never
 limited, nor is any read. Beyond the budget: 429 with `Retry-After` (core.errors).
 
-Built on `limits` (the library under Flask-Limiter: its storages, in memory or in Redis, and
-its fixed-window counting) without Flask-Limiter itself, whose per-request work to find which
-of its many kinds of limits apply cost a quarter of a comment's CPU (bench/README.md, ADR 0011);
-for this one rule a key, a limit and a hit are all there is to do.
+Built on `limits` (the library under Flask-Limiter: its limit syntax, its Redis storage and
+fixed-window counting for counters that processes share) without Flask-Limiter itself, whose
+per-request work to find which of its many kinds of limits apply cost a quarter of a comment's
+CPU (bench/README.md, ADR 0011); for this one rule a key, a limit and a hit are all there is to
+do. Counters kept in one process are a dict (`_InProcess`).
 """
 
 import math

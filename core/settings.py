@@ -23,7 +23,8 @@ DEFAULTS = {
     # Where rate-limit counters live: memory:// for one process, redis://host:6379/0 when
     # several gunicorn instances must share them.
     "RATELIMIT_STORAGE_URI": "memory://",
-    # Limits on writes from the public and from partner apps (flask-limiter syntax).
+    # Limits on writes from the public and from partner apps, in the `limits` library's syntax
+    # ('30/minute', or several: '30/minute;500/day').
     "RATELIMIT_ANONYMOUS_WRITES": "30/minute",
     "RATELIMIT_PARTNER_WRITES": "600/minute",
     "DB_POOL_SIZE": 5,
