@@ -13,6 +13,7 @@ do. Counters kept in one process are a dict (`_InProcess`).
 """
 
 import math
+import threading
 import time
 from functools import lru_cache
 
@@ -61,20 +62,22 @@ class _InProcess:
 
     def __init__(self):
         self.counts = {}  # (limit, caller) -> (window's end, writes counted in it)
+        self.lock = threading.Lock()  # threaded workers count each write once
 
     def hit(self, limit: RateLimitItem, caller: str) -> tuple[bool, int, float]:
         now = time.time()
         seconds = limit.get_expiry()
         end = now - now % seconds + seconds
         key = (limit, caller)
-        counted_end, count = self.counts.get(key, (end, 0))
-        if counted_end != end:
-            count = 0
-        if count >= limit.amount:
-            return False, 0, end
-        if len(self.counts) >= self._KEPT and key not in self.counts:
-            self.counts = {k: v for k, v in self.counts.items() if v[0] > now}
-        self.counts[key] = (end, count + 1)
+        with self.lock:
+            counted_end, count = self.counts.get(key, (end, 0))
+            if counted_end != end:
+                count = 0
+            if count >= limit.amount:
+                return False, 0, end
+            if len(self.counts) >= self._KEPT and key not in self.counts:
+                self.counts = {k: v for k, v in self.counts.items() if v[0] > now}
+            self.counts[key] = (end, count + 1)
         return True, limit.amount - count - 1, end
 
     def reset(self) -> None:

@@ -155,3 +155,30 @@ def test_a_window_in_process_ends_on_the_clock_and_forgets_ended_windows(monkeyp
     monkeypatch.setattr(counts, "_KEPT", 2)
     assert counts.hit(limit, "ip:c") == (True, 1, 1_000_080)
     assert set(counts.counts) == {(limit, "ip:a"), (limit, "ip:c")}
+
+
+def test_writes_counted_in_process_from_many_threads_are_each_counted_once():
+    import sys
+    import threading
+
+    from limits import parse
+
+    from core import ratelimit
+
+    counts, limit = ratelimit._InProcess(), parse("3000/hour")
+    allowed = []
+
+    def write():
+        allowed.extend(counts.hit(limit, "ip:a")[0] for _ in range(300))
+
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between any two steps of a count
+    threads = [threading.Thread(target=write) for _ in range(16)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switching)
+    assert allowed.count(True) == 3000 and allowed.count(False) == 1800
