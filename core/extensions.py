@@ -159,16 +159,6 @@ api = Api()
 migrate = Migrate()
 
 
-def _wrapping_new_hooks(app, init_app, **wrappers) -> None:
-    """Run an extension's `init_app` and wrap each app-wide hook it registered: `wrappers`
-    maps a hook list of the app (`after_request_funcs`, ...) to the wrapper of its new hooks."""
-    lists = {name: getattr(app, name) for name in wrappers}
-    before = {name: list(funcs.get(None, [])) for name, funcs in lists.items()}
-    init_app()
-    for name, funcs in lists.items():
-        funcs[None] = [f if f in before[name] else wrappers[name](f) for f in funcs.get(None, [])]
-
-
 class RememberingCORS(CORS):
     """Flask-CORS, its answer remembered per route and CORS request headers.
 
@@ -182,11 +172,11 @@ class RememberingCORS(CORS):
     _KEPT = 1024  # Origin comes from the client: bound what is kept
 
     def init_app(self, app, **kwargs):
-        _wrapping_new_hooks(
-            app,
-            lambda: super(RememberingCORS, self).init_app(app, **kwargs),
-            after_request_funcs=lambda hook: _remembered(hook, self._KEPT),
-        )
+        # Flask-CORS registers one after-request hook; the one it adds is wrapped.
+        hooks = app.after_request_funcs.setdefault(None, [])
+        before = list(hooks)
+        super().init_app(app, **kwargs)
+        hooks[:] = [hook if hook in before else _remembered(hook, self._KEPT) for hook in hooks]
 
 
 _CORS_REQUEST_HEADERS = (
