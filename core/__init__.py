@@ -68,7 +68,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     cors.init_app(
         app,
         resources={r"/api/*": {"origins": origins}, r"/openapi.json": {"origins": origins}},
-        expose_headers=["ETag", "X-Pagination", "Location", "Retry-After"],
+        expose_headers=[
+            "ETag",
+            "X-Pagination",
+            "Location",
+            "Retry-After",
+            "X-Request-ID",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
         # Open data: with "*" any page may read, and caches need not vary by Origin.
         send_wildcard=origins == ["*"],
         allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],

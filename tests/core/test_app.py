@@ -100,6 +100,8 @@ def test_cors_lets_any_origin_read_and_exposes_paging_headers(client, units):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     exposed = response.headers["Access-Control-Expose-Headers"]
     assert "X-Pagination" in exposed and "ETag" in exposed
+    # A partner's web app can pace its writes by its budget, and quote a request id.
+    assert {"Retry-After", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-ID"} <= set(exposed.split(", "))
 
 
 def _migrated_app(tmp_path, **config):
