@@ -143,7 +143,7 @@ _ENTRY_FIELDS = ("account_id", "actor", "request_id", "at", "action", "record_ty
 
 def insert_logged(table: sa.Table, fields: tuple[str, ...]) -> sa.Insert:
     """One statement that inserts a row of `table` (its `fields`, the id among them) and its audit
-    entry, for PostgreSQL: two writes in one round trip, atomic as any
+    entry, for PostgreSQL (a data-modifying WITH): two writes in one round trip, atomic as any
     statement is. Its parameters: `logged_values`."""
     row = sa.insert(table).values({name: sa.bindparam(f"row_{name}", type_=table.c[name].type) for name in fields})
     entry = {name: sa.bindparam(f"entry_{name}", type_=_ENTRY.c[name].type) for name in _ENTRY_FIELDS}
