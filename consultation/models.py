@@ -7,7 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import UTCDateTime, Versioned, db, utcnow
+from core.extensions import UTCDateTime, Versioned, db, index_where_set, utcnow
 from decisions.records.models import Publishable
 
 
@@ -166,13 +166,7 @@ class Comment(Versioned, db.Model):
         # other (consultation.services._SUBMISSION).
         sa.UniqueConstraint("idempotency_key", "consultation_id"),
         sa.Index("ix_comments_consultation", "consultation_id", "id"),
-        # Partial: most comments are in no cluster, and a comment stored need not write it.
-        sa.Index(
-            "ix_comments_cluster_id",
-            "cluster_id",
-            sqlite_where=sa.text("cluster_id IS NOT NULL"),
-            postgresql_where=sa.text("cluster_id IS NOT NULL"),
-        ),
+        index_where_set("comments", "cluster_id"),  # most comments are in no cluster
     )
 
 

@@ -31,8 +31,8 @@ from core.errors import Invalid
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
     Blueprint,
+    api_url,
     documents,
-    href,
     json_response,
     path_parameter,
     render,
@@ -108,7 +108,7 @@ class DecisionConsultations(MethodView):
         why (409 `consultation-window-too-short`)."""
         decision = decision_services.get_decision(decision_id, viewer=current_account())
         consultation = services.create_consultation(decision, by=current_account(), **data)
-        return _render_consultation(consultation, 201, {"Location": href(f"/consultations/{consultation.id}")["href"]})
+        return _render_consultation(consultation, 201, {"Location": api_url(f"/consultations/{consultation.id}")})
 
 
 @blp.route("/consultations/<int:consultation_id>", parameters=[CONSULTATION_ID])
@@ -209,7 +209,7 @@ class Comments(MethodView):
         comment, replayed = services.submit_comment(
             consultation_id, by=current_account(), idempotency_key=headers.get("idempotency_key"), **data
         )
-        extra = {"Location": href(f"/receipts/{comment.receipt}")["href"]}
+        extra = {"Location": api_url(f"/receipts/{comment.receipt}")}
         if replayed:
             extra["Idempotent-Replayed"] = "true"
         return render(SubmittedCommentSchema, comment, 201, extra)
@@ -325,7 +325,7 @@ class Clusters(MethodView):
         Its disposition and reason apply to each of its comments. The reason may follow (PATCH), but the
         adoption report is not published while a concentrated opinion not adopted lacks one."""
         cluster = services.create_cluster(_consultation(consultation_id), by=current_account(), **data)
-        location = href(f"/consultations/{consultation_id}/clusters/{cluster.id}")["href"]
+        location = api_url(f"/consultations/{consultation_id}/clusters/{cluster.id}")
         return render(ClusterSchema, cluster, 201, {"Location": location})
 
 

@@ -12,7 +12,7 @@ from flask import g, has_app_context, has_request_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core.extensions import UTCDateTime, db, utcnow
+from core.extensions import UTCDateTime, db, index_where_set, utcnow
 
 
 class AuditEntry(db.Model):
@@ -30,13 +30,7 @@ class AuditEntry(db.Model):
 
     __table_args__ = (
         sa.Index("ix_audit_log_record", "record_type", "record_id"),
-        # Partial: the public's writes have no account, and are the most numerous.
-        sa.Index(
-            "ix_audit_log_account_id",
-            "account_id",
-            sqlite_where=sa.text("account_id IS NOT NULL"),
-            postgresql_where=sa.text("account_id IS NOT NULL"),
-        ),
+        index_where_set("audit_log", "account_id"),  # the public's many writes have no account
     )
 
 

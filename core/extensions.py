@@ -115,6 +115,13 @@ class Model(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def index_where_set(table: str, column: str) -> sa.Index:
+    """`ix_<table>_<column>` over only the rows that have a value there: for a column most rows
+    leave empty, whose rows then write no index entry that no query reads."""
+    where = sa.text(f"{column} IS NOT NULL")
+    return sa.Index(f"ix_{table}_{column}", column, sqlite_where=where, postgresql_where=where)
+
+
 class Timestamped:
     """created_at / updated_at."""
 
@@ -259,32 +266,33 @@ def lean_write():
     PostgreSQL each statement commits by itself, with no BEGIN or COMMIT (two round trips
     fewer), so the writes must be one statement. Either way what was read may change before
     the writes: use it only where a unique constraint (or the writing statement) still decides."""
-    if db.session.registry.has() and db.session().in_transaction():
-        try:
-            yield db.session.connection()
-        except BaseException:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return
-    connection = db.engine.connect()
+    joined = db.session.registry.has() and db.session().in_transaction()
+    connection = db.session.connection() if joined else _lean_connection()
+    ends = db.session if joined else connection  # what commits or rolls back
     try:
-        if connection.dialect.name == "sqlite":
-            g.reading_first = True
-            try:
-                connection.begin()
-            finally:
-                g.reading_first = False
-        else:
-            connection.execution_options(isolation_level="AUTOCOMMIT")
         try:
             yield connection
         except BaseException:
-            connection.rollback()
+            ends.rollback()
             raise
-        connection.commit()
+        ends.commit()
     finally:
-        connection.close()
+        if not joined:
+            connection.close()
+
+
+def _lean_connection() -> sa.Connection:
+    """An engine connection: on SQLite in a deferred (reading) transaction, on PostgreSQL in
+    autocommit."""
+    connection = db.engine.connect()
+    if connection.dialect.name != "sqlite":
+        return connection.execution_options(isolation_level="AUTOCOMMIT")
+    g.reading_first = True
+    try:
+        connection.begin()
+    finally:
+        g.reading_first = False
+    return connection
 
 
 def now_writing(connection: sa.Connection) -> None:

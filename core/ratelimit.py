@@ -23,6 +23,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from core.auth import current_account, is_staff
 from core.extensions import READS
 
 _SCOPE = "writes"  # the one budget's name in the counters' keys
@@ -105,8 +106,6 @@ class WriteLimiter:
 def _count_write() -> None:
     if request.method in READS:
         return
-    from core.auth import current_account, is_staff
-
     account = current_account()
     if is_staff(account):
         return

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, documents, dump, href, json_response, path_parameter, render, render_many
+from core.http import Blueprint, api_url, documents, dump, json_response, path_parameter, render, render_many
 from core.serialize import dumper
 from decisions import services
 from decisions.schemas import (
@@ -50,10 +50,10 @@ ADJUSTMENT_ID = path_parameter("adjustment_id", "The adjustment's id", 1)
 DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 
 
-def _created(schema_class, obj, location: dict, blp):
+def _created(schema_class, obj, location: str, blp):
     body = dumper(schema_class)(obj)
     blp.set_etag(body)
-    return render(schema_class, obj, 201, {"Location": location["href"]})
+    return render(schema_class, obj, 201, {"Location": location})
 
 
 def _item(schema_class, obj, blp):
@@ -88,7 +88,7 @@ class Units(MethodView):
     def post(self, data):
         """Add a unit (admin)"""
         unit = services.create_unit(data.pop("code"), **data)
-        return _created(UnitSchema, unit, href(f"/units/{unit.code}"), units)
+        return _created(UnitSchema, unit, api_url(f"/units/{unit.code}"), units)
 
 
 @units.route("/<string:code>", parameters=[UNIT_CODE])
@@ -143,7 +143,7 @@ class Catalogues(MethodView):
         """Open a year's catalogue, as a draft (admin)"""
         catalogue = services.create_catalogue(data.pop("year"), **data)
         view = services.catalogue_view(catalogue, viewer=current_account())
-        return _created(CatalogueSchema, view, href(f"/catalogues/{catalogue.year}"), catalogues)
+        return _created(CatalogueSchema, view, api_url(f"/catalogues/{catalogue.year}"), catalogues)
 
 
 @catalogues.route("/<int:year>", parameters=[YEAR])
@@ -224,7 +224,7 @@ class Adjustments(MethodView):
             AdjustmentSchema,
             adjustment,
             201,
-            {"Location": href(f"/catalogues/{year}/adjustments/{adjustment.id}")["href"]},
+            {"Location": api_url(f"/catalogues/{year}/adjustments/{adjustment.id}")},
         )
 
 
@@ -275,7 +275,7 @@ class Decisions(MethodView):
         It stays unpublished until the catalogue is published, or, once it is, until an
         `add` adjustment brings it in."""
         decision = services.create_decision(data.pop("catalogue_year"), by=current_account(), **data)
-        return _created(DecisionSchema, decision, href(f"/decisions/{decision.id}"), decisions)
+        return _created(DecisionSchema, decision, api_url(f"/decisions/{decision.id}"), decisions)
 
 
 @decisions.route("/<int:decision_id>", parameters=[DECISION_ID])

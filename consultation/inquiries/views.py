@@ -5,7 +5,7 @@ from flask.views import MethodView
 from consultation.inquiries import services
 from consultation.inquiries.schemas import InquiryInSchema, InquirySchema, ReplyInSchema
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, documents, href, path_parameter, render, render_many
+from core.http import Blueprint, api_url, documents, path_parameter, render, render_many
 from decisions import services as decision_services
 
 blp = Blueprint(
@@ -47,7 +47,7 @@ class DecisionInquiries(MethodView):
         Your name and contact reach the drafting department only, never the public."""
         decision = decision_services.get_decision(decision_id, viewer=None)
         inquiry = services.ask(decision, by=current_account(), **data)
-        return render(InquirySchema, inquiry, 201, {"Location": href(f"/inquiries/{inquiry.id}")["href"]})
+        return render(InquirySchema, inquiry, 201, {"Location": api_url(f"/inquiries/{inquiry.id}")})
 
 
 @blp.route("/inquiries/<int:inquiry_id>", parameters=[INQUIRY_ID])
