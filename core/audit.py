@@ -38,10 +38,6 @@ class AuditEntry(db.Model):
 REDACTED = "[redacted]"
 
 
-class AppendOnly(Exception):
-    """The audit log is never changed or pruned."""
-
-
 def _plain(value):
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -156,21 +152,19 @@ def _record_changes(session, _flush_context):
     # After the flush new rows know their keys, while the session's new/dirty/deleted sets
     # and attribute histories still describe what the flush wrote. The entries added here go
     # out in the commit's next flush, in the same transaction.
+    # An audit entry is never changed or deleted: the database refuses both (migration 0008).
     entries = []
     for obj in session.new:
         if not isinstance(obj, AuditEntry):
             entries.append(_entry(obj, "create"))
     for obj in session.dirty:
-        if isinstance(obj, AuditEntry):
-            raise AppendOnly("audit entries are never changed")
-        if session.is_modified(obj, include_collections=False):
+        if not isinstance(obj, AuditEntry) and session.is_modified(obj, include_collections=False):
             entry = _entry(obj, "update")
             if entry.changes:
                 entries.append(entry)
     for obj in session.deleted:
-        if isinstance(obj, AuditEntry):
-            raise AppendOnly("audit entries are never deleted")
-        entries.append(_entry(obj, "delete"))
+        if not isinstance(obj, AuditEntry):
+            entries.append(_entry(obj, "delete"))
     session.add_all(entries)
 
 
