@@ -7,7 +7,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.extensions import UTCDateTime, Versioned, db, index_where_set, utcnow
+from core.extensions import UTCDateTime, Versioned, db, index_where_set, index_while_pending, utcnow
 from decisions.records.models import Publishable
 
 
@@ -115,6 +115,9 @@ class Consultation(Versioned, db.Model):
     participants_published_on: Mapped[dt.date | None]
     materials_sent_on: Mapped[dt.date | None]
     record_signed_on: Mapped[dt.date | None]
+
+    # The consultations whose closing is still to be recorded: what tick and the feed look for.
+    __table_args__ = (index_while_pending("consultations", "closes_on", "closed_seq"),)
 
 
 class Cluster(Versioned, db.Model):

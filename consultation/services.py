@@ -40,8 +40,8 @@ from core.errors import (
     ReasonMissing,
     WindowTooShort,
 )
-from core.extensions import db, lean_write, now_writing, utcnow
-from core.publication import EntryType
+from core.extensions import db, lean_write, now_writing, read_connection, utcnow
+from core.publication import EntryType, Fact
 from decisions import procedure
 from decisions.models import Decision, DecisionState
 from decisions.records.models import Draft
@@ -175,19 +175,36 @@ def publish_consultation(consultation: Consultation, *, by: Account, published_o
     }[consultation.method]
     publication.publish(
         consultation,
-        decision_id=decision.id,
-        type=EntryType.consultation_opened,
-        title=f"{method}：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）",
-        target=f"/consultations/{consultation.id}",
+        Fact(
+            decision.id,
+            EntryType.consultation_opened,
+            f"{method}：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）",
+            f"/consultations/{consultation.id}",
+            occurred_on=consultation.opens_on,
+        ),
         published_on=day,
-        occurred_on=consultation.opens_on,
     )
     procedure.refresh_state(decision)
     db.session.commit()
     return consultation
 
 
-@tick.task("consultations closed")
+def _closing_due(today: dt.date) -> bool:
+    return (
+        read_connection().scalar(
+            sa.select(Consultation.id)
+            .where(
+                Consultation.closed_seq.is_(None),
+                Consultation.closes_on < today,
+                Consultation.published_on.is_not(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+@tick.task("consultations closed", due=_closing_due)
 def close_due(today: dt.date) -> int:
     """Record `consultation_closed` for every consultation whose window has ended; once each."""
     query = (
@@ -205,12 +222,15 @@ def close_due(today: dt.date) -> int:
     closed = 0
     for consultation in db.session.scalars(query).all():
         decision = db.session.get(Decision, consultation.decision_id)
-        entry = publication.append(
-            decision_id=decision.id,
-            type=EntryType.consultation_closed,
-            occurred_on=consultation.closes_on,
-            title=f"意见征集结束：{decision.title}",
-            target=f"/consultations/{consultation.id}",
+        entry = publication.record_fact(
+            Fact(
+                decision.id,
+                EntryType.consultation_closed,
+                f"意见征集结束：{decision.title}",
+                f"/consultations/{consultation.id}",
+                occurred_on=consultation.closes_on,
+            ),
+            on=today,
         )
         consultation.closed_seq = entry.seq
         procedure.refresh_state(decision)
@@ -585,13 +605,101 @@ def _editable(comment: Comment, by: Account) -> Consultation:
     return consultation
 
 
+# --- What the public record says of comments -------------------------------------------------
+# Every change to what became of an opinion is a public fact (the change feed carries it), in
+# words that hold no personal data and no content: the comment itself says the rest.
+
+_DISPOSITION_WORDS = {
+    Disposition.adopted: "采纳",
+    Disposition.partially_adopted: "部分采纳",
+    Disposition.not_adopted: "不予采纳",
+    Disposition.out_of_scope: "不属于征求意见范围",
+    Disposition.duplicate: "重复意见",
+}
+
+
+def _shown_publicly(comment: Comment, consultation: Consultation) -> bool:
+    return consultation.comments_public and comment.moderation == ModerationState.published
+
+
+def _comment_target(comment: Comment, consultation: Consultation) -> str:
+    """Where the public reads of a comment: the comment, when it is shown; else its consultation
+    (whose figures count it)."""
+    return f"/comments/{comment.id}" if _shown_publicly(comment, consultation) else f"/consultations/{consultation.id}"
+
+
+def _record_moderation(comment: Comment, consultation: Consultation, was_shown: bool) -> None:
+    shown = _shown_publicly(comment, consultation)
+    target = f"/comments/{comment.id}"
+    if shown and not was_shown:
+        publication.record_fact(
+            Fact(consultation.decision_id, EntryType.comment_published, f"公开意见 #{comment.id}", target)
+        )
+    elif was_shown and not shown:
+        # A tombstone: a mirror removes what it holds of the comment.
+        published = publication.latest_entry(target, EntryType.comment_published)
+        publication.record_fact(
+            Fact(
+                consultation.decision_id,
+                EntryType.comment_hidden,
+                f"不再公开意见 #{comment.id}",
+                f"/consultations/{consultation.id}",
+                amends_seq=published.seq if published else None,
+                reason=comment.moderation_reason,
+            )
+        )
+
+
+def _record_disposition(comment: Comment, consultation: Consultation, before: str | None) -> None:
+    """A disposition set or changed (or taken back while its cluster waits for a reason)."""
+    after = comment.disposition
+    if after == before and after is None:
+        return
+    target = _comment_target(comment, consultation)
+    previous = publication.latest_entry(
+        f"/comments/{comment.id}", EntryType.disposition_set, EntryType.disposition_changed
+    )
+    words = _DISPOSITION_WORDS.get(after, "待处理")
+    publication.record_fact(
+        Fact(
+            consultation.decision_id,
+            EntryType.disposition_set if before is None else EntryType.disposition_changed,
+            f"意见 #{comment.id} 处理结果：{words}",
+            target,
+            occurred_on=comment.disposed_on,
+            amends_seq=previous.seq if previous and before is not None else None,
+            reason=comment.reason,
+        )
+    )
+
+
+def _record_cluster(cluster: Cluster, consultation: Consultation, created: bool) -> None:
+    target = f"/consultations/{consultation.id}/clusters/{cluster.id}"
+    previous = (
+        None if created else publication.latest_entry(target, EntryType.cluster_created, EntryType.cluster_changed)
+    )
+    words = _DISPOSITION_WORDS.get(cluster.disposition, cluster.disposition)
+    publication.record_fact(
+        Fact(
+            consultation.decision_id,
+            EntryType.cluster_created if created else EntryType.cluster_changed,
+            f"较为集中意见 #{cluster.id}：{words}",
+            target,
+            amends_seq=previous.seq if previous else None,
+            reason=cluster.reason,
+        )
+    )
+
+
 def moderate(comment: Comment, *, by: Account, action: str, reason: str | None = None) -> Comment:
     """Publish a comment for all to read, or reject it with a reason."""
-    _editable(comment, by)
+    consultation = _editable(comment, by)
     if action == "reject" and not reason:
         raise Invalid("reason", "A rejected comment needs a reason on record.")
+    was_shown = _shown_publicly(comment, consultation)
     comment.moderation = ModerationState.published if action == "publish" else ModerationState.rejected
     comment.moderation_reason = reason
+    _record_moderation(comment, consultation, was_shown)
     db.session.commit()
     return comment
 
@@ -628,9 +736,12 @@ def dispose(
             raise Invalid(
                 "disposition", f"Cluster {cluster.id} was {cluster.disposition}; its comments share that disposition."
             )
+    before = (comment.disposition, comment.reason_code, comment.reason)
     comment.disposition, comment.reason_code, comment.reason = disposition, reason_code, reason
     comment.cluster_id = cluster_id
     comment.disposed_on = _decided_on(comment, disposed_on)
+    if (comment.disposition, comment.reason_code, comment.reason) != before:
+        _record_disposition(comment, consultation, before[0])
     db.session.commit()
     return comment
 
@@ -667,7 +778,8 @@ def create_cluster(
     )
     db.session.add(cluster)
     db.session.flush()
-    _apply_cluster(cluster, comments, disposed_on)
+    _record_cluster(cluster, consultation, created=True)
+    _apply_cluster(cluster, comments, consultation, disposed_on)
     count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
     cluster.comment_count = count  # not a column: commit leaves it be
@@ -679,22 +791,26 @@ def update_cluster(cluster: Cluster, *, by: Account, disposed_on=None, **changes
     consultation = db.session.get(Consultation, cluster.consultation_id)
     decision = db.session.get(Decision, consultation.decision_id)
     ensure_may_edit(by, decision.lead_unit)
+    before = {key: getattr(cluster, key) for key in changes}
     for key, value in changes.items():
         setattr(cluster, key, value)
+    if before != changes:
+        _record_cluster(cluster, consultation, created=False)
     comments = db.session.scalars(sa.select(Comment).where(Comment.cluster_id == cluster.id)).all()
-    _apply_cluster(cluster, comments, disposed_on)
+    _apply_cluster(cluster, comments, consultation, disposed_on)
     count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
     cluster.comment_count = count
     return cluster
 
 
-def _apply_cluster(cluster: Cluster, comments, disposed_on=None) -> None:
+def _apply_cluster(cluster: Cluster, comments, consultation: Consultation, disposed_on=None) -> None:
     """The cluster's disposition and reason become each of its comments', once it has them:
     a comment is never told "not adopted" without the reason why."""
     settled = cluster.disposition == Disposition.adopted or bool(cluster.reason and cluster.reason_code)
     for comment in comments:
         comment.cluster_id = cluster.id
+        before = (comment.disposition, comment.reason_code, comment.reason)
         if settled:
             comment.disposition, comment.reason_code, comment.reason = (
                 cluster.disposition,
@@ -704,6 +820,8 @@ def _apply_cluster(cluster: Cluster, comments, disposed_on=None) -> None:
             comment.disposed_on = _decided_on(comment, disposed_on)
         else:
             comment.disposition = comment.reason_code = comment.reason = comment.disposed_on = None
+        if (comment.disposition, comment.reason_code, comment.reason) != before:
+            _record_disposition(comment, consultation, before[0])
 
 
 def get_cluster(consultation: Consultation, cluster_id: int) -> Cluster:

@@ -89,7 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from consultation.adoption import views as adoption_views
     from consultation.compliance import views as compliance_views
     from consultation.inquiries import views as inquiry_views
-    from core import accounts, audit, calendar, health, obligations, publication  # noqa: F401 (obligations: its tick)
+    from core import accounts, audit, calendar, changes, health, obligations  # noqa: F401 (obligations: its tick)
     from core.auth import check_credentials
     from core.auth import cli as accounts_cli
     from core.tick import cli as tick_cli
@@ -113,7 +113,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         inquiry_views.blp,
         calendar.blp,
         compliance_views.blp,
-        publication.blp,
+        changes.blp,
         accounts.blp,
         audit.blp,
     ):

@@ -56,10 +56,31 @@ def count_year_again(model, year: int, *, counted_from, due, count) -> int:
     return changed
 
 
-def mark_overdue(model, *, due, done, today: dt.date) -> int:
-    """Mark the `model` rows that became overdue by `today`; a row already marked keeps its day."""
-    result = db.session.execute(
-        sa.update(model).where(done.is_(None), due < today, model.overdue_since.is_(None)).values(overdue_since=today)
-    )
+def overdue_unmarked(model, *, due, done, today: dt.date):
+    """Whether a `model` row became overdue by `today` and is not marked yet: one indexed read."""
+    from core.extensions import read_connection
+
+    pending = sa.select(model.id).where(done.is_(None), due < today, model.overdue_since.is_(None)).limit(1)
+    return read_connection().scalar(pending) is not None
+
+
+def mark_overdue(model, *, due, done, today: dt.date, fact=None) -> int:
+    """Mark the `model` rows that became overdue by `today`; a row already marked keeps its day.
+
+    `fact(row)`, when given, is the public record's entry for a row turned overdue (or None for a
+    row the public does not see); each is appended once, by the transaction that marked the row."""
+    from core import publication
+
+    marked = db.session.scalars(
+        sa.update(model)
+        .where(done.is_(None), due < today, model.overdue_since.is_(None))
+        .values(overdue_since=today)
+        .returning(model.id)
+    ).all()
+    if fact is not None:
+        for row in db.session.scalars(sa.select(model).where(model.id.in_(marked)).order_by(model.id)):
+            entry = fact(row)
+            if entry is not None:
+                publication.record_fact(entry, on=today)
     db.session.commit()
-    return result.rowcount
+    return len(marked)

@@ -20,43 +20,6 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
-class ProblemSchema(ma.Schema):
-    """An RFC 9457 problem; documents every error response."""
-
-    type = ma.fields.String(
-        required=True,
-        metadata={
-            "description": "URI naming the kind of problem; `about:blank` for plain HTTP",
-            "examples": ["https://juece.example/problems/party-consent-missing"],
-        },
-    )
-    title = ma.fields.String(
-        required=True,
-        metadata={
-            "description": "Short summary of the kind of problem",
-            "examples": ["The Party committee has not consented to the catalogue"],
-        },
-    )
-    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status code", "examples": [409]})
-    detail = ma.fields.String(
-        metadata={
-            "description": "What went wrong, in words",
-            "examples": ["The Party committee's consent is not on record: give `party_consent_on`."],
-        }
-    )
-    errors = ma.fields.Dict(
-        metadata={
-            "description": 'Validation errors keyed by location and field, e.g. `{"json": {"closes_on": ["..."]}}`'
-        }
-    )
-    request_id = ma.fields.String(
-        metadata={
-            "description": "Identifies the request in the service's logs",
-            "examples": ["6f1c0e7a9b2d4e5f8a3b1c2d3e4f5a6b"],
-        }
-    )
-
-
 # --- Exceptions raised by services -----------------------------------------------------------
 
 
@@ -262,6 +225,72 @@ class ClusterReasonMissing(RuleBroken):
 class AdoptionNotOnRecord(RuleBroken):
     slug = "adoption-not-on-record"
     title = "How the main public opinions were adopted is not on record"
+
+
+class UnknownCursor(ServiceError):
+    """A change-feed cursor this service never handed out."""
+
+    status = 400
+    slug = "unknown-cursor"
+    title = "The cursor was never handed out"
+
+
+# --- Every problem type, for the contract ----------------------------------------------------
+
+
+def _kinds(base=ServiceError):
+    for kind in base.__subclasses__():
+        yield kind
+        yield from _kinds(kind)
+
+
+# What the error renderer itself names (handle_http_exception), then every service error's.
+PROBLEM_TYPES = [
+    ("about:blank", "A plain HTTP error: its status says it all"),
+    (PROBLEM_BASE + "validation", "Some input is not valid: `errors` says which"),
+    (PROBLEM_BASE + "malformed-request", "The request body is not valid JSON"),
+    (PROBLEM_BASE + "rate-limited", "Too many writes: retry after `Retry-After` seconds"),
+] + sorted({(PROBLEM_BASE + k.slug, k.title) for k in _kinds() if k.slug})
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem; documents every error response."""
+
+    type = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "URI naming the kind of problem; `about:blank` for plain HTTP. Each one "
+            "the service answers is listed, with what it means.",
+            "examples": ["https://juece.example/problems/party-consent-missing"],
+            "enum": [uri for uri, _ in PROBLEM_TYPES],
+            "x-enum-descriptions": [title for _, title in PROBLEM_TYPES],
+        },
+    )
+    title = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "Short summary of the kind of problem",
+            "examples": ["The Party committee has not consented to the catalogue"],
+        },
+    )
+    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status code", "examples": [409]})
+    detail = ma.fields.String(
+        metadata={
+            "description": "What went wrong, in words",
+            "examples": ["The Party committee's consent is not on record: give `party_consent_on`."],
+        }
+    )
+    errors = ma.fields.Dict(
+        metadata={
+            "description": 'Validation errors keyed by location and field, e.g. `{"json": {"closes_on": ["..."]}}`'
+        }
+    )
+    request_id = ma.fields.String(
+        metadata={
+            "description": "Identifies the request in the service's logs",
+            "examples": ["6f1c0e7a9b2d4e5f8a3b1c2d3e4f5a6b"],
+        }
+    )
 
 
 # --- Rendering -------------------------------------------------------------------------------

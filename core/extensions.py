@@ -122,6 +122,14 @@ def index_where_set(table: str, column: str) -> sa.Index:
     return sa.Index(f"ix_{table}_{column}", column, sqlite_where=where, postgresql_where=where)
 
 
+def index_while_pending(table: str, column: str, *pending: str) -> sa.Index:
+    """`ix_<table>_<column>_pending` over only the rows whose `pending` columns are all still
+    empty: the few that due work (`tick`, the change feed's catch-up) looks for, among many
+    that are done with."""
+    where = sa.text(" AND ".join(f"{p} IS NULL" for p in pending))
+    return sa.Index(f"ix_{table}_{column}_pending", column, sqlite_where=where, postgresql_where=where)
+
+
 class Timestamped:
     """created_at / updated_at."""
 

@@ -4,6 +4,7 @@ import functools
 import hashlib
 import http
 from collections.abc import Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from copy import deepcopy
 from functools import wraps
@@ -130,7 +131,10 @@ class Blueprint(flask_smorest.Blueprint):
 
     def render_with_etag(self, schema_class, obj, status: int = 200, headers: dict | None = None):
         """`obj` rendered with its ETag on every answer, a PUT's too, so a client can change it next."""
-        body = dump(schema_class, obj)
+        return self.render_body_with_etag(dump(schema_class, obj), status, headers)
+
+    def render_body_with_etag(self, body: dict, status: int = 200, headers: dict | None = None):
+        """A body already dumped, with its ETag on every answer."""
         self.set_etag(body)
         response = json_response(body, status, headers)
         response.set_etag(self._generate_etag(body))
@@ -293,3 +297,14 @@ class JsonBoolean(ma.fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+@contextmanager
+def links_relative():
+    """Links dumped inside the block are API paths (/api/v1/...), not absolute URLs: what is
+    stored to be served again (a frozen publication) must not carry one request's host."""
+    token = _rendering_base.set("")
+    try:
+        yield
+    finally:
+        _rendering_base.reset(token)

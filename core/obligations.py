@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import calendar, deadlines, tick
-from core.extensions import Versioned, db
+from core.extensions import Versioned, db, index_while_pending
+from core.publication import EntryType, Fact
 
 ADOPTION_REPORT = "adoption_report"
 
@@ -35,7 +36,11 @@ class Obligation(Versioned, db.Model):
     fulfilled_by: Mapped[str | None] = mapped_column(sa.String(300))
     overdue_since: Mapped[dt.date | None]
 
-    __table_args__ = (sa.UniqueConstraint("decision_id", "type"),)
+    __table_args__ = (
+        sa.UniqueConstraint("decision_id", "type"),
+        # What may still turn overdue: what tick and the change feed look for.
+        index_while_pending("obligations", "due_on", "fulfilled_on", "overdue_since"),
+    )
 
     @property
     def status(self) -> str:
@@ -101,6 +106,26 @@ def _recompute(year: int) -> int:
     )
 
 
-@tick.task("obligations marked overdue")
+_OVERDUE_TITLES = {ADOPTION_REPORT: "意见收集采纳情况逾期未公布（应于{due_on}前公布）"}
+
+
+def _turned_overdue(obligation: Obligation) -> Fact:
+    # The first day late; the decision's timeline shows what is owed and since when.
+    return Fact(
+        obligation.decision_id,
+        EntryType.deadline_overdue,
+        _OVERDUE_TITLES[obligation.type].format(due_on=obligation.due_on),
+        f"/decisions/{obligation.decision_id}/timeline",
+        occurred_on=obligation.due_on + dt.timedelta(days=1),
+    )
+
+
+def _overdue_due(today: dt.date) -> bool:
+    return deadlines.overdue_unmarked(Obligation, due=Obligation.due_on, done=Obligation.fulfilled_on, today=today)
+
+
+@tick.task("obligations marked overdue", due=_overdue_due)
 def mark_overdue(today: dt.date) -> int:
-    return deadlines.mark_overdue(Obligation, due=Obligation.due_on, done=Obligation.fulfilled_on, today=today)
+    return deadlines.mark_overdue(
+        Obligation, due=Obligation.due_on, done=Obligation.fulfilled_on, today=today, fact=_turned_overdue
+    )

@@ -1,25 +1,36 @@
 """The public record: one append-only log of everything published, per decision.
 
-`publish()` freezes a record and appends its row in the same transaction; corrections and
-withdrawals append rows of their own. The timeline, the change feed and every export read
-this log and nothing else, so what the public sees is one truthful sequence.
+This module is the one door to that log. `publish()` freezes a record and appends its rows in
+the same transaction, `correct()` and `withdraw()` append rows of their own, and `record_fact()`
+appends what happens to what is public without being a record of its own (a consultation
+closing, a comment published or hidden, a disposition, a deadline passing). The timeline, the
+change feed and every export read this log and nothing else, so what the public sees is one
+truthful sequence. The database refuses UPDATE and DELETE of its rows (migration 0008).
+
+A published record's document is frozen at commit: the representation the public saw is
+stored beside its row (`published_documents`) and every later read of that version answers
+those fields, whatever changes underneath (a late letter, a new disposition). Only its
+standing — superseded, withdrawn — is read live.
 
 Sequence numbers are handed out under a lock held until commit (an advisory lock on
 PostgreSQL, SQLite's single writer elsewhere), so they become visible in the order they were
 given: a client reading the feed after seq N can never later find a row below N appear.
 """
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
-from types import SimpleNamespace
 
+import orjson
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import calendar
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
 from core.extensions import UTCDateTime, db, read_connection, shown, utcnow
+from core.http import links_relative
 
 # Any fixed number; names the lock that serialises appends to the public record.
 _APPEND_LOCK = 71_3713
@@ -45,6 +56,16 @@ class EntryType:
     adjusted = "adjusted"
     correction = "correction"
     withdrawn = "withdrawn"
+    # What becomes of the public's opinions and questions, and of deadlines.
+    comment_published = "comment_published"
+    comment_hidden = "comment_hidden"  # a tombstone: amends the comment_published entry
+    disposition_set = "disposition_set"
+    disposition_changed = "disposition_changed"
+    cluster_created = "cluster_created"
+    cluster_changed = "cluster_changed"
+    inquiry_published = "inquiry_published"
+    inquiry_answered = "inquiry_answered"
+    deadline_overdue = "deadline_overdue"
 
 
 class PublicRecordEntry(db.Model):
@@ -54,7 +75,8 @@ class PublicRecordEntry(db.Model):
     __audited__ = False  # the public record is its own log
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"))
+    # None only for what concerns no decision (a general question to the government).
+    decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decisions.id"))
     type: Mapped[str] = mapped_column(sa.String(40))
     # When it happened in the world; `recorded_at` is when the service learnt of it.
     occurred_on: Mapped[dt.date]
@@ -62,7 +84,7 @@ class PublicRecordEntry(db.Model):
     title: Mapped[str] = mapped_column(sa.String(500))
     # The API path of what was published, e.g. /decisions/7/drafts/2.
     target: Mapped[str] = mapped_column(sa.String(300))
-    # A correction or withdrawal names the entry it amends, and says why.
+    # A correction, withdrawal or tombstone names the entry it amends; each says why.
     amends_seq: Mapped[int | None] = mapped_column(sa.ForeignKey("public_record.seq"))
     reason: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -73,6 +95,32 @@ class PublicRecordEntry(db.Model):
     )
 
 
+class PublishedDocument(db.Model):
+    """The document a publication showed the public, frozen: never updated, never deleted."""
+
+    __tablename__ = "published_documents"
+    __audited__ = False  # its row in the public record says when and by which entry
+
+    # The API path of the published version; each version has its own.
+    target: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.ForeignKey("public_record.seq"))
+    # Links are stored relative (/api/v1/...) and made absolute when read (`thaw`).
+    document: Mapped[dict] = mapped_column(sa.JSON)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fact:
+    """One row to append: about `decision_id` (or none), of `type`, linking to `target`."""
+
+    decision_id: int | None
+    type: str
+    title: str
+    target: str
+    occurred_on: dt.date | None = None  # the publication day unless given
+    amends_seq: int | None = None
+    reason: str | None = None
+
+
 def _next_seq() -> int:
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
@@ -81,31 +129,37 @@ def _next_seq() -> int:
     return (last or 0) + 1
 
 
-def append(
-    *,
-    decision_id: int,
-    type: str,
-    occurred_on: dt.date,
-    title: str,
-    target: str,
-    amends_seq: int | None = None,
-    reason: str | None = None,
-) -> PublicRecordEntry:
-    """Append one row to the public record, in the caller's transaction."""
+def _append(fact: Fact, day: dt.date) -> PublicRecordEntry:
     entry = PublicRecordEntry(
         seq=_next_seq(),
-        decision_id=decision_id,
-        type=type,
-        occurred_on=occurred_on,
+        decision_id=fact.decision_id,
+        type=fact.type,
+        occurred_on=fact.occurred_on or day,
         recorded_at=utcnow(),
-        title=title,
-        target=target,
-        amends_seq=amends_seq,
-        reason=reason,
+        title=fact.title,
+        target=fact.target,
+        amends_seq=fact.amends_seq,
+        reason=fact.reason,
     )
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def record_fact(fact: Fact, *, on: dt.date | None = None) -> PublicRecordEntry:
+    """Append what happened to something public (it is no record of its own), in the caller's
+    transaction: a consultation closing, a comment published, a disposition, a deadline passed."""
+    return _append(fact, on or calendar.today())
+
+
+def latest_entry(target: str, *types: str) -> PublicRecordEntry | None:
+    """The newest row of `types` about `target`: what a tombstone or a change amends."""
+    return db.session.scalar(
+        sa.select(PublicRecordEntry)
+        .where(PublicRecordEntry.target == target, PublicRecordEntry.type.in_(types))
+        .order_by(PublicRecordEntry.seq.desc())
+        .limit(1)
+    )
 
 
 def publication_day(published_on: dt.date | None) -> dt.date:
@@ -127,19 +181,23 @@ def ensure_unpublished(record, what: str) -> None:
         )
 
 
-def publish(record, *, decision_id: int, type: str, title: str, target: str, published_on=None, occurred_on=None):
-    """Freeze `record` and append its row to the public record; returns the entry.
+def publish(record, *facts: Fact, published_on=None) -> list[PublicRecordEntry]:
+    """Publish `record`: it is frozen from now on, and each of `facts` is appended (one per
+    decision it concerns: a meeting deliberates several). Returns the entries.
 
-    `published_on` is when the public could first see it (today unless given); `occurred_on`
-    is when it happened in the world when that differs (a meeting's day, say).
-    """
+    `published_on` is when the public could first see it (today unless given); a fact's
+    `occurred_on` is when it happened in the world when that differs (a meeting's day, say).
+    The record's document is stored at commit under the first fact's target."""
     if record.published_on is not None:
-        raise PublishedRecordImmutable(f"The {title} was published already, on {record.published_on}.")
+        raise PublishedRecordImmutable(f"It was published already, on {record.published_on}.")
     day = publication_day(published_on)
     record.published_on = day
-    entry = append(decision_id=decision_id, type=type, occurred_on=occurred_on or day, title=title, target=target)
-    record.public_seq = entry.seq
-    return entry
+    entries = [_append(fact, day) for fact in facts]
+    if entries:  # a catalogue of no items has no row to append
+        if hasattr(record, "public_seq"):
+            record.public_seq = entries[0].seq
+        _freeze_at_commit(record, entries[0])
+    return entries
 
 
 def entry_of(record) -> PublicRecordEntry:
@@ -159,14 +217,8 @@ def withdraw(record, *, decision_id: int, title: str, target: str, reason: str, 
     day = publication_day(withdrawn_on)
     record.withdrawn_on = day
     record.withdrawal_reason = reason
-    return append(
-        decision_id=decision_id,
-        type=EntryType.withdrawn,
-        occurred_on=day,
-        title=f"撤回：{title}",
-        target=target,
-        amends_seq=original.seq,
-        reason=reason,
+    return _append(
+        Fact(decision_id, EntryType.withdrawn, f"撤回：{title}", target, amends_seq=original.seq, reason=reason), day
     )
 
 
@@ -189,17 +241,105 @@ def correct(old, new, *, decision_id: int, title: str, target: Callable[[object]
     db.session.add(new)
     db.session.flush()
     old.superseded_by_id = new.id
-    entry = append(
-        decision_id=decision_id,
-        type=EntryType.correction,
-        occurred_on=day,
-        title=f"更正：{title}",
-        target=target(new),
-        amends_seq=original.seq,
-        reason=reason,
+    entry = _append(
+        Fact(decision_id, EntryType.correction, f"更正：{title}", target(new), amends_seq=original.seq, reason=reason),
+        day,
     )
     new.public_seq = entry.seq
+    _freeze_at_commit(new, entry)
     return entry
+
+
+# --- Frozen documents ------------------------------------------------------------------------
+
+# The schema whose representation of a model is frozen when it is published, registered by
+# the domain that shows it (core knows no domain's schemas).
+_document_schemas: dict[type, type] = {}
+
+
+def freezes(model: type, schema: type) -> None:
+    """Register `schema` as the published representation of `model`'s records."""
+    _document_schemas[model] = schema
+
+
+def _freeze_at_commit(record, entry: PublicRecordEntry) -> None:
+    if type(record) in _document_schemas:
+        db.session.info.setdefault("to_freeze", []).append((record, entry.seq, entry.target))
+
+
+@event.listens_for(Session, "before_commit")
+def _freeze(session: Session) -> None:
+    """Store each record published in this transaction as the public will see it: after every
+    rule and consequence of its publication (an obligation met, a state moved) has been set."""
+    pending = session.info.pop("to_freeze", None)
+    if not pending:
+        return
+    from core.serialize import dumper
+
+    session.flush()
+    with links_relative():
+        for record, seq, target in pending:
+            # As it goes on the wire: dates and instants as the response writes them.
+            document = orjson.loads(orjson.dumps(dumper(_document_schemas[type(record)])(record)))
+            session.add(PublishedDocument(target=target, seq=seq, document=document))
+    session.flush()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop("to_freeze", None)
+
+
+def frozen_document(target: str) -> dict | None:
+    """The document published at `target`, its links absolute for this request; None if none."""
+    document = read_connection().scalar(sa.select(PublishedDocument.document).where(PublishedDocument.target == target))
+    return None if document is None else thaw(document)
+
+
+# What a published version's reads take live rather than from its frozen document: where it
+# stands (superseded, withdrawn), what its deadline says, when its row last changed, its links
+# (to the correction that superseded it, say). Everything else is what was published.
+STANDING = (
+    "status",
+    "record_status",
+    "due_on",
+    "calendar_status",
+    "withdrawn_on",
+    "withdrawal_reason",
+    "updated_at",
+    "_links",
+)
+
+
+def as_published(live: dict, target: str) -> dict:
+    """The representation of the version published at `target`: its frozen document with its
+    standing from `live` (the record dumped as it is now); `live` itself if none was frozen."""
+    document = frozen_document(target)
+    if document is None:
+        return live
+    return document | {key: live[key] for key in STANDING if key in live}
+
+
+def thaw(document):
+    """A stored document with its relative links made absolute for the current request."""
+    from core.http import base_url
+
+    base = base_url()
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {
+                k: (base + v if k == "href" and isinstance(v, str) and v.startswith("/") else walk(v))
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(document)
+
+
+# --- Reading ---------------------------------------------------------------------------------
 
 
 @functools.cache
@@ -227,6 +367,11 @@ def timeline_entries(decision_id: int):
     return read_connection().execute(_timeline_statement(), {"decision_id": decision_id}).all()
 
 
+def last_seq() -> int:
+    """The newest cursor ever handed out (0 for an empty record)."""
+    return read_connection().scalar(sa.select(sa.func.coalesce(sa.func.max(PublicRecordEntry.seq), 0)))
+
+
 def changes_after(after: int, limit: int):
     """Rows of the whole public record after cursor `after`, oldest first."""
     return (
@@ -239,80 +384,3 @@ def changes_after(after: int, limit: int):
         )
         .all()
     )
-
-
-# --- The change feed -------------------------------------------------------------------------
-
-import marshmallow as ma  # noqa: E402
-from flask.views import MethodView  # noqa: E402
-from marshmallow import validate  # noqa: E402
-
-from core.http import MAX_ID, Blueprint, api_url, render  # noqa: E402
-from core.serialize import Computed  # noqa: E402
-
-blp = Blueprint(
-    "changes",
-    __name__,
-    url_prefix="/api/v1/changes",
-    description="The change feed: every publication, correction and withdrawal across the service, oldest first.",
-)
-
-
-class ChangeSchema(ma.Schema):
-    cursor = Computed(
-        lambda e: str(e.seq), metadata={"description": "Pass it as `after` to read on from here", "type": "string"}
-    )
-    seq = ma.fields.Integer(metadata={"description": "Its place in the public record"})
-    decision_id = ma.fields.Integer(metadata={"description": "The decision it concerns"})
-    type = ma.fields.String(metadata={"description": "What happened", "examples": ["draft_published"]})
-    occurred_on = ma.fields.Date(metadata={"description": "When it happened in the world"})
-    recorded_at = ma.fields.DateTime(metadata={"description": "When the service recorded it"})
-    title = ma.fields.String(metadata={"description": "What it is"})
-    href = Computed(
-        lambda e: api_url(e.target), metadata={"description": "The record", "type": "string", "format": "uri"}
-    )
-    amends = ma.fields.Integer(
-        attribute="amends_seq", allow_none=True, metadata={"description": "correction / withdrawn: the seq it amends"}
-    )
-    reason = ma.fields.String(allow_none=True, metadata={"description": "correction / withdrawn: why"})
-    decision_href = Computed(
-        lambda e: api_url(f"/decisions/{e.decision_id}"),
-        data_key="decision",
-        metadata={"description": "The decision", "type": "string", "format": "uri"},
-    )
-
-
-class ChangesSchema(ma.Schema):
-    entries = ma.fields.List(ma.fields.Nested(ChangeSchema), metadata={"description": "Oldest first"})
-    next_cursor = ma.fields.String(
-        metadata={"description": "Store it; ask again with `after` set to it. Unchanged when nothing new came."}
-    )
-
-
-class ChangesQueryArgsSchema(ma.Schema):
-    after = ma.fields.String(
-        load_default="0",
-        validate=validate.Regexp(r"^\d{1,18}$", error="A cursor from this feed (digits)."),
-        metadata={"description": "The last cursor you have seen; from the beginning when omitted", "examples": ["120"]},
-    )
-    limit = ma.fields.Integer(
-        load_default=100,
-        validate=validate.Range(1, 1000),
-        metadata={"description": "How many entries at most (1–1000)"},
-    )
-
-
-@blp.route("")
-class Changes(MethodView):
-    @blp.arguments(ChangesQueryArgsSchema, location="query")
-    @blp.response(200, ChangesSchema)
-    def get(self, args):
-        """Read the change feed after a cursor
-
-        A client that stores `next_cursor` and asks again misses nothing and sees nothing twice,
-        also while publications commit concurrently: cursors are handed out in commit order."""
-        after = int(args["after"])
-        # A cursor past any seq the database can hold (an int4) simply has nothing after it.
-        entries = changes_after(after, args["limit"]) if after < MAX_ID else []
-        cursor = str(entries[-1].seq) if entries else str(after)
-        return render(ChangesSchema, SimpleNamespace(entries=entries, next_cursor=cursor))

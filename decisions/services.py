@@ -22,7 +22,7 @@ from core.errors import (
     PartyConsentMissing,
 )
 from core.extensions import commit_or_conflict, db, read_connection, shown
-from core.publication import EntryType, PublicRecordEntry
+from core.publication import EntryType, Fact, PublicRecordEntry
 from decisions import procedure
 from decisions.models import (
     ADJUSTED,
@@ -216,23 +216,30 @@ def publish_catalogue(
             f"The Party committee consented on {consent}, after the publication day "
             f"{published_on}: a catalogue is published only after consent."
         )
-    catalogue.party_consent_on = consent
-    catalogue.published_on = published_on
-    catalogue.doc_number = doc_number or catalogue.doc_number
-    catalogue.url = url or catalogue.url
-    for decision in db.session.scalars(
+    items = db.session.scalars(
         sa.select(Decision)
         .where(Decision.catalogue_year == catalogue.year, Decision.catalogued_on.is_(None))
         .order_by(Decision.seq_no)
-    ):
+    ).all()
+    # Set after the read, so that the publication is one change of the catalogue (one audit entry).
+    catalogue.party_consent_on = consent
+    catalogue.doc_number = doc_number or catalogue.doc_number
+    catalogue.url = url or catalogue.url
+    for decision in items:
         decision.catalogued_on = published_on
-        publication.append(
-            decision_id=decision.id,
-            type=EntryType.catalogued,
-            occurred_on=published_on,
-            title=f"列入《{catalogue.title}》（第{decision.seq_no}项）",
-            target=f"/catalogues/{catalogue.year}",
-        )
+    publication.publish(
+        catalogue,
+        *(
+            Fact(
+                decision.id,
+                EntryType.catalogued,
+                f"列入《{catalogue.title}》（第{decision.seq_no}项）",
+                f"/catalogues/{catalogue.year}",
+            )
+            for decision in items
+        ),
+        published_on=published_on,
+    )
     db.session.commit()
     return catalogue
 
@@ -353,14 +360,16 @@ def _record_adjustment(catalogue: Catalogue, decision: Decision, adjustment: Adj
             .order_by(PublicRecordEntry.seq.desc())
             .limit(1)
         )
-    publication.append(
-        decision_id=decision.id,
-        type=entry_type,
-        occurred_on=adjustment.published_on,
-        title=title,
-        target=f"/catalogues/{catalogue.year}/adjustments/{adjustment.id}",
-        amends_seq=amends,
-        reason=adjustment.reason,
+    publication.record_fact(
+        Fact(
+            decision.id,
+            entry_type,
+            title,
+            f"/catalogues/{catalogue.year}/adjustments/{adjustment.id}",
+            amends_seq=amends,
+            reason=adjustment.reason,
+        ),
+        on=adjustment.published_on,
     )
 
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from consultation.models import AdoptionReport, Cluster, Comment, Consultation, Disposition, ModerationState
 from consultation.services import counts
 from core import obligations, preconditions
-from core.errors import AdoptionNotOnRecord, ClusterReasonMissing
+from core.auth import ensure_may_edit
+from core.errors import AdoptionNotOnRecord, ClusterReasonMissing, NotFound
 from core.extensions import db
 from core.publication import EntryType
 from decisions.records.services import Kind
@@ -77,6 +78,20 @@ ADOPTION_REPORT = Kind(
     after_publish=_fulfils_obligation,
     title=lambda r, d: f"意见收集采纳情况：{d.title}",
 )
+
+
+def working_report(decision, *, by) -> AdoptionReport:
+    """The newest version, for the lead unit's staff to read with today's figures."""
+    ensure_may_edit(by, decision.lead_unit)
+    report = db.session.scalar(
+        sa.select(AdoptionReport)
+        .where(AdoptionReport.decision_id == decision.id)
+        .order_by(AdoptionReport.version.desc())
+        .limit(1)
+    )
+    if report is None:
+        raise NotFound(f"Decision {decision.id} has no adoption report yet: write one with PUT.")
+    return report
 
 
 @preconditions.agenda_check(AdoptionNotOnRecord.slug)

@@ -1,8 +1,12 @@
 """HTTP views of the adoption report: the routes every record has, on the decision."""
 
+from flask.views import MethodView
+
 from consultation.adoption.schemas import AdoptionReportInSchema, AdoptionReportPatchSchema, AdoptionReportSchema
-from consultation.adoption.services import ADOPTION_REPORT
-from core.http import Blueprint
+from consultation.adoption.services import ADOPTION_REPORT, working_report
+from core.auth import current_account, requires
+from core.http import Blueprint, documents, path_parameter, render
+from decisions import services as decision_services
 from decisions.records.views import register_record_routes
 
 blp = Blueprint(
@@ -16,3 +20,20 @@ blp = Blueprint(
 register_record_routes(
     ADOPTION_REPORT, AdoptionReportSchema, AdoptionReportInSchema, AdoptionReportPatchSchema, "adoption report", blp=blp
 )
+
+
+@blp.route(
+    "/<int:decision_id>/adoption-report/working", parameters=[path_parameter("decision_id", "The decision's id", 1)]
+)
+class WorkingAdoptionReport(MethodView):
+    @requires("admin", "editor")
+    @blp.response(200, AdoptionReportSchema)
+    @documents(404)
+    def get(self, decision_id):
+        """Show the working adoption report (lead unit's editor, admin)
+
+        The newest version with its figures and clusters as they stand now: what a correction
+        would publish. A published version reads as it was published; comments and dispositions
+        entered since change only this working report."""
+        decision = decision_services.get_decision(decision_id, viewer=current_account())
+        return render(AdoptionReportSchema, working_report(decision, by=current_account()))

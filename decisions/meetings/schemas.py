@@ -4,9 +4,10 @@ their consent."""
 import marshmallow as ma
 from marshmallow import validate
 
+from core import publication
 from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links, choice, describe
-from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Outcome
+from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
 
 F = ma.fields
 
@@ -97,6 +98,10 @@ class AttendeeInSchema(ma.Schema):
         validate=validate.Length(0, 20000),
         metadata=describe("Why or how", "已在第八条中增加相关内容。"),
     )
+
+
+# What the public saw when a meeting's deliberation was published stays what it reads.
+publication.freezes(Meeting, MeetingSchema)
 
 
 class MeetingInSchema(ma.Schema):

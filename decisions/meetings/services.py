@@ -15,7 +15,7 @@ from core.errors import (
     NotFound,
 )
 from core.extensions import commit_or_conflict, db
-from core.publication import EntryType
+from core.publication import EntryType, Fact
 from decisions import procedure
 from decisions.meetings.models import (
     INVITED_MEETINGS_PER_YEAR,
@@ -141,20 +141,27 @@ def publish_meeting(meeting: Meeting, *, published_on=None) -> Meeting:
     day = publication.publication_day(published_on)
     if day < meeting.held_on:
         raise Invalid("published_on", "A meeting's deliberation is published on or after the day it is held.")
-    meeting.published_on = day
-    for item in meeting.agenda:
-        decision = db.session.get(Decision, item.decision_id)
+    decisions = [db.session.get(Decision, item.decision_id) for item in meeting.agenda]
+    for decision in decisions:
         if decision.catalogued_on is None:
             from core.errors import DecisionNotCatalogued
 
             raise DecisionNotCatalogued(f"Decision {decision.id} is not in the published catalogue yet.")
-        entry = publication.append(
-            decision_id=decision.id,
-            type=EntryType.meeting_deliberated,
-            occurred_on=meeting.held_on,
-            title=f"{meeting.title}审议：{decision.title}",
-            target=f"/meetings/{meeting.id}",
-        )
+    entries = publication.publish(
+        meeting,
+        *(
+            Fact(
+                decision.id,
+                EntryType.meeting_deliberated,
+                f"{meeting.title}审议：{decision.title}",
+                f"/meetings/{meeting.id}",
+                occurred_on=meeting.held_on,
+            )
+            for decision in decisions
+        ),
+        published_on=day,
+    )
+    for item, entry, decision in zip(meeting.agenda, entries, decisions, strict=True):
         item.public_seq = entry.seq
         procedure.refresh_state(decision)
     db.session.commit()

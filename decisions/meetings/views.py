@@ -4,8 +4,19 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
+from core import publication
 from core.auth import accepts_token, current_account, requires
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, api_url, documents, path_parameter, render, render_many
+from core.http import (
+    IF_MATCH_WHEN_REPLACING,
+    Blueprint,
+    api_url,
+    documents,
+    dump,
+    json_response,
+    path_parameter,
+    render,
+    render_many,
+)
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.meetings import services
@@ -69,8 +80,11 @@ class MeetingById(MethodView):
     def get(self, meeting_id):
         """Show a meeting with its agenda and invited attendees"""
         meeting = services.get_meeting(meeting_id, viewer=current_account())
-        blp.set_etag(dumper(MeetingSchema)(meeting))
-        return render(MeetingSchema, meeting)
+        body = dump(MeetingSchema, meeting)
+        if meeting.published_on is not None:
+            body = publication.as_published(body, f"/meetings/{meeting.id}")
+        blp.set_etag(body)
+        return json_response(body)
 
     @requires("admin")
     @blp.doc(parameters=[{**IF_MATCH_WHEN_REPLACING, "required": True}])

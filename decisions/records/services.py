@@ -25,7 +25,7 @@ from core.errors import (
     ResultNotPublished,
 )
 from core.extensions import conflict_on_clash, db
-from core.publication import EntryType
+from core.publication import EntryType, Fact
 from decisions import procedure
 from decisions.meetings.models import APPROVING, AgendaItem, Meeting
 from decisions.models import Catalogue, Decision, DecisionState
@@ -410,12 +410,14 @@ def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | N
     record_kind.before_publish(record, day)
     publication.publish(
         record,
-        decision_id=decision.id,
-        type=record_kind.entry_type_of(record),
-        title=record_kind.title(record, decision),
-        target=record_kind.target(record),
+        Fact(
+            decision.id,
+            record_kind.entry_type_of(record),
+            record_kind.title(record, decision),
+            record_kind.target(record),
+            occurred_on=record_kind.occurred_on(record, day),
+        ),
         published_on=day,
-        occurred_on=record_kind.occurred_on(record, day),
     )
     record_kind.after_publish(record, day)
     procedure.refresh_state(decision)

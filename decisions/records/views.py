@@ -4,6 +4,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
+from core import publication
 from core.auth import accepts_token, current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
@@ -14,7 +15,6 @@ from core.http import (
     json_response,
     path_parameter,
     render,
-    render_many,
 )
 from core.serialize import dumper
 from decisions import services as decision_services
@@ -39,8 +39,11 @@ def _decision(decision_id):
     return decision_services.get_decision(decision_id, viewer=current_account())
 
 
-def _with_etag(schema, record, status=200, headers=None):
-    return blp.render_with_etag(schema, record, status, headers)
+def _shown(schema, kind, record) -> dict:
+    """A record as its reader sees it: a published version as it was published (its standing
+    read live), an unpublished one as it is."""
+    body = dump(schema, record)
+    return publication.as_published(body, kind.target(record)) if record.published_on is not None else body
 
 
 def _require_if_match(schema, record):
@@ -53,6 +56,11 @@ def _require_if_match(schema, record):
 def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
     """Register the routes of one kind of record on `blp` (this module's unless given)."""
     correction_schema = schemas.correction_schema(patch_schema)
+    publication.freezes(kind.model, out_schema)
+
+    def with_etag(record, status=200, headers=None):
+        return blp.render_body_with_etag(_shown(out_schema, kind, record), status, headers)
+
     base = f"/<int:decision_id>/{kind.path}"
     name = kind.path.replace("-", "_")
     # The record's key in paths: a version number, or the record's id (review_id, ...).
@@ -73,9 +81,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
             @blp.response(200, out_schema)
             @documents(404)
             def get(self, decision_id):
-                return _with_etag(
-                    out_schema, services.current_record(kind, _decision(decision_id), viewer=current_account())
-                )
+                return with_etag(services.current_record(kind, _decision(decision_id), viewer=current_account()))
 
             @requires(*_EDITORS)
             @blp.doc(parameters=[IF_MATCH_WHEN_REPLACING])
@@ -88,7 +94,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
                 record, created = services.put_singular(
                     kind, decision, by=current_account(), if_match=lambda r: _require_if_match(out_schema, r), **data
                 )
-                return _with_etag(out_schema, record, 201 if created else 200)
+                return with_etag(record, 201 if created else 200)
 
         Current.get.__doc__ = (
             f"Show the decision's {label}\n\n"
@@ -105,11 +111,13 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
             @blp.response(200, out_schema(many=True))
             @documents(404)
             def get(self, decision_id):
-                return render_many(
-                    out_schema, services.list_records(kind, _decision(decision_id), viewer=current_account())
-                )
+                versions = services.list_records(kind, _decision(decision_id), viewer=current_account())
+                return json_response([_shown(out_schema, kind, v) for v in versions])
 
-        Versions.get.__doc__ = f"List every version of the decision's {label}, oldest first"
+        Versions.get.__doc__ = (
+            f"List every version of the decision's {label}, oldest first\n\nEach as it was published; its "
+            "`status` says which is current (`published`) and which a correction superseded."
+        )
         blp.route(f"{base}/versions", endpoint=f"{name}_versions", parameters=on_decision)(Versions)
         action_base, action_params = base, on_decision
     else:
@@ -120,9 +128,8 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
             @blp.response(200, out_schema(many=True))
             @documents(404)
             def get(self, decision_id):
-                return render_many(
-                    out_schema, services.list_records(kind, _decision(decision_id), viewer=current_account())
-                )
+                records = services.list_records(kind, _decision(decision_id), viewer=current_account())
+                return json_response([_shown(out_schema, kind, r) for r in records])
 
             @requires(*_EDITORS)
             @blp.arguments(in_schema)
@@ -130,7 +137,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
             @documents(404, 409, 422)
             def post(self, data, decision_id):
                 record = services.create(kind, _decision(decision_id), by=current_account(), **data)
-                return _with_etag(out_schema, record, 201, {"Location": api_url(kind.target(record))})
+                return with_etag(record, 201, {"Location": api_url(kind.target(record))})
 
         Collection.get.__doc__ = f"List the decision's {label}s\n\nThe public sees published ones only."
         Collection.post.__doc__ = f"Record a {label}, unpublished (lead unit's editor, admin)"
@@ -143,7 +150,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @blp.response(200, out_schema)
         @documents(404)
         def get(self, decision_id, **ids):
-            return _with_etag(out_schema, item_of(decision_id, ids[var]))
+            return with_etag(item_of(decision_id, ids[var]))
 
     Item.get.__doc__ = f"Show one {label}" + (" version" if kind.singular else "")
     if not kind.singular:
@@ -156,7 +163,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         def patch(self, changes, decision_id, **ids):
             record = item_of(decision_id, ids[var])
             blp.check_etag(dumper(out_schema)(record))
-            return _with_etag(out_schema, services.update(kind, record, by=current_account(), **changes))
+            return with_etag(services.update(kind, record, by=current_account(), **changes))
 
         patch.__doc__ = (
             f"Change an unpublished {label} (lead unit's editor, admin)\n\n"
@@ -179,7 +186,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @documents(404, 409, 422)
         def post(self, data, decision_id, **ids):
             record = services.publish(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return _with_etag(out_schema, record)
+            return with_etag(record)
 
     Publish.post.__doc__ = (
         f"Publish the {label} (lead unit's editor, admin)\n\nFrozen from then on, and on the decision's timeline; "
@@ -194,7 +201,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @documents(404, 409, 422)
         def post(self, data, decision_id, **ids):
             record = services.correct(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return _with_etag(out_schema, record, 201, {"Location": api_url(kind.target(record))})
+            return with_etag(record, 201, {"Location": api_url(kind.target(record))})
 
     Correction.post.__doc__ = (
         f"Publish a correction of the {label} (lead unit's editor, admin)\n\nA new version that supersedes the "
@@ -209,7 +216,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
         @documents(404, 409, 422)
         def post(self, data, decision_id, **ids):
             record = services.withdraw(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return _with_etag(out_schema, record)
+            return with_etag(record)
 
     Withdrawal.post.__doc__ = (
         f"Withdraw the published {label}, with a reason (lead unit's editor, admin)\n\nIt stays readable, "

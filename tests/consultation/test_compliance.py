@@ -343,7 +343,16 @@ def _public_record_size():
     return db.session.scalar(sa.select(sa.func.count()).select_from(PublicRecordEntry))
 
 
-def test_tick_marks_what_is_overdue_once_and_publishes_nothing(app, overdue, today):
+def _overdue_entries():
+    db.session.rollback()
+    return db.session.execute(
+        sa.select(PublicRecordEntry.decision_id, PublicRecordEntry.occurred_on, PublicRecordEntry.target)
+        .where(PublicRecordEntry.type == "deadline_overdue")
+        .order_by(PublicRecordEntry.seq)
+    ).all()
+
+
+def test_tick_marks_what_is_overdue_once_and_records_it_once(app, overdue, today):
     before = _public_record_size()
     assert tick.run() == {
         "consultations closed": 0,
@@ -361,7 +370,13 @@ def test_tick_marks_what_is_overdue_once_and_publishes_nothing(app, overdue, tod
     today["value"] = TODAY + dt.timedelta(days=1)
     assert tick.run()["obligations marked overdue"] == 0
     assert _marks() == (reports, inquiries)
-    assert _public_record_size() == before
+    # Each adoption report turned overdue is a public fact, once, on the day after it was due.
+    entries = _overdue_entries()
+    assert _public_record_size() == before + 2
+    assert [(e.decision_id, e.target) for e in entries] == [
+        (d[0], f"/decisions/{d[0]}/timeline"),
+        (d[1], f"/decisions/{d[1]}/timeline"),
+    ]
 
 
 def test_concurrent_ticks_mark_each_row_once(app, overdue, today):
@@ -389,7 +404,8 @@ def test_concurrent_ticks_mark_each_row_once(app, overdue, today):
     reports, inquiries = _marks()
     assert [since for _, since in reports] == [TODAY, TODAY, None, None]
     assert [since for _, since in inquiries] == [TODAY, TODAY, None]
-    assert _public_record_size() == before
+    assert _public_record_size() == before + 2  # one fact per report turned overdue, not two
+    assert len({e.decision_id for e in _overdue_entries()}) == 2
 
 
 def test_tick_closes_a_consultation_once_on_its_public_record(app, units, tokens, today):

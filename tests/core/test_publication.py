@@ -56,8 +56,13 @@ def test_the_feed_is_oldest_first_and_a_client_paging_with_its_cursor_sees_every
     assert set(entry) >= {"cursor", "decision_id", "type", "occurred_on", "recorded_at", "href", "decision"}
     assert entry["href"] == "http://localhost/api/v1/catalogues/2026"
     assert entry["decision"] == f"http://localhost/api/v1/decisions/{entry['decision_id']}"
-    # Oldest first means in the order they were published, not the order they happened.
-    assert [e["type"] for e in everything["entries"]][-2:] == ["background_published", "interpretation_published"]
+    # Oldest first means in the order they were published, not the order they happened; the
+    # first read of the feed recorded what had fallen due: the adoption report is overdue.
+    assert [e["type"] for e in everything["entries"]][-3:] == [
+        "background_published",
+        "interpretation_published",
+        "deadline_overdue",
+    ]
 
     for limit in (1, 3, 7):
         pages = _page_through(client, limit)
@@ -221,9 +226,14 @@ def test_a_reader_paging_while_publications_commit_concurrently_sees_every_entry
     assert pages > 2
 
 
-def test_a_cursor_past_every_sequence_number_finds_nothing_after_it(client):
-    body = client.get("/api/v1/changes?after=89082670589").get_json()
-    assert body == {"entries": [], "next_cursor": "89082670589"}
+def test_a_cursor_that_was_never_handed_out_is_refused(client):
+    for cursor in ("89082670589", "1"):
+        response = client.get(f"/api/v1/changes?after={cursor}")
+        assert response.status_code == 400, response.get_json()
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["type"] == PROBLEM_BASE + "unknown-cursor"
+        assert "never handed out" in response.get_json()["detail"]
+    assert client.get("/api/v1/changes?after=0").status_code == 200
 
 
 def test_instants_and_days_shown_as_text_are_what_the_values_would_write(app, tokens):
@@ -235,14 +245,21 @@ def test_instants_and_days_shown_as_text_are_what_the_values_would_write(app, to
         dt.datetime(2026, 3, 10, 1, 30, 5, 120000, tzinfo=dt.UTC),
         dt.datetime(999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=8))),
     ]
+    last = db.session.scalar(sa.select(sa.func.max(PublicRecordEntry.seq)))
     for i, instant in enumerate(instants):
-        publication.append(
-            decision_id=decision.id, type="catalogued", occurred_on=instant.date(), title="t", target=f"/x/{i}"
+        # Rows as they were written at those instants (the record refuses to be rewritten).
+        db.session.add(
+            PublicRecordEntry(
+                seq=last + 1 + i,
+                decision_id=decision.id,
+                type="catalogued",
+                occurred_on=instant.date(),
+                recorded_at=instant,
+                title="t",
+                target=f"/x/{i}",
+            )
         )
         db.session.flush()
-        db.session.execute(
-            sa.update(PublicRecordEntry).where(PublicRecordEntry.target == f"/x/{i}").values(recorded_at=instant)
-        )
     columns = (PublicRecordEntry.recorded_at, PublicRecordEntry.occurred_on)
     where = PublicRecordEntry.decision_id == decision.id
     values = db.session.execute(sa.select(*columns).where(where).order_by(PublicRecordEntry.seq)).all()

@@ -133,4 +133,7 @@ def test_a_decision_walked_through_its_procedure_has_a_truthful_timeline(client,
     feed = _ok(client.get("/api/v1/changes?limit=3"))
     assert [e["cursor"] for e in feed["entries"]] == ["1", "2", "3"]
     rest = _ok(client.get(f"/api/v1/changes?after={feed['next_cursor']}"))
-    assert len(feed["entries"]) + len(rest["entries"]) == len(types)
+    # The feed's first read recorded the overdue report too: the timeline shows it from then on.
+    assert [e["type"] for e in feed["entries"] + rest["entries"]] == [*types, "deadline_overdue"]
+    later = _ok(client.get(f"/api/v1/decisions/{d}/timeline"))["entries"]
+    assert [e["type"] for e in later].count("deadline_overdue") == 1

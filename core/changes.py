@@ -1,0 +1,102 @@
+"""The change feed, `/changes`: the whole public record after a cursor, oldest first.
+
+Before answering, the feed appends what has fallen due since `tick` last ran (a consultation
+whose window ended, a deadline passed), so a partner mirroring it never waits for the
+scheduler to learn of them.
+"""
+
+from types import SimpleNamespace
+
+import marshmallow as ma
+from flask.views import MethodView
+from marshmallow import validate
+
+from core import publication, tick
+from core.errors import UnknownCursor
+from core.http import Blueprint, api_url, documents, dump, json_response
+from core.serialize import Computed
+
+blp = Blueprint(
+    "changes",
+    __name__,
+    url_prefix="/api/v1/changes",
+    description="The change feed: every public fact across the service — publications, corrections, withdrawals, "
+    "what became of comments and questions, deadlines passed — oldest first.",
+)
+
+
+class ChangeSchema(ma.Schema):
+    cursor = Computed(
+        lambda e: str(e.seq), metadata={"description": "Pass it as `after` to read on from here", "type": "string"}
+    )
+    seq = ma.fields.Integer(metadata={"description": "Its place in the public record"})
+    decision_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "The decision it concerns; null for a general question"}
+    )
+    type = ma.fields.String(metadata={"description": "What happened", "examples": ["draft_published"]})
+    occurred_on = ma.fields.Date(metadata={"description": "When it happened in the world"})
+    recorded_at = ma.fields.DateTime(metadata={"description": "When the service recorded it"})
+    title = ma.fields.String(metadata={"description": "What it is"})
+    href = Computed(
+        lambda e: api_url(e.target), metadata={"description": "The record", "type": "string", "format": "uri"}
+    )
+    amends = ma.fields.Integer(
+        attribute="amends_seq",
+        allow_none=True,
+        metadata={"description": "correction / withdrawn / comment_hidden / …_changed: the seq it amends"},
+    )
+    reason = ma.fields.String(
+        allow_none=True, metadata={"description": "Why: a correction's, a withdrawal's, a disposition's"}
+    )
+    decision_href = Computed(
+        lambda e: api_url(f"/decisions/{e.decision_id}") if e.decision_id is not None else None,
+        data_key="decision",
+        metadata={"description": "The decision", "type": ["string", "null"], "format": "uri"},
+    )
+
+
+class ChangesSchema(ma.Schema):
+    entries = ma.fields.List(ma.fields.Nested(ChangeSchema), metadata={"description": "Oldest first"})
+    next_cursor = ma.fields.String(
+        metadata={"description": "Store it; ask again with `after` set to it. Unchanged when nothing new came."}
+    )
+
+
+class ChangesQueryArgsSchema(ma.Schema):
+    after = ma.fields.String(
+        load_default="0",
+        validate=validate.Regexp(r"^\d{1,18}$", error="A cursor from this feed (digits)."),
+        metadata={"description": "The last cursor you have seen; from the beginning when omitted", "examples": ["120"]},
+    )
+    limit = ma.fields.Integer(
+        load_default=100,
+        validate=validate.Range(1, 1000),
+        metadata={"description": "How many entries at most (1–1000)"},
+    )
+
+
+@blp.route("")
+class Changes(MethodView):
+    @blp.etag
+    @blp.arguments(ChangesQueryArgsSchema, location="query")
+    @blp.response(200, ChangesSchema)
+    @documents(400)
+    def get(self, args):
+        """Read the change feed after a cursor
+
+        A client that stores `next_cursor` and asks again misses nothing and sees nothing twice,
+        also while publications commit concurrently: cursors are handed out in commit order. A
+        cursor this feed never handed out is refused (400), so a client that lost its place
+        learns it. Sends an ETag: `If-None-Match` gives 304 while nothing new came."""
+        tick.catch_up()
+        after = int(args["after"])
+        if after > 0 and after > publication.last_seq():
+            raise UnknownCursor(
+                f"Cursor {after} was never handed out: the newest is {publication.last_seq()}. "
+                "Read on from the last cursor you stored, or from the beginning without `after`."
+            )
+        entries = publication.changes_after(after, args["limit"])
+        cursor = str(entries[-1].seq) if entries else str(after)
+        body = dump(ChangesSchema, SimpleNamespace(entries=entries, next_cursor=cursor))
+        blp.set_etag(body)
+        return json_response(body)
