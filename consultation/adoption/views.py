@@ -3,6 +3,7 @@
 from consultation.adoption.schemas import AdoptionReportInSchema, AdoptionReportPatchSchema, AdoptionReportSchema
 from consultation.adoption.services import ADOPTION_REPORT
 from core.http import Blueprint
+from decisions.records.schemas import ExemptingPublishInSchema
 from decisions.records.views import register_record_routes
 
 blp = Blueprint(
@@ -14,5 +15,12 @@ blp = Blueprint(
 )
 
 register_record_routes(
-    ADOPTION_REPORT, AdoptionReportSchema, AdoptionReportInSchema, AdoptionReportPatchSchema, "adoption report", blp=blp
+    ADOPTION_REPORT,
+    AdoptionReportSchema,
+    AdoptionReportInSchema,
+    AdoptionReportPatchSchema,
+    "adoption report",
+    blp=blp,
+    # Its publication has preconditions an admin may exempt (result-not-issued, comments-undisposed).
+    publish_schema=ExemptingPublishInSchema,
 )

@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core.http import MAX_ID, JsonBoolean, href
+from core.preconditions import EXEMPTIBLE
 from core.serialize import Computed, Links, choice, describe
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS
@@ -51,6 +52,61 @@ class RecordSchema(ma.Schema):
 
 class PublishInSchema(ma.Schema):
     published_on = F.Date(metadata=describe("The real publication day; today when omitted", "2026-04-02"))
+
+
+# --- Exemptions from a precondition (core.preconditions) --------------------------------------
+
+
+class ExemptionInSchema(ma.Schema):
+    rule = F.String(
+        required=True,
+        validate=validate.OneOf(EXEMPTIBLE),
+        metadata=describe("The precondition exempted: its problem type's name", "comments-undisposed"),
+    )
+    reason = F.String(
+        required=True,
+        validate=[validate.Length(1, 5000), validate.Regexp(r"\s*\S", error="Give the reason in words.")],
+        metadata=describe(
+            "Why the record goes ahead without it: published with the record", "部分意见系匿名来信，无法核实。"
+        ),
+    )
+
+
+def exemptions_field(what: str) -> F.List:
+    """The `exemptions` of a request: admin only, and only of the preconditions that block it."""
+    return F.List(
+        F.Nested(ExemptionInSchema),
+        load_default=list,
+        validate=validate.Length(max=len(EXEMPTIBLE)),
+        metadata=describe(
+            f"Admin only (403 otherwise): preconditions of {what} that are not met, overridden each with a "
+            "written reason; an exemption of a rule that does not block is refused (422)"
+        ),
+    )
+
+
+EXEMPTIONS_OUT = describe(
+    "The preconditions an admin exempted this record from, with the reason, the admin's account id (`by`) "
+    "and the day (`on`); published with the record",
+    type="array",
+    items={
+        "type": "object",
+        "properties": {
+            "rule": {"type": "string", "enum": list(EXEMPTIBLE)},
+            "reason": {"type": "string"},
+            "by": {"type": "integer"},
+            "on": {"type": "string", "format": "date"},
+        },
+    },
+)
+
+
+def exemptions_of(record) -> list[dict]:
+    return record.exemptions or []
+
+
+class ExemptingPublishInSchema(PublishInSchema):
+    exemptions = exemptions_field("its publication")
 
 
 class WithdrawalInSchema(ma.Schema):

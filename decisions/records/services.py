@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from core import obligations, publication
+from core import obligations, preconditions, publication
 from core.auth import Account, ensure_may_edit
 from core.errors import (
     DecisionNotCatalogued,
@@ -57,6 +57,9 @@ class Kind:
     # replaces, whose event happened already (a resumption needs no suspension to resume again).
     check: Callable = lambda decision, values, corrects=None: None
     before_publish: Callable = lambda record, day: None
+    # Preconditions of publishing that an admin may exempt (core.preconditions): the problems
+    # (RuleBroken) that block publishing `record` on `day`; [] when none.
+    preconditions: Callable = lambda record, day: []
     after_publish: Callable = lambda record, day: None  # what publishing (or correcting) sets off
     occurred_on: Callable = lambda record, day: day  # when it happened in the world
     title: Callable = lambda record, decision: decision.title
@@ -396,8 +399,10 @@ def update(record_kind: Kind, record, *, by: Account, **changes):
     return record
 
 
-def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | None = None):
-    """Publish a record: frozen from now on, and on the decision's timeline."""
+def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | None = None, exemptions=()):
+    """Publish a record: frozen from now on, and on the decision's timeline.
+
+    `exemptions` waive preconditions that block it, each with an admin's reason."""
     decision = db.session.get(Decision, record.decision_id)
     _ensure_may_write(decision, by)
     if decision.catalogued_on is None:
@@ -408,6 +413,11 @@ def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | N
     publication.ensure_unpublished(record, record_kind.name)
     day = publication.publication_day(published_on)
     record_kind.before_publish(record, day)
+    left, granted = preconditions.exempt(record_kind.preconditions(record, day), exemptions, by=by)
+    if left:
+        raise left[0]
+    if granted:
+        record.exemptions = granted
     publication.publish(
         record,
         decision_id=decision.id,
