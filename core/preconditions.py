@@ -3,6 +3,7 @@
 `decisions` must not import `consultation`, yet the procedure's rules depend on it: an
 enterprise-related decision goes on a meeting's agenda only after enterprises and
 associations were heard. Consultation registers such checks here; decisions asks here.
+Here too is the one place that grants an admin's exemption from a precondition (`exempt`).
 """
 
 import datetime as dt
