@@ -85,6 +85,8 @@ def exempt(blocking: list[RuleBroken], exemptions, *, by, at: tuple = ("exemptio
         if rule in seen:
             raise Invalid.at((*at, number, "rule"), f"`{rule}` is exempted once.")
         seen.add(rule)
+        if rule not in EXEMPTIBLE:
+            raise Invalid.at((*at, number, "rule"), f"`{rule}` is never exempted.")
         if rule not in blocking_rules:
             raise Invalid.at(
                 (*at, number, "rule"),
