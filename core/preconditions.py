@@ -97,6 +97,15 @@ def exempt(blocking: list[RuleBroken], exemptions, *, by, at: tuple = ("exemptio
     return [problem for problem in blocking if problem.slug not in seen], granted
 
 
+def enforce(record, blocking: list[RuleBroken], exemptions, *, by) -> None:
+    """Raise the first blocking precondition not exempted; keep the exemptions granted on `record`."""
+    left, granted = exempt(blocking, exemptions, by=by)
+    if left:
+        raise left[0]
+    if granted:
+        record.exemptions = granted
+
+
 # A stage that public participation puts the decision in (e.g. "consulting" while a
 # consultation is open), asked for by decisions.procedure; None when it has nothing to say.
 _stage_providers: list[Callable[[object], str | None]] = []

@@ -57,8 +57,7 @@ class Kind:
     # replaces, whose event happened already (a resumption needs no suspension to resume again).
     check: Callable = lambda decision, values, corrects=None: None
     before_publish: Callable = lambda record, day: None
-    # Preconditions of publishing that an admin may exempt (core.preconditions): the problems
-    # (RuleBroken) that block publishing `record` on `day`; [] when none.
+    # What blocks publishing `record` on `day` that an admin may exempt: RuleBroken problems.
     preconditions: Callable = lambda record, day: []
     after_publish: Callable = lambda record, day: None  # what publishing (or correcting) sets off
     occurred_on: Callable = lambda record, day: day  # when it happened in the world
@@ -400,9 +399,7 @@ def update(record_kind: Kind, record, *, by: Account, **changes):
 
 
 def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | None = None, exemptions=()):
-    """Publish a record: frozen from now on, and on the decision's timeline.
-
-    `exemptions` waive preconditions that block it, each with an admin's reason."""
+    """Publish a record: frozen from now on, and on the decision's timeline (`exemptions`: an admin's)."""
     decision = db.session.get(Decision, record.decision_id)
     _ensure_may_write(decision, by)
     if decision.catalogued_on is None:
@@ -413,11 +410,7 @@ def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | N
     publication.ensure_unpublished(record, record_kind.name)
     day = publication.publication_day(published_on)
     record_kind.before_publish(record, day)
-    left, granted = preconditions.exempt(record_kind.preconditions(record, day), exemptions, by=by)
-    if left:
-        raise left[0]
-    if granted:
-        record.exemptions = granted
+    preconditions.enforce(record, record_kind.preconditions(record, day), exemptions, by=by)
     publication.publish(
         record,
         decision_id=decision.id,
