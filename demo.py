@@ -796,6 +796,74 @@ ANTING_SYMPOSIUM = dict(
     ],
 )
 
+# The catalogue lists public participation for these two: each consulted before its meeting
+# (procedure-missing), and each opinion has its disposition (adoption-not-on-record).
+SCHOOL_GROUPS_CONSULTATION = dict(
+    draft_title="嘉定区中小学学区化集团化办学实施方案（征求意见稿）",
+    method="online",
+    audience=["public"],
+    channels=["portal", "suishenban", "letter"],
+    opens_on=D(2026, 3, 30),
+    closes_on=D(2026, 4, 29),
+    comments_public=False,
+    contact="区教育局基础教育科",
+    published_on=D(2026, 3, 30),
+    comments=[
+        dict(
+            content="建议交流轮岗教师的职称评审和绩效考核向集团内薄弱学校倾斜，避免教师不愿流动。",
+            submitter_type="individual",
+            channel="portal",
+            received_on=D(2026, 4, 7),
+            disposition=dict(
+                disposition="adopted", reason="方案增加交流轮岗教师在职称评审和绩效考核中予以倾斜的规定。"
+            ),
+        ),
+        dict(
+            content="希望集团化办学后保留各校的办学特色，不要搞“千校一面”。",
+            submitter_type="individual",
+            channel="letter",
+            received_on=D(2026, 4, 15),
+            disposition=dict(
+                disposition="partially_adopted",
+                reason_code="already_provided_for",
+                reason="方案已明确“一校一品”特色发展要求；捆绑考核中增加特色发展指标，考核办法不再另设。",
+            ),
+        ),
+    ],
+)
+
+NEW_CITY_CONSULTATION = dict(
+    draft_title="嘉定新城“十五五”发展规划（征求意见稿）",
+    method="online",
+    audience=["public", "enterprises", "industry_associations"],
+    channels=["portal", "suishenban"],
+    opens_on=D(2026, 5, 8),
+    closes_on=D(2026, 6, 8),
+    comments_public=False,
+    contact="区发展和改革委员会规划科",
+    published_on=D(2026, 5, 8),
+    comments=[
+        dict(
+            content="建议加快新城东西向轨道交通和快速路建设，缓解新城与中心城区之间的通勤压力。",
+            submitter_type="individual",
+            channel="portal",
+            received_on=D(2026, 5, 12),
+            disposition=dict(disposition="adopted", reason="第五章增加东西向快速通道和轨道交通前期研究的任务。"),
+        ),
+        dict(
+            content="新城中心区商业配套不足，建议引进大型商业综合体。",
+            submitter_type="individual",
+            channel="suishenban",
+            received_on=D(2026, 5, 20),
+            disposition=dict(
+                disposition="not_adopted",
+                reason_code="outside_competence",
+                reason="商业综合体由市场主体投资建设，规划在中心区预留商业用地，不对具体项目作出安排。",
+            ),
+        ),
+    ],
+)
+
 # Open today: its comments are being studied, so none has a disposition yet.
 WASTE_SORTING_CONSULTATION = dict(
     draft_title="嘉定区生活垃圾分类管理办法（修订征求意见稿）",
@@ -1062,6 +1130,7 @@ NEW_CITY = [
             published_on=D(2026, 5, 8),
         ),
     ),
+    ("consultation", NEW_CITY_CONSULTATION),
     (
         "review",
         dict(
@@ -1175,6 +1244,7 @@ SCHOOL_GROUPS = [
             published_on=D(2026, 3, 30),
         ),
     ),
+    ("consultation", SCHOOL_GROUPS_CONSULTATION),
     (
         "review",
         dict(

@@ -182,6 +182,8 @@ class AdoptionReport(Publishable, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]
     summary: Mapped[str] = mapped_column(sa.Text)
+    # Preconditions an admin waived to publish it ({rule, reason, by, on}), published with it.
+    exemptions: Mapped[list | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.UniqueConstraint("decision_id", "version"),)
 

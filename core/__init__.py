@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
 
+    from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
     from consultation import views as consultation_views
     from consultation.adoption import views as adoption_views
     from consultation.compliance import views as compliance_views

@@ -227,6 +227,31 @@ class AdoptionNotOnRecord(RuleBroken):
     title = "How the main public opinions were adopted is not on record"
 
 
+# Publication preconditions: an admin may exempt them, with a written reason (core.preconditions).
+
+
+class ResultNotIssued(RuleBroken):
+    slug = "result-not-issued"
+    title = "The decision's result is not issued yet"
+
+
+class CommentsUndisposed(RuleBroken):
+    """Its problem also carries `count` and `comment_ids` (the first ones)."""
+
+    slug = "comments-undisposed"
+    title = "Some opinions have no disposition"
+
+
+class HearingMissing(RuleBroken):
+    slug = "hearing-missing"
+    title = "The decision requires a hearing, and none is on record"
+
+
+class ProcedureMissing(RuleBroken):
+    slug = "procedure-missing"
+    title = "A procedure the catalogue lists for the decision has no record"
+
+
 class UnknownCursor(ServiceError):
     """A change-feed cursor this service never handed out."""
 
@@ -242,6 +267,16 @@ def _kinds(base=ServiceError):
     for kind in base.__subclasses__():
         yield kind
         yield from _kinds(kind)
+
+
+def rule_named(slug: str) -> type[RuleBroken] | None:
+    """The RuleBroken subclass whose problem type `slug` names, if one does."""
+    return next((rule for rule in _kinds(RuleBroken) if rule.slug == slug), None)
+
+
+def problem_types() -> list[tuple[str, str]]:
+    """(slug, title) of every 409 problem type, for the document."""
+    return sorted({(c.slug, c.title) for c in _kinds(Conflict) if c.slug and c.status == 409})
 
 
 # What the error renderer itself names (handle_http_exception), then every service error's.
@@ -285,6 +320,14 @@ class ProblemSchema(ma.Schema):
             "description": 'Validation errors keyed by location and field, e.g. `{"json": {"closes_on": ["..."]}}`'
         }
     )
+    # Extension members of some problem types (RFC 9457, 3.2).
+    count = ma.fields.Integer(
+        metadata={"description": "`comments-undisposed`: how many opinions have no disposition", "examples": [12]}
+    )
+    comment_ids = ma.fields.List(
+        ma.fields.Integer(),
+        metadata={"description": "`comments-undisposed`: the first of those opinions' ids (at most 10)"},
+    )
     request_id = ma.fields.String(
         metadata={
             "description": "Identifies the request in the service's logs",
@@ -296,8 +339,8 @@ class ProblemSchema(ma.Schema):
 # --- Rendering -------------------------------------------------------------------------------
 
 
-def problem(status: int, *, detail=None, type_=None, title=None, errors=None, headers=None):
-    """A problem+json response."""
+def problem(status: int, *, detail=None, type_=None, title=None, errors=None, headers=None, members=None):
+    """A problem+json response; `members` are its extension members (RFC 9457, 3.2)."""
     body = {
         "type": type_ or "about:blank",
         "title": title or http.HTTPStatus(status).phrase,
@@ -307,6 +350,8 @@ def problem(status: int, *, detail=None, type_=None, title=None, errors=None, he
         body["detail"] = detail
     if errors:
         body["errors"] = errors
+    for name, value in (members or {}).items():
+        body.setdefault(name, value)
     request_id = g.get("request_id")
     if request_id:
         body["request_id"] = request_id
@@ -347,6 +392,15 @@ _DOCUMENTED = {
 }
 
 
+def _described(status: int) -> str:
+    """A documented response's description; the 409's lists every problem type, so a client
+    can code against each rule by its `type`."""
+    description = _DOCUMENTED.get(status, http.HTTPStatus(status).phrase)
+    if status == 409:
+        description += " The types:\n\n" + "\n".join(f"- `{slug}`: {title}" for slug, title in problem_types())
+    return description
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, answering and documenting errors as problem+json."""
 
@@ -354,7 +408,7 @@ class ProblemApi(Api):
 
     def _register_responses(self):
         for status in http.HTTPStatus:
-            response = {"description": _DOCUMENTED.get(status, status.phrase)}
+            response = {"description": _described(status)}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_JSON)
@@ -424,6 +478,7 @@ def handle_service_error(error: ServiceError):
         title=error.title,
         errors=error.extra.get("errors"),
         headers={"WWW-Authenticate": "Bearer"} if error.status == 401 else None,
+        members={name: value for name, value in error.extra.items() if name != "errors"},
     )
 
 

@@ -157,3 +157,15 @@ def test_items_document_their_etag(spec):
     for label, _item, operation in operations(spec):
         if "304" in operation["responses"]:
             assert "ETag" in resolve(spec, operation["responses"]["200"]).get("headers", {}), label
+
+
+def test_every_rule_of_the_procedure_is_a_documented_problem_type(spec):
+    # A client codes against each rule by its `type`: the 409 response lists every one.
+    from core.errors import problem_types
+
+    conflict = spec["components"]["responses"]["CONFLICT"]["description"]
+    slugs = [slug for slug, _ in problem_types()]
+    for slug in ("result-not-issued", "comments-undisposed", "hearing-missing", "procedure-missing"):
+        assert slug in slugs
+    for slug, title in problem_types():
+        assert f"- `{slug}`: {title}" in conflict, slug

@@ -7,7 +7,7 @@ from consultation.adoption.services import clusters_of, figures
 from consultation.schemas import ClusterSchema
 from core import obligations
 from core.serialize import Computed, Links, dump_many
-from decisions.records.schemas import RecordSchema, _version_links, status_of
+from decisions.records.schemas import EXEMPTIONS_OUT, RecordSchema, _version_links, exemptions_of, status_of
 
 F = ma.fields
 
@@ -78,6 +78,7 @@ class AdoptionReportSchema(RecordSchema):
             "type": ["string", "null"],
         },
     )
+    exemptions = Computed(exemptions_of, metadata=EXEMPTIONS_OUT)
     _links = Links(_version_links("adoption-report"))
 
     class Meta:

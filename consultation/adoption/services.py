@@ -7,9 +7,10 @@ from consultation.models import AdoptionReport, Cluster, Comment, Consultation, 
 from consultation.services import counts
 from core import obligations, preconditions
 from core.auth import ensure_may_edit
-from core.errors import AdoptionNotOnRecord, ClusterReasonMissing, NotFound
+from core.errors import AdoptionNotOnRecord, ClusterReasonMissing, CommentsUndisposed, NotFound, ResultNotIssued
 from core.extensions import db
 from core.publication import EntryType
+from decisions.records.models import Result
 from decisions.records.services import Kind
 
 
@@ -41,6 +42,70 @@ def _before_publish(report, day):
             + "; ".join(f"cluster {c.id} ({c.summary[:30]})" for c in unexplained)
             + "."
         )
+
+
+# How many undisposed opinions a problem names by id: enough to start on, short enough to read.
+FIRST_IDS = 10
+
+
+def _result_not_issued(report, day) -> list:
+    """The report tells what became of the opinions in the decision as issued: it follows the
+    result, the current version of which is published and issued on or before `day`."""
+    result = db.session.scalar(
+        sa.select(Result)
+        .where(
+            Result.decision_id == report.decision_id,
+            Result.published_on.is_not(None),
+            Result.withdrawn_on.is_(None),
+            Result.superseded_by_id.is_(None),
+        )
+        .limit(1)
+    )
+    if result is None:
+        return [
+            ResultNotIssued(
+                f"Decision {report.decision_id} has no published result: the adoption report is published once "
+                "the decision document is issued and its result published."
+            )
+        ]
+    if result.issued_on > day:
+        return [
+            ResultNotIssued(
+                f"The decision document {result.doc_number} is issued on {result.issued_on}, after {day}: the "
+                "adoption report is published on or after the day the document is issued."
+            )
+        ]
+    return []
+
+
+def _comments_undisposed(report, day) -> list:
+    """Every opinion received (those moderation rejected aside) has its disposition."""
+    undisposed = (
+        sa.select(Comment.id)
+        .join(Consultation, Consultation.id == Comment.consultation_id)
+        .where(
+            Consultation.decision_id == report.decision_id,
+            Comment.moderation != ModerationState.rejected,
+            Comment.disposition.is_(None),
+        )
+    )
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(undisposed.subquery()))
+    if not count:
+        return []
+    ids = db.session.scalars(undisposed.order_by(Comment.id).limit(FIRST_IDS)).all()
+    named = ", ".join(map(str, ids)) + (f" (the first {FIRST_IDS})" if count > FIRST_IDS else "")
+    return [
+        CommentsUndisposed(
+            f"{count} opinions on the decision's consultations have no disposition: comments {named}. Dispose of "
+            "each (or reject it in moderation) before the adoption report is published.",
+            count=count,
+            comment_ids=ids,
+        )
+    ]
+
+
+def _preconditions(report, day) -> list:
+    return _result_not_issued(report, day) + _comments_undisposed(report, day)
 
 
 def _fulfils_obligation(report, day):
@@ -75,6 +140,7 @@ ADOPTION_REPORT = Kind(
     singular=True,
     fields=("summary",),
     before_publish=_before_publish,
+    preconditions=_preconditions,
     after_publish=_fulfils_obligation,
     title=lambda r, d: f"意见收集采纳情况：{d.title}",
 )

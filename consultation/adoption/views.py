@@ -7,6 +7,7 @@ from consultation.adoption.services import ADOPTION_REPORT, working_report
 from core.auth import current_account, requires
 from core.http import Blueprint, documents, path_parameter, render
 from decisions import services as decision_services
+from decisions.records.schemas import ExemptingPublishInSchema
 from decisions.records.views import register_record_routes
 
 blp = Blueprint(
@@ -18,7 +19,14 @@ blp = Blueprint(
 )
 
 register_record_routes(
-    ADOPTION_REPORT, AdoptionReportSchema, AdoptionReportInSchema, AdoptionReportPatchSchema, "adoption report", blp=blp
+    ADOPTION_REPORT,
+    AdoptionReportSchema,
+    AdoptionReportInSchema,
+    AdoptionReportPatchSchema,
+    "adoption report",
+    blp=blp,
+    # Its publication has preconditions an admin may exempt (result-not-issued, comments-undisposed).
+    publish_schema=ExemptingPublishInSchema,
 )
 
 

@@ -97,6 +97,8 @@ class AgendaItem(db.Model):
     against_majority: Mapped[bool] = mapped_column(default=False)
     head_reason: Mapped[str | None] = mapped_column(sa.Text)
     public_seq: Mapped[int | None] = mapped_column(sa.ForeignKey("public_record.seq"))
+    # Agenda preconditions an admin waived ({rule, reason, by, on}), published with the meeting.
+    exemptions: Mapped[list | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.UniqueConstraint("meeting_id", "decision_id"),)
 

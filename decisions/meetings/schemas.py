@@ -8,6 +8,7 @@ from core import publication
 from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links, choice, describe
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
+from decisions.records.schemas import EXEMPTIONS_OUT, exemptions_field, exemptions_of
 
 F = ma.fields
 
@@ -19,6 +20,7 @@ class AgendaItemSchema(ma.Schema):
     dissent = F.String(allow_none=True, metadata=describe("Dissenting opinions, recorded (Art. 30)"))
     against_majority = JsonBoolean(metadata=describe("The head decided against the majority"))
     head_reason = F.String(allow_none=True, metadata=describe("The head's reason, when deciding against the majority"))
+    exemptions = Computed(exemptions_of, metadata=EXEMPTIONS_OUT)
     _links = Links(
         lambda a: {
             "decision": href(f"/decisions/{a.decision_id}"),
@@ -73,6 +75,7 @@ class AgendaItemInSchema(ma.Schema):
     )
     against_majority = JsonBoolean(load_default=False, metadata=describe("The head decided against the majority"))
     head_reason = F.String(allow_none=True, validate=validate.Length(0, 20000))
+    exemptions = exemptions_field("putting the decision on the agenda (`hearing-missing`, `procedure-missing`)")
 
 
 class AttendeeInSchema(ma.Schema):

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from core import preconditions, publication
 from core.auth import Account, is_staff
 from core.errors import (
-    AgendaPreconditionMissing,
     DecisionWithdrawn,
     Invalid,
     LegalityReviewMissing,
@@ -51,8 +50,11 @@ def get_meeting(meeting_id: int, *, viewer: Account | None) -> Meeting:
     return meeting
 
 
-def _check_agenda(agenda: list[dict], held_on: dt.date) -> None:
-    """Every decision on the agenda may be there: the procedure's preconditions."""
+def _check_agenda(agenda: list[dict], held_on: dt.date, by: Account | None = None) -> None:
+    """Every decision on the agenda may be there: the procedure's preconditions.
+
+    An admin may exempt an item from those that allow it; each item's `exemptions` become the
+    ones granted, as stored."""
     from decisions.records.services import legality_passed
 
     ids = [item["decision_id"] for item in agenda]
@@ -72,13 +74,22 @@ def _check_agenda(agenda: list[dict], held_on: dt.date) -> None:
             "A draft goes to the meeting only after its legality review found it lawful (or lawful with "
             f"changes) on or before the meeting day {held_on}; none is on record for: {names}."
         )
-    missing = [
-        (d, slug, what) for d in decisions.values() for slug, what in preconditions.missing_for_agenda(d, held_on)
-    ]
+    missing = []
+    for number, item in enumerate(agenda):
+        decision = decisions[item["decision_id"]]
+        problems, granted = preconditions.exempt(
+            preconditions.agenda_problems(decision, held_on),
+            item.get("exemptions"),
+            by=by,
+            at=("agenda", number, "exemptions"),
+        )
+        item["exemptions"] = granted or None
+        missing += [(decision, problem) for problem in problems]
     if missing:
-        first_slug = missing[0][1]
-        error = AgendaPreconditionMissing("; ".join(f"decision {d.id}: {what}" for d, _, what in missing))
-        error.slug = first_slug
+        # The first rule names the problem; its detail says everything missing, item by item.
+        first = missing[0][1]
+        error = type(first)("; ".join(f"decision {d.id}: {problem.detail}" for d, problem in missing))
+        error.slug = first.slug
         raise error
 
 
@@ -109,10 +120,10 @@ def _fill(meeting: Meeting, *, body_type, session_no, held_on, agenda, attendees
     meeting.attendees = [Attendee(position=i, **a) for i, a in enumerate(attendees, 1)]
 
 
-def record_meeting(*, body_type, session_no, held_on, agenda, attendees) -> Meeting:
-    """Record a meeting's deliberation, unpublished."""
+def record_meeting(*, body_type, session_no, held_on, agenda, attendees, by: Account | None = None) -> Meeting:
+    """Record a meeting's deliberation, unpublished; `by` grants the agenda's exemptions."""
     _check_record(agenda, attendees)
-    _check_agenda(agenda, held_on)
+    _check_agenda(agenda, held_on, by)
     meeting = Meeting()
     _fill(meeting, body_type=body_type, session_no=session_no, held_on=held_on, agenda=agenda, attendees=attendees)
     db.session.add(meeting)
@@ -120,11 +131,11 @@ def record_meeting(*, body_type, session_no, held_on, agenda, attendees) -> Meet
     return meeting
 
 
-def replace_meeting(meeting: Meeting, **values) -> Meeting:
-    """Replace an unpublished meeting's record."""
+def replace_meeting(meeting: Meeting, *, by: Account | None = None, **values) -> Meeting:
+    """Replace an unpublished meeting's record; `by` grants the agenda's exemptions."""
     publication.ensure_unpublished(meeting, "meeting")
     _check_record(values["agenda"], values["attendees"])
-    _check_agenda(values["agenda"], values["held_on"])
+    _check_agenda(values["agenda"], values["held_on"], by)
     # The old agenda goes before the new one comes: a decision is on a meeting's agenda once,
     # and a flush would insert the new items before deleting the old.
     meeting.agenda.clear()

@@ -63,8 +63,12 @@ class Meetings(MethodView):
 
         Executive or plenary meetings only. A decision goes on the agenda only after its legality
         review found it lawful (409 `legality-review-missing`), and only when public participation's
-        preconditions hold (409 naming the rule)."""
-        meeting = services.record_meeting(**data)
+        preconditions hold (409 naming the rule): among them `hearing-missing` (a decision that
+        requires a hearing has none whose record was signed by the meeting day) and
+        `procedure-missing` (a procedure its catalogue item lists has no record by then: a
+        published consultation closed before the day; a review of the kind completed by the day,
+        published or not). An agenda item's `exemptions` override those two, each with a reason."""
+        meeting = services.record_meeting(**data, by=current_account())
         return render(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
 
 
@@ -99,7 +103,7 @@ class MeetingById(MethodView):
         if not request.if_match:
             abort(428)
         blp.check_etag(dumper(MeetingSchema)(meeting))
-        meeting = services.replace_meeting(meeting, **data)
+        meeting = services.replace_meeting(meeting, **data, by=current_account())
         return render(MeetingSchema, meeting)
 
 

@@ -1,9 +1,12 @@
 """What the procedure's records look like on the wire."""
 
+import re
+
 import marshmallow as ma
 from marshmallow import validate
 
 from core.http import MAX_ID, JsonBoolean, href
+from core.preconditions import EXEMPTIBLE
 from core.serialize import Computed, Links, choice, describe
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS
@@ -51,6 +54,73 @@ class RecordSchema(ma.Schema):
 
 class PublishInSchema(ma.Schema):
     published_on = F.Date(metadata=describe("The real publication day; today when omitted", "2026-04-02"))
+
+
+# --- Exemptions from a precondition (core.preconditions) --------------------------------------
+
+
+# A reason in words holds one character that is not a space. Spelled out, not `\S`: Python's
+# and JSON Schema's `\s` differ (Python's takes U+001C-U+001F), and the spec states the pattern.
+WORDS = r"[^\t\n\v\f\r \u00a0\u3000]"
+
+
+def _in_words(value: str) -> None:
+    if not re.search(WORDS, value):
+        raise ma.ValidationError("Give the reason in words.")
+
+
+class ExemptionInSchema(ma.Schema):
+    rule = F.String(
+        required=True,
+        validate=validate.OneOf(EXEMPTIBLE),
+        metadata=describe("The precondition exempted: its problem type's name", "comments-undisposed"),
+    )
+    reason = F.String(
+        required=True,
+        validate=[validate.Length(1, 5000), _in_words],
+        metadata=describe(
+            "Why the record goes ahead without it, in words: published with the record",
+            "部分意见系匿名来信，无法核实。",
+            pattern=WORDS,
+        ),
+    )
+
+
+def exemptions_field(what: str) -> F.List:
+    """The `exemptions` of a request: admin only, and only of the preconditions that block it."""
+    return F.List(
+        F.Nested(ExemptionInSchema),
+        load_default=list,
+        validate=validate.Length(max=len(EXEMPTIBLE)),
+        metadata=describe(
+            f"Admin only (403 otherwise): preconditions of {what} that are not met, overridden each with a "
+            "written reason; an exemption of a rule that does not block is refused (422)"
+        ),
+    )
+
+
+EXEMPTIONS_OUT = describe(
+    "The preconditions an admin exempted this record from, with the reason, the admin's account id (`by`) "
+    "and the day (`on`); published with the record",
+    type="array",
+    items={
+        "type": "object",
+        "properties": {
+            "rule": {"type": "string", "enum": list(EXEMPTIBLE)},
+            "reason": {"type": "string"},
+            "by": {"type": "integer"},
+            "on": {"type": "string", "format": "date"},
+        },
+    },
+)
+
+
+def exemptions_of(record) -> list[dict]:
+    return record.exemptions or []
+
+
+class ExemptingPublishInSchema(PublishInSchema):
+    exemptions = exemptions_field("its publication")
 
 
 class WithdrawalInSchema(ma.Schema):

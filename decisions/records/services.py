@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from core import obligations, publication
+from core import obligations, preconditions, publication
 from core.auth import Account, ensure_may_edit
 from core.errors import (
     DecisionNotCatalogued,
@@ -57,6 +57,8 @@ class Kind:
     # replaces, whose event happened already (a resumption needs no suspension to resume again).
     check: Callable = lambda decision, values, corrects=None: None
     before_publish: Callable = lambda record, day: None
+    # What blocks publishing `record` on `day` that an admin may exempt: RuleBroken problems.
+    preconditions: Callable = lambda record, day: []
     after_publish: Callable = lambda record, day: None  # what publishing (or correcting) sets off
     occurred_on: Callable = lambda record, day: day  # when it happened in the world
     title: Callable = lambda record, decision: decision.title
@@ -396,8 +398,8 @@ def update(record_kind: Kind, record, *, by: Account, **changes):
     return record
 
 
-def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | None = None):
-    """Publish a record: frozen from now on, and on the decision's timeline."""
+def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | None = None, exemptions=()):
+    """Publish a record: frozen from now on, and on the decision's timeline (`exemptions`: an admin's)."""
     decision = db.session.get(Decision, record.decision_id)
     _ensure_may_write(decision, by)
     if decision.catalogued_on is None:
@@ -408,6 +410,7 @@ def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | N
     publication.ensure_unpublished(record, record_kind.name)
     day = publication.publication_day(published_on)
     record_kind.before_publish(record, day)
+    preconditions.enforce(record, record_kind.preconditions(record, day), exemptions, by=by)
     publication.publish(
         record,
         Fact(

@@ -53,7 +53,7 @@ def _require_if_match(schema, record):
     blp.check_etag(dumper(schema)(record))
 
 
-def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
+def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_schema=schemas.PublishInSchema):
     """Register the routes of one kind of record on `blp` (this module's unless given)."""
     correction_schema = schemas.correction_schema(patch_schema)
     publication.freezes(kind.model, out_schema)
@@ -181,7 +181,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp):
 
     class Publish(MethodView):
         @requires(*_EDITORS)
-        @blp.arguments(schemas.PublishInSchema, required=False)
+        @blp.arguments(publish_schema, required=False)
         @blp.response(200, out_schema)
         @documents(404, 409, 422)
         def post(self, data, decision_id, **ids):

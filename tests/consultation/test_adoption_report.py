@@ -215,6 +215,10 @@ def test_a_report_is_not_published_while_a_concentrated_opinion_not_adopted_lack
     receipt = _ok(client.get(f"/api/v1/receipts/{made['app'].receipt}"))
     assert receipt["disposition"] == "not_adopted" and receipt["reason"] == "申报期限已为法定最长期限"
 
+    # Every opinion has its disposition before the report is published (comments-undisposed).
+    _problem(client.post(publish, headers=editor), 409, "comments-undisposed")
+    db.session.rollback()  # the test's session reads what requests committed since
+    factories.dispose(made["enterprise_at_symposium"], "adopted")
     published = _ok(client.post(publish, headers=editor))
     assert published["record_status"] == "published" and published["status"] == "on_time"
     public = _report(client, decision.id)
@@ -411,7 +415,15 @@ def test_a_report_published_before_the_result_meets_the_obligation_it_falls_due_
     d, editor = decision.id, auth(tokens["editor"])
     today["value"] = D("2026-09-20")
     _ok(client.put(f"/api/v1/decisions/{d}/adoption-report", json={"summary": "未收到意见。"}, headers=editor), 201)
-    early = _ok(client.post(f"/api/v1/decisions/{d}/adoption-report/publish", headers=editor))
+    # Before the result is issued only an admin's exemption publishes it (result-not-issued).
+    exemption = {"rule": "result-not-issued", "reason": "决策文件印发前，依上级要求先行公开意见采纳情况。"}
+    early = _ok(
+        client.post(
+            f"/api/v1/decisions/{d}/adoption-report/publish",
+            json={"exemptions": [exemption]},
+            headers=auth(tokens["admin"]),
+        )
+    )
     assert (early["status"], early["due_on"]) == ("not_due", None)
     _decide(decision, issued_on="2026-09-28", session_no=1, today=today)
     today["value"] = D("2026-10-20")

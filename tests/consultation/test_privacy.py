@@ -148,7 +148,6 @@ def world(app, client, units, tokens, today):
     pending = comment(public, submitter_type="individual", content="待审核意见", **personal)
     rejected = comment(public, submitter_type="individual", content="被拒绝意见", **personal)
     hidden = comment(private, submitter_type="individual", content="不公开征集的意见", **personal)
-    del pending
     for c in (online, letter, via_app, enterprise, association, expert, hidden):
         _ok(client.post(f"/api/v1/comments/{c['id']}/moderation", json={"action": "publish"}, headers=editor))
     _ok(
@@ -170,6 +169,9 @@ def world(app, client, units, tokens, today):
         "reason": "部分采纳",
     }
     _ok(client.post(f"/api/v1/consultations/{public}/clusters", json=cluster, headers=editor), 201)
+    # Every opinion has its disposition before the adoption report is published (comments-undisposed).
+    for c in (pending, hidden):
+        _ok(client.put(f"/api/v1/comments/{c['id']}/disposition", json={"disposition": "adopted"}, headers=editor))
 
     # After the consultation: legality review, the meeting (with invited attendees), the result.
     today["value"] = dt.date(2026, 6, 30)
