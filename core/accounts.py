@@ -136,7 +136,11 @@ class Accounts(MethodView):
     def post(self, data):
         """Create an account (admin); its token is in the answer, and only there"""
         account, token = auth.create_account(data.pop("name"), **data)
-        return json_response(_with_token(account, token), 201, {"Location": api_url(f"/accounts/{account.id}")})
+        item = dumper(AccountSchema)(account)
+        response = json_response({**item, "token": token}, 201, {"Location": api_url(f"/accounts/{account.id}")})
+        # The account's ETag, as a GET of it sends: the token is shown here only, not part of it.
+        response.set_etag(blp.etag_of(item))
+        return response
 
 
 @blp.route("/<int:account_id>", parameters=[ACCOUNT_ID])

@@ -54,7 +54,7 @@ class Meetings(MethodView):
         review found it lawful (409 `legality-review-missing`), and only when public participation's
         preconditions hold (409 naming the rule)."""
         meeting = services.record_meeting(**data)
-        return render(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
+        return blp.render_with_etag(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
 
 
 MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)
@@ -86,7 +86,7 @@ class MeetingById(MethodView):
             abort(428)
         blp.check_etag(dumper(MeetingSchema)(meeting))
         meeting = services.replace_meeting(meeting, **data)
-        return render(MeetingSchema, meeting)
+        return blp.render_with_etag(MeetingSchema, meeting)
 
 
 @blp.route("/meetings/<int:meeting_id>/publish", parameters=[MEETING_ID])
@@ -101,7 +101,7 @@ class MeetingPublication(MethodView):
         Each decision on its agenda gets a `meeting_deliberated` entry on its timeline, and its
         state follows the outcome."""
         meeting = services.publish_meeting(services.get_meeting(meeting_id, viewer=current_account()), **data)
-        return render(MeetingSchema, meeting)
+        return blp.render_with_etag(MeetingSchema, meeting)
 
 
 @blp.route("/units/<string:code>/invited-attendance", parameters=[path_parameter("code", "The unit's code", "jd-fgw")])
