@@ -21,6 +21,7 @@ from core.http import (
     render_many,
 )
 from core.serialize import Links, dumper
+from core.units import folded, stored_code
 
 F = ma.fields
 
@@ -117,7 +118,9 @@ class Accounts(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List accounts (admin)"""
-        conditions = [getattr(Account, k) == v for k, v in args.items()]
+        conditions = [getattr(Account, k) == v for k, v in args.items() if k != "unit"]
+        if "unit" in args:  # a unit's code in whatever case, matched against the stored one
+            conditions.append(Account.unit == stored_code(sa.literal(folded(args["unit"]))))
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Account).where(*conditions))
         pagination_parameters.item_count = total
         rows = db.session.scalars(

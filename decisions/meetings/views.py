@@ -115,5 +115,5 @@ class InvitedAttendance(MethodView):
         The district asks each unit for at least 3 a year: published meetings that deliberated
         the unit's decisions with enterprises, associations, citizens or other stakeholders
         attending."""
-        decision_services.get_unit(code)
-        return render(InvitedAttendanceSchema, services.invited_attendance(code, year=args["year"]))
+        unit = decision_services.get_unit(code)
+        return render(InvitedAttendanceSchema, services.invited_attendance(unit.code, year=args["year"]))
