@@ -83,7 +83,7 @@ def _consultation(consultation_id):
 
 
 def _render_consultation(consultation, status=200, headers=None):
-    return render(ConsultationSchema, services.consultation_view(consultation), status, headers)
+    return blp.render_with_etag(ConsultationSchema, services.consultation_view(consultation), status, headers)
 
 
 @blp.route("/decisions/<int:decision_id>/consultations", parameters=[DECISION_ID])
@@ -273,7 +273,7 @@ class Moderation(MethodView):
         comment = services.moderate(
             services.get_comment(comment_id, viewer=current_account()), by=current_account(), **data
         )
-        return render(StaffCommentSchema, comment)
+        return blp.render_with_etag(StaffCommentSchema, comment)
 
 
 @blp.route("/comments/<int:comment_id>/disposition", parameters=[COMMENT_ID])
@@ -303,7 +303,7 @@ class CommentDisposition(MethodView):
                 abort(428)
             blp.check_etag(dumper(StaffCommentSchema)(comment))
         comment = services.dispose(comment, by=viewer, **data)
-        return render(StaffCommentSchema, comment)
+        return blp.render_with_etag(StaffCommentSchema, comment)
 
 
 @blp.route("/consultations/<int:consultation_id>/clusters", parameters=[CONSULTATION_ID])
@@ -326,7 +326,7 @@ class Clusters(MethodView):
         adoption report is not published while a concentrated opinion not adopted lacks one."""
         cluster = services.create_cluster(_consultation(consultation_id), by=current_account(), **data)
         location = api_url(f"/consultations/{consultation_id}/clusters/{cluster.id}")
-        return render(ClusterSchema, cluster, 201, {"Location": location})
+        return blp.render_with_etag(ClusterSchema, cluster, 201, {"Location": location})
 
 
 @blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>", parameters=[CONSULTATION_ID, CLUSTER_ID])

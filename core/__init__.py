@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import openapi, settings
 from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate
-from core.http import IdConverter, TextConverter
+from core.http import IdConverter, TextConverter, answer_not_modified
 from core.json import OrjsonProvider
 from core.ratelimit import limiter
 
@@ -84,6 +84,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     limiter.init_app(app)
     api.init_app(app)
+    # If-None-Match is compared weakly (RFC 9110), for every GET that sends an ETag.
+    app.after_request(answer_not_modified)
 
     from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
     from consultation import views as consultation_views

@@ -21,6 +21,7 @@ from core.http import (
     render_many,
 )
 from core.serialize import Links, dumper
+from core.units import folded, stored_code
 
 F = ma.fields
 
@@ -117,7 +118,9 @@ class Accounts(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """List accounts (admin)"""
-        conditions = [getattr(Account, k) == v for k, v in args.items()]
+        conditions = [getattr(Account, k) == v for k, v in args.items() if k != "unit"]
+        if "unit" in args:  # a unit's code in whatever case, matched against the stored one
+            conditions.append(Account.unit == stored_code(sa.literal(folded(args["unit"]))))
         total = db.session.scalar(sa.select(sa.func.count()).select_from(Account).where(*conditions))
         pagination_parameters.item_count = total
         rows = db.session.scalars(
@@ -136,7 +139,11 @@ class Accounts(MethodView):
     def post(self, data):
         """Create an account (admin); its token is in the answer, and only there"""
         account, token = auth.create_account(data.pop("name"), **data)
-        return json_response(_with_token(account, token), 201, {"Location": api_url(f"/accounts/{account.id}")})
+        item = dumper(AccountSchema)(account)
+        response = json_response({**item, "token": token}, 201, {"Location": api_url(f"/accounts/{account.id}")})
+        # The account's ETag, as a GET of it sends: the token is shown here only, not part of it.
+        response.set_etag(blp.etag_of(item))
+        return response
 
 
 @blp.route("/<int:account_id>", parameters=[ACCOUNT_ID])

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.errors import Forbidden, Invalid, ServiceError, Unauthorized
 from core.extensions import Versioned, db
 from core.http import documents
+from core.units import unit_code
 
 TOKEN_PREFIX = "jc_"
 
@@ -157,6 +158,14 @@ def is_staff(account: Account | None) -> bool:
 # --- Use cases -------------------------------------------------------------------------------
 
 
+def _stored_unit_code(given: str) -> str:
+    """The unit's code as stored, given in whatever case: an editor's scoping compares it exactly."""
+    stored = unit_code(given)
+    if stored is None:
+        raise Invalid("unit", f"No unit has the code {given!r}.")
+    return stored
+
+
 def create_account(name: str, *, role: str, unit: str | None = None, channel=None):
     """Create an account; returns it with its token, which is never shown again."""
     if role not in Role.__members__:
@@ -165,8 +174,7 @@ def create_account(name: str, *, role: str, unit: str | None = None, channel=Non
         raise Invalid("unit", "An editor account needs the code of its unit.")
     if role != Role.editor and unit:
         raise Invalid("unit", "Only editor accounts belong to a unit.")
-    if unit and db.session.scalar(sa.text("SELECT 1 FROM units WHERE code = :c"), {"c": unit}) is None:
-        raise Invalid("unit", f"No unit has the code {unit!r}.")
+    unit = unit and _stored_unit_code(unit)
     token, token_hash = new_token()
     account = Account(name=name, role=role, unit=unit, channel=channel, token_hash=token_hash)
     db.session.add(account)
@@ -182,8 +190,7 @@ def update_account(account: Account, **changes) -> Account:
         raise Invalid("unit", "An editor account needs the code of its unit.")
     if role != Role.editor:
         unit = None
-    if unit and db.session.scalar(sa.text("SELECT 1 FROM units WHERE code = :c"), {"c": unit}) is None:
-        raise Invalid("unit", f"No unit has the code {unit!r}.")
+    unit = unit and _stored_unit_code(unit)
     for key in ("name", "active", "channel"):
         if key in changes:
             setattr(account, key, changes[key])

@@ -129,15 +129,20 @@ class Blueprint(flask_smorest.Blueprint):
         data = orjson.dumps(etag_data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS)
         return hashlib.sha1(data).hexdigest()
 
+    def etag_of(self, body) -> str:
+        """The ETag of a representation already dumped: the one a GET of it sends."""
+        return self._generate_etag(body)
+
     def render_with_etag(self, schema_class, obj, status: int = 200, headers: dict | None = None):
-        """`obj` rendered with its ETag on every answer, a PUT's too, so a client can change it next."""
+        """`obj` rendered with its ETag on every answer, a write's too, so a client can send
+        `If-Match` next without reading it again."""
         return self.render_body_with_etag(dump(schema_class, obj), status, headers)
 
     def render_body_with_etag(self, body: dict, status: int = 200, headers: dict | None = None):
         """A body already dumped, with its ETag on every answer."""
         self.set_etag(body)
         response = json_response(body, status, headers)
-        response.set_etag(self._generate_etag(body))
+        response.set_etag(self.etag_of(body))
         return response
 
     @staticmethod
@@ -209,26 +214,50 @@ _rendering_base: ContextVar[str | None] = ContextVar("rendering_base", default=N
 
 
 def base_url() -> str:
-    """Scheme and host for absolute links: PUBLIC_BASE_URL, else the request's own.
+    """Scheme, host and script root for absolute links: PUBLIC_BASE_URL, else the request's own.
 
-    Computed once per request; list views build many links.
+    The script root is the path the app is mounted under: what `X-Forwarded-Prefix` says
+    behind a trusted proxy (ProxyFix sets it when PROXY_COUNT > 0), else the WSGI server's
+    SCRIPT_NAME. PUBLIC_BASE_URL, when set, is the whole base (its own prefix included) and
+    nothing the request says changes it. Computed once per request; list views build many links.
     """
     base = _rendering_base.get()
     if base is not None:
         return base
     base = g.get("base_url")
     if base is None:
-        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or _host_base(request.scheme, request.host)
+        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or _host_base(
+            request.scheme, request.host, request.script_root
+        )
         g.base_url = base
     return base
 
 
 @functools.lru_cache(maxsize=64)
-def _host_base(scheme: str, host: str) -> str:
-    """`request.host_url` without its slash, remembered: werkzeug makes it an IRI anew for each
-    request (a URL split and an IDNA decoding, a twentieth of a small read's time), and a
-    server answers to a handful of hosts (a bounded cache: the Host header is the client's)."""
-    return get_current_url(scheme, host).rstrip("/")
+def _host_base(scheme: str, host: str, root: str = "") -> str:
+    """`request.host_url` with the script root and without its slash, remembered: werkzeug makes
+    it an IRI anew for each request (a URL split and an IDNA decoding, a twentieth of a small
+    read's time), and a server answers to a handful of hosts and prefixes (a bounded cache: the
+    Host header is the client's)."""
+    return get_current_url(scheme, host, root_path=root).rstrip("/")
+
+
+def answer_not_modified(response):
+    """A 304 for a GET or HEAD whose `If-None-Match` weakly matches the answer's ETag.
+
+    RFC 9110 §13.1.2 compares If-None-Match weakly: `W/"x"` and `"x"` both match `"x"`.
+    flask-smorest compares strongly (`etag in request.if_none_match`): it answers 304 itself
+    for `*` or a strong match, before rendering, and lets a weak one through as a 200. This
+    after_request hook, the one place for the rest, turns that 200 into a 304 through
+    werkzeug's public ETags API, whatever view set the ETag. The response keeps its other
+    headers (ETag, CORS, request id); werkzeug drops the body and entity headers of a 304.
+    """
+    if response.status_code == 200 and request.environ.get("HTTP_IF_NONE_MATCH") and request.method in ("GET", "HEAD"):
+        etag, _ = response.get_etag()
+        if etag is not None and request.if_none_match.contains_weak(etag):
+            response.status_code = 304
+            response.set_data(b"")
+    return response
 
 
 def api_url(path: str) -> str:

@@ -79,10 +79,15 @@ class Unit(Versioned, db.Model):
 
     __tablename__ = "units"
 
-    # The code is how every other record names a unit, and it never changes.
+    # The code is how every other record names a unit, and it never changes. It is stored as
+    # given and names the unit whatever the case (core.units).
     code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
+
+
+# One unit per code in lower case: `JD-FGW` is `jd-fgw`. It also serves core.units' lookups.
+sa.Index("ix_units_lower_code", sa.func.lower(Unit.code), unique=True)
 
 
 class Catalogue(Versioned, db.Model):

@@ -36,9 +36,11 @@ PLANNED_COMPLETION = {
 # An http(s) address with a domain name: the part of what F.Url accepts that the spec promises.
 WEB_ADDRESS = r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,6}(/[!-~]*)?$"
 
+# A unit's code names it in whatever case (core.units): a short code such as `jd-fgw`, or its
+# 统一社会信用代码, 18 digits and capitals such as `11310114MB2F00000X`.
 UNIT_CODE = F.String(
-    validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Lower-case letters, digits, - and _."),
-    metadata=describe("The unit's code", "jd-fgw"),
+    validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Letters, digits, - and _."),
+    metadata=describe("The unit's code, in any case", "jd-fgw"),
 )
 
 
@@ -56,9 +58,13 @@ class UnitInSchema(ma.Schema):
     code = F.String(
         required=True,
         validate=validate.Regexp(
-            r"^[a-z0-9][a-z0-9_-]{0,39}$", error="Use lower-case letters, digits, - and _ (at most 40)."
+            r"^[A-Za-z0-9][A-Za-z0-9_-]{0,17}$", error="Use letters, digits, - and _ (at most 18)."
         ),
-        metadata=describe("The unit's code, fixed for good", "jd-fgw"),
+        metadata=describe(
+            "The unit's code, fixed for good and stored as given: a short code, or its 统一社会信用代码. "
+            "It names the unit in any case, so no other unit may have it in another case.",
+            "jd-fgw",
+        ),
     )
     name = F.String(
         required=True, validate=validate.Length(1, 200), metadata=describe("Name", "嘉定区发展和改革委员会")

@@ -23,6 +23,7 @@ from core.errors import (
 )
 from core.extensions import commit_or_conflict, db, read_connection, shown
 from core.publication import EntryType, Fact, PublicRecordEntry
+from core.units import folded, names, stored_code, unit_code, with_stored_codes
 from decisions import procedure
 from decisions.models import (
     ADJUSTED,
@@ -52,30 +53,37 @@ CATALOGUE_COLUMNS = (
 
 
 def list_units(*, kind=None, page: int, page_size: int):
-    """A page of units by code, and how many there are."""
+    """A page of units by code (whatever its case), and how many there are."""
     condition = Unit.kind == kind if kind else sa.true()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Unit).where(condition))
     units = db.session.scalars(
-        sa.select(Unit).where(condition).order_by(Unit.code).limit(page_size).offset((page - 1) * page_size)
+        sa.select(Unit)
+        .where(condition)
+        .order_by(sa.func.lower(Unit.code))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
     ).all()
     return units, total
 
 
 def get_unit(code: str) -> Unit:
-    unit = db.session.get(Unit, code)
+    """The unit `code` names, in whatever case."""
+    unit = db.session.scalar(sa.select(Unit).where(names(Unit.code, code)))
     if unit is None:
         raise NotFound(f"No unit has the code {code!r}.")
     return unit
 
 
 def create_unit(code: str, *, name: str, kind: str) -> Unit:
-    """Add a unit of the district."""
-    if db.session.get(Unit, code) is not None:
-        raise Conflict(f"A unit with the code {code!r} exists already.")
+    """Add a unit of the district, its code stored as given."""
+    clash = unit_code(code)
+    if clash is not None:
+        raise Conflict(f"A unit with the code {clash!r} exists already (codes are the same whatever the case).")
     _ensure_unit_name_free(name)
     unit = Unit(code=code, name=name, kind=kind)
     db.session.add(unit)
-    db.session.commit()
+    # Two admins adding `JD-X` and `jd-x` at once meet at the unique index on lower(code).
+    commit_or_conflict(f"A unit with the code {code!r} or the name {name!r} exists already.")
     return unit
 
 
@@ -92,6 +100,11 @@ def update_unit(unit: Unit, **changes) -> Unit:
 def _ensure_unit_name_free(name: str) -> None:
     if db.session.scalar(sa.select(Unit.code).where(Unit.name == name)) is not None:
         raise Conflict(f"A unit named {name!r} exists already.")
+
+
+def _with_stored_codes(fields: dict) -> dict:
+    # An unknown code stays as given: _ensure_units_exist refuses it, after permission checks.
+    return with_stored_codes(fields, "lead_unit", "issuer_unit", "co_units")
 
 
 def _ensure_units_exist(codes, field: str) -> None:
@@ -177,6 +190,7 @@ def create_catalogue(year: int, *, title: str, issuer_unit: str, party_consent_o
     """Open the catalogue of a year, as a draft."""
     if db.session.get(Catalogue, year) is not None:
         raise Conflict(f"The catalogue for {year} exists already.")
+    issuer_unit = _with_stored_codes({"issuer_unit": issuer_unit})["issuer_unit"]
     _ensure_units_exist([issuer_unit], "issuer_unit")
     catalogue = Catalogue(year=year, title=title, issuer_unit=issuer_unit, party_consent_on=party_consent_on)
     db.session.add(catalogue)
@@ -191,6 +205,7 @@ def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
             f"The {catalogue.year} catalogue was published on {catalogue.published_on}; record an adjustment instead."
         )
     if "issuer_unit" in changes:
+        changes = _with_stored_codes(changes)
         _ensure_units_exist([changes["issuer_unit"]], "issuer_unit")
     for key, value in changes.items():
         setattr(catalogue, key, value)
@@ -298,7 +313,7 @@ def adjust(
         )
     recorded = {}
     if kind == AdjustmentType.modify:
-        changes = {k: v for k, v in (changes or {}).items() if getattr(decision, k) != v}
+        changes = {k: v for k, v in _with_stored_codes(changes or {}).items() if getattr(decision, k) != v}
         if not changes:
             raise Invalid("changes", "A modification names at least one catalogue column that it changes.")
         # Check the item as it will stand, so that a new lead unit cannot already be a co-unit.
@@ -464,7 +479,7 @@ def _list_statements(audience: str, filters: tuple, enterprise_related, updated_
     are few (which filters, whose view, which order), so each is built only once.
     """
     conditions = [_visible_to(audience)]
-    conditions += [_FILTERS[name] == sa.bindparam(name) for name in filters]
+    conditions += [_FILTERS[name] == _filter_value(name) for name in filters]
     if enterprise_related is not None:
         conditions.append(Decision.enterprise_related.is_(enterprise_related))
     if updated_since:
@@ -484,6 +499,13 @@ def _list_statements(audience: str, filters: tuple, enterprise_related, updated_
         .offset(sa.bindparam("offset"))
     )
     return count, page
+
+
+def _filter_value(name: str):
+    if name == "unit":
+        # A code in whatever case, given folded: the stored one is found in the same statement.
+        return stored_code(sa.bindparam(name))
+    return sa.bindparam(name)
 
 
 def _like_escaped(term: str) -> str:
@@ -507,7 +529,7 @@ def list_decisions(
 ):
     """A page of decisions as rows, and the total: two indexed queries whatever the size."""
     audience = _audience(viewer)
-    values = {"year": year, "unit": unit, "state": state, "category": category}
+    values = {"year": year, "unit": unit and folded(unit), "state": state, "category": category}
     params = {name: value for name, value in values.items() if value is not None}
     terms = (q or "").split()
     params.update((f"q{i}", _like_escaped(term)) for i, term in enumerate(terms))
@@ -568,6 +590,7 @@ def _check_decision_references(fields: dict) -> None:
 def create_decision(catalogue_year: int, *, by: Account, **fields) -> Decision:
     """Enter a decision into a year's catalogue; it is public once the catalogue (or an
     `add` adjustment) is."""
+    fields = _with_stored_codes(fields)
     ensure_may_edit(by, fields["lead_unit"])
     catalogue = db.session.get(Catalogue, catalogue_year)
     if catalogue is None:
@@ -593,6 +616,8 @@ def update_decision(decision: Decision, *, by: Account, **changes) -> Decision:
     """Change a decision's fields; once catalogued, its catalogue columns change only through
     an adjustment."""
     ensure_may_edit(by, decision.lead_unit)
+    # As stored, so that the lead unit in another case is no change (nor a frozen column's).
+    changes = _with_stored_codes(changes)
     if "lead_unit" in changes:
         ensure_may_edit(by, changes["lead_unit"])
     if decision.state == DecisionState.withdrawn:

@@ -189,7 +189,7 @@ class CataloguePublication(MethodView):
         record and not after the publication day. Its items become public."""
         viewer = current_account()
         catalogue = services.publish_catalogue(services.get_catalogue(year, viewer=viewer), **data)
-        return render(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer))
+        return catalogues.render_with_etag(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer))
 
 
 @catalogues.route("/<int:year>/adjustments", parameters=[YEAR])
@@ -220,7 +220,7 @@ class Adjustments(MethodView):
         needs a reason and its approval date, and is published."""
         catalogue = services.get_catalogue(year, viewer=current_account())
         adjustment = services.adjust(catalogue, **data)
-        return render(
+        return catalogues.render_with_etag(
             AdjustmentSchema,
             adjustment,
             201,

@@ -11,6 +11,7 @@ from consultation.models import MIN_WINDOW_DAYS, Consultation, Inquiry, Method
 from consultation.services import enterprises_heard_at
 from core import calendar, deadlines, obligations
 from core.extensions import db
+from core.units import unit_code
 from decisions.meetings.models import INVITED_MEETINGS_PER_YEAR, STAKEHOLDERS, AgendaItem, Attendee, Meeting
 from decisions.models import Catalogue, Decision, Unit
 
@@ -34,6 +35,8 @@ def _blank():
 
 def compliance(year: int, *, unit: str | None = None) -> dict:
     """The year's compliance figures per unit and for the district."""
+    if unit:  # the unit's code as stored, given in whatever case
+        unit = unit_code(unit) or unit
     unit_filter = [Decision.lead_unit == unit] if unit else []
     units = db.session.execute(
         sa.select(Unit.code, Unit.name).where(*([Unit.code == unit] if unit else [])).order_by(Unit.code)

@@ -69,7 +69,7 @@ class Meetings(MethodView):
         published consultation closed before the day; a review of the kind completed by the day,
         published or not). An agenda item's `exemptions` override those two, each with a reason."""
         meeting = services.record_meeting(**data, by=current_account())
-        return render(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
+        return blp.render_with_etag(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
 
 
 MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)
@@ -104,7 +104,7 @@ class MeetingById(MethodView):
             abort(428)
         blp.check_etag(dumper(MeetingSchema)(meeting))
         meeting = services.replace_meeting(meeting, **data, by=current_account())
-        return render(MeetingSchema, meeting)
+        return blp.render_with_etag(MeetingSchema, meeting)
 
 
 @blp.route("/meetings/<int:meeting_id>/publish", parameters=[MEETING_ID])
@@ -119,7 +119,7 @@ class MeetingPublication(MethodView):
         Each decision on its agenda gets a `meeting_deliberated` entry on its timeline, and its
         state follows the outcome."""
         meeting = services.publish_meeting(services.get_meeting(meeting_id, viewer=current_account()), **data)
-        return render(MeetingSchema, meeting)
+        return blp.render_with_etag(MeetingSchema, meeting)
 
 
 @blp.route("/units/<string:code>/invited-attendance", parameters=[path_parameter("code", "The unit's code", "jd-fgw")])
@@ -133,5 +133,5 @@ class InvitedAttendance(MethodView):
         The district asks each unit for at least 3 a year: published meetings that deliberated
         the unit's decisions with enterprises, associations, citizens or other stakeholders
         attending."""
-        decision_services.get_unit(code)
-        return render(InvitedAttendanceSchema, services.invited_attendance(code, year=args["year"]))
+        unit = decision_services.get_unit(code)
+        return render(InvitedAttendanceSchema, services.invited_attendance(unit.code, year=args["year"]))

@@ -1,15 +1,18 @@
 """The application shell: health, readiness, settings, CORS, proxies, the database's settings."""
 
+import datetime as dt
 import sqlite3
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from core import create_app, settings
+from core import calendar, create_app, settings
 from core.extensions import close_read_connection, db, lean_write, now_writing, read_connection
 from decisions import services
 from decisions.models import Unit
+from tests import factories
+from tests.conftest import auth
 
 
 def test_healthz_answers(client):
@@ -172,16 +175,60 @@ def test_links_honour_forwarded_headers_behind_a_trusted_proxy(tmp_path):
     assert response.get_json()["_links"]["self"]["href"] == "https://open.jiading.gov.cn/api/v1/units/jd-gov"
 
 
+PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "open.jiading.gov.cn", "X-Forwarded-Prefix": "/juece"}
+
+
+def test_every_link_keeps_the_forwarded_prefix_behind_a_trusted_proxy(tmp_path, monkeypatch):
+    monkeypatch.setattr(calendar, "today", lambda: dt.date(2026, 7, 1))
+    app = _migrated_app(tmp_path, PROXY_COUNT=1)
+    with app.app_context():
+        factories.district_units()
+        admin = auth(factories.tokens()["admin"])
+        decision = factories.catalogued_decision()
+        factories.background(decision)
+        decision_id = decision.id
+    client = app.test_client()
+    base = "https://open.jiading.gov.cn/juece/api/v1"
+    unit = client.get("/api/v1/units/jd-gov", headers=PROXIED).get_json()
+    assert unit["_links"]["self"]["href"] == f"{base}/units/jd-gov"
+    [listed] = client.get("/api/v1/decisions", headers=PROXIED).get_json()
+    assert {link["href"] for link in listed["_links"].values()} == {
+        f"{base}/decisions/{decision_id}",
+        f"{base}/catalogues/2026",
+        f"{base}/units/jd-fgw",
+    }
+    timeline = client.get(f"/api/v1/decisions/{decision_id}/timeline", headers=PROXIED).get_json()
+    assert len(timeline["entries"]) == 2
+    assert all(entry["href"].startswith(f"{base}/") for entry in timeline["entries"])
+    assert timeline["_links"]["self"]["href"] == f"{base}/decisions/{decision_id}/timeline"
+    changes = client.get("/api/v1/changes", headers=PROXIED).get_json()["entries"]
+    assert len(changes) == 2 and all(entry["href"].startswith(f"{base}/") for entry in changes)
+    created = client.post(
+        "/api/v1/units",
+        json={"code": "jd-sfj", "name": "嘉定区司法局", "kind": "department"},
+        headers={**PROXIED, **admin},
+    )
+    assert created.status_code == 201 and created.headers["Location"] == f"{base}/units/jd-sfj"
+    # The same host without a prefix: links without one (the base is remembered per prefix).
+    plain = client.get("/api/v1/units/jd-gov", headers={k: v for k, v in PROXIED.items() if "Prefix" not in k})
+    assert plain.get_json()["_links"]["self"]["href"] == "https://open.jiading.gov.cn/api/v1/units/jd-gov"
+
+
 def test_forwarded_headers_are_ignored_without_a_trusted_proxy(client, units):
     response = client.get("/api/v1/units/jd-gov", headers={"X-Forwarded-Host": "evil.example"})
     assert "evil.example" not in response.get_json()["_links"]["self"]["href"]
+    response = client.get("/api/v1/units/jd-gov", headers=PROXIED)
+    assert response.get_json()["_links"]["self"]["href"] == "http://localhost/api/v1/units/jd-gov"
 
 
 def test_public_base_url_overrides_the_request_host(tmp_path):
-    app = _migrated_app(tmp_path, PUBLIC_BASE_URL="https://juece.example/")
+    app = _migrated_app(tmp_path, PUBLIC_BASE_URL="https://juece.example/", PROXY_COUNT=1)
     with app.app_context():
         services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     body = app.test_client().get("/api/v1/units/jd-gov").get_json()
+    assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
+    # It is the whole base: what a proxy forwards, a prefix included, does not change it.
+    body = app.test_client().get("/api/v1/units/jd-gov", headers=PROXIED).get_json()
     assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
 
 

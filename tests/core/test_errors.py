@@ -80,7 +80,7 @@ def test_malformed_json_is_400(client, tokens):
 
 def test_validation_errors_are_422_keyed_by_location_and_field(client, tokens):
     response = client.post(
-        "/api/v1/units", json={"code": "JD", "name": "", "kind": "village"}, headers=auth(tokens["admin"])
+        "/api/v1/units", json={"code": "JD FGW", "name": "", "kind": "village"}, headers=auth(tokens["admin"])
     )
     body = assert_problem(response, 422)
     assert body["type"] == PROBLEMS + "validation"

@@ -69,6 +69,7 @@ def count(client, path: str, headers=None) -> tuple[int, list[str]]:
 LISTS = {
     "everything": "/api/v1/decisions",
     "by year and unit": "/api/v1/decisions?year=2025&unit=jd-fgw&page=1",
+    "by unit in capitals": "/api/v1/decisions?year=2025&unit=JD-FGW&page=1",
     "a later page": "/api/v1/decisions?year=2025&page=2&page_size=2",
     "by words": "/api/v1/decisions?q=重大 事项&sort=-updated_at",
 }
