@@ -242,6 +242,7 @@ class InquiryTransfer(db.Model):
     held_since: Mapped[dt.date]
     to_unit: Mapped[str] = mapped_column(sa.ForeignKey("units.code"))
     transferred_on: Mapped[dt.date]
-    transferred_by: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id"))
+    # None when a loader without an account of its own moved it (the demo); the audit log names it.
+    transferred_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

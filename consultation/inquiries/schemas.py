@@ -33,7 +33,7 @@ class InquiryTransferSchema(ma.Schema):
 
 
 class StaffInquiryTransferSchema(InquiryTransferSchema):
-    transferred_by = F.Integer(metadata=describe("The account that transferred it"))
+    transferred_by = F.Integer(allow_none=True, metadata=describe("The account that transferred it"))
     reason = F.String(metadata=describe("Why it was transferred (staff only)"))
 
 
@@ -176,4 +176,7 @@ class TransferInSchema(ma.Schema):
         required=True,
         validate=validate.Length(1, 2000),
         metadata=describe("Why (staff only)", "属教育局职责。"),
+    )
+    transferred_on = F.Date(
+        allow_none=True, metadata=describe("Day it was transferred, when entered after the fact; today when omitted")
     )

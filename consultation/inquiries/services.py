@@ -117,10 +117,16 @@ def _refuse_closed(inquiry: Inquiry) -> None:
         raise InquiryDeclined(f"Inquiry {inquiry.id} was declined on {inquiry.declined_on}.")
 
 
+def _held_since(inquiry: Inquiry) -> dt.date:
+    return inquiry.transfers[-1].transferred_on if inquiry.transfers else inquiry.received_on
+
+
 def _done_on(day: dt.date | None, inquiry: Inquiry, field: str) -> dt.date:
+    """The day something was done with a question, when entered after the fact: not before it
+    reached its holder, not in the future."""
     day = day or calendar.today()
-    if day < inquiry.received_on or day > calendar.today():
-        raise Invalid(field, "A question is handled on or after the day it came, and not in the future.")
+    if day < _held_since(inquiry) or day > calendar.today():
+        raise Invalid(field, "A question is handled on or after the day it came to its holder, and not in the future.")
     return day
 
 
@@ -149,7 +155,9 @@ def decline(inquiry: Inquiry, *, by: Account, reason: str, declined_on: dt.date 
     return inquiry
 
 
-def transfer(inquiry: Inquiry, *, by: Account, to_unit: str, reason: str) -> Inquiry:
+def transfer(
+    inquiry: Inquiry, *, by: Account, to_unit: str, reason: str, transferred_on: dt.date | None = None
+) -> Inquiry:
     """Transfer a question (转办) to another unit, or assign a general one; the reply stays due
     on the day it was due, and who held it from when to when is kept."""
     ensure_may_edit(by, inquiry.unit)
@@ -158,14 +166,14 @@ def transfer(inquiry: Inquiry, *, by: Account, to_unit: str, reason: str) -> Inq
         raise Invalid("to_unit", f"Inquiry {inquiry.id} is held by {to_unit!r} already.")
     if db.session.get(Unit, to_unit) is None:
         raise Invalid("to_unit", f"No unit has the code {to_unit!r}.")
-    today = calendar.today()
-    held_since = inquiry.transfers[-1].transferred_on if inquiry.transfers else inquiry.received_on
+    held_since = _held_since(inquiry)
+    transferred_on = _done_on(transferred_on, inquiry, "transferred_on")
     inquiry.transfers.append(
         InquiryTransfer(
             from_unit=inquiry.unit,
             held_since=held_since,
             to_unit=to_unit,
-            transferred_on=today,
+            transferred_on=transferred_on,
             transferred_by=by.id,
             reason=reason,
         )

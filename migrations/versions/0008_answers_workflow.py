@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('held_since', sa.Date(), nullable=False),
     sa.Column('to_unit', sa.String(length=40), nullable=False),
     sa.Column('transferred_on', sa.Date(), nullable=False),
-    sa.Column('transferred_by', sa.Integer(), nullable=False),
+    sa.Column('transferred_by', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['from_unit'], ['units.code'], name=op.f('fk_inquiry_transfers_from_unit_units')),

@@ -172,6 +172,10 @@ def test_a_transfer_keeps_the_deadline_and_records_who_held_it(client, who, deci
     ]
     # Back to jd-fgw by an admin: the second holder held it from the first transfer's day.
     today["value"] = D("2026-10-12")
+    # Entered after the fact, a transfer is not dated before the holder got it, nor ahead.
+    for day in ("2026-10-08", "2026-10-13"):
+        back = {"to_unit": "jd-fgw", "reason": "经协调退回。", "transferred_on": day}
+        _problem(_act(client, asked["id"], "transfer", who["admin"], back), 422)
     back = _ok(_act(client, asked["id"], "transfer", who["admin"], {"to_unit": "jd-fgw", "reason": "经协调退回。"}))
     assert [(t["from_unit"], t["held_since"], t["to_unit"]) for t in back["transfers"]] == [
         ("jd-fgw", "2026-09-30", "jd-jyj"),
@@ -179,6 +183,8 @@ def test_a_transfer_keeps_the_deadline_and_records_who_held_it(client, who, deci
     ]
     # Answered a day late: the transfers did not move the deadline.
     today["value"] = D("2026-10-14")
+    early = {"answer": "答复。", "answered_on": "2026-10-11"}  # before it came back
+    _problem(_act(client, asked["id"], "reply", who["editor"], early), 422)
     answered = _ok(_act(client, asked["id"], "reply", who["editor"], {"answer": "答复。"}))
     assert (answered["status"], answered["reply_due_on"]) == ("late", "2026-10-13")
     public = _ok(client.get(path))
