@@ -31,6 +31,11 @@ DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 INQUIRY_ID = path_parameter("inquiry_id", "The inquiry's id", 1)
 
 
+# The holder's staff see more than the public: a response is one of the two.
+ONE = {"anyOf": [InquirySchema, StaffInquirySchema]}
+MANY = {"type": "array", "items": ONE}
+
+
 def _render(inquiry, status=200):
     viewer = current_account()
     return render(StaffInquirySchema if services.may_handle(viewer, inquiry) else InquirySchema, inquiry, status)
@@ -53,7 +58,7 @@ def _asked(inquiry):
 class DecisionInquiries(MethodView):
     @accepts_token
     @blp.arguments(InquiryQueryArgsSchema, location="query")
-    @blp.response(200, InquirySchema(many=True))
+    @blp.response(200, MANY)
     @blp.paginate()
     @documents(404)
     def get(self, args, decision_id, pagination_parameters):
@@ -89,7 +94,7 @@ class DecisionInquiries(MethodView):
 class Inquiries(MethodView):
     @accepts_token
     @blp.arguments(InquiryQueryArgsSchema, location="query")
-    @blp.response(200, InquirySchema(many=True))
+    @blp.response(200, MANY)
     @blp.paginate()
     @documents(422)
     def get(self, args, pagination_parameters):
@@ -120,7 +125,7 @@ class Inquiries(MethodView):
 @blp.route("/inquiries/<int:inquiry_id>", parameters=[INQUIRY_ID])
 class InquiryById(MethodView):
     @accepts_token
-    @blp.response(200, InquirySchema)
+    @blp.response(200, ONE)
     @documents(404)
     def get(self, inquiry_id):
         """Show one question and its answer
@@ -132,7 +137,7 @@ class InquiryById(MethodView):
 @blp.route("/inquiries/<int:inquiry_id>/publication", parameters=[INQUIRY_ID])
 class InquiryPublication(MethodView):
     @requires("admin", "editor")
-    @blp.response(200, InquirySchema)
+    @blp.response(200, ONE)
     @documents(404, 409)
     def post(self, inquiry_id):
         """Publish a question before answering it (选登; holding unit's editor, admin)
@@ -145,7 +150,7 @@ class InquiryPublication(MethodView):
 class InquiryDecline(MethodView):
     @requires("admin", "editor")
     @blp.arguments(DeclineInSchema)
-    @blp.response(200, InquirySchema)
+    @blp.response(200, ONE)
     @documents(404, 409, 422)
     def post(self, data, inquiry_id):
         """Decline a received question with a reason (holding unit's editor, admin)
@@ -159,7 +164,7 @@ class InquiryDecline(MethodView):
 class InquiryTransfer(MethodView):
     @requires("admin", "editor")
     @blp.arguments(TransferInSchema)
-    @blp.response(200, InquirySchema)
+    @blp.response(200, ONE)
     @documents(404, 409, 422)
     def post(self, data, inquiry_id):
         """Transfer a question to another unit (转办; holding unit's editor, admin)
@@ -172,7 +177,7 @@ class InquiryTransfer(MethodView):
 class InquiryReply(MethodView):
     @requires("admin", "editor")
     @blp.arguments(ReplyInSchema)
-    @blp.response(200, InquirySchema)
+    @blp.response(200, ONE)
     @documents(404, 409, 422)
     def post(self, data, inquiry_id):
         """Answer a question (holding unit's editor, admin)
