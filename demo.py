@@ -10,8 +10,8 @@ is out for comment today. Records are found again by their natural keys (unit co
 year; decision year and title; adjustment decision and type; a draft's title, a review's kind
 and completion day, a result's document number, an interpretation's title; a meeting's body,
 session and day; a consultation's decision, draft version, method and opening day; a comment's
-consultation and content; a cluster's consultation and summary), so a second run creates
-nothing.
+consultation and content; a cluster's consultation and summary; an inquiry's question), so a
+second run creates nothing.
 
 It lives beside wsgi.py, above the domains, because it loads all of them: decisions never
 imports consultation, but the demo needs both.
@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
 from consultation import services as consulting
-from consultation.models import Cluster, Comment, Consultation
+from consultation.inquiries import services as inquiries
+from consultation.models import Cluster, Comment, Consultation, Inquiry, InquiryState
 from core import calendar
 from core.auth import Account, Role
 from core.errors import ServiceError
@@ -1647,6 +1648,65 @@ CATALOGUES = [
     ),
 ]
 
+# --- Inquiries (政策留言, 网上咨询) ------------------------------------------------------------
+# Questions on decisions' pages and one general one, as the office entered them from each
+# channel with their real day, each found again by its question. Most were answered; one was
+# published (选登) and awaits its answer; one was declined (not about the policy); one was
+# transferred (转办) to the unit whose money it is, keeping its deadline, and one general
+# question was assigned by the office. Names and contacts never reach the public.
+
+INQUIRIES = [
+    dict(
+        decision="嘉定区促进民营经济高质量发展若干措施",
+        question="贴息申请需要提交哪些材料？",
+        channel="portal",
+        received_on=D(2026, 4, 7),
+        name="陈先生",
+        contact="13800001111",
+        answer=dict(
+            answer="需提交营业执照、贷款合同及付息凭证，详见区发展改革委网站办事指南。", answered_on=D(2026, 4, 10)
+        ),
+    ),
+    dict(
+        decision="嘉定区促进民营经济高质量发展若干措施",
+        question="个体工商户能否享受房租补贴？",
+        channel="suishenban",
+        received_on=D(2026, 4, 8),
+        answer=dict(answer="可以，个体工商户与小微企业同等适用。", answered_on=D(2026, 4, 9), simple=True),
+    ),
+    dict(
+        decision="嘉定区促进民营经济高质量发展若干措施",
+        question="我家楼下餐馆油烟扰民，谁来管？",
+        channel="portal",
+        received_on=D(2026, 4, 15),
+        name="李女士",
+        decline=dict(reason="与本政策无关，已告知通过12345市民服务热线反映。", declined_on=D(2026, 4, 16)),
+    ),
+    dict(
+        decision="嘉定区中小学学区化集团化办学实施方案",
+        question="实行学区化集团化办学后，入学划片会调整吗？",
+        channel="yiwangtongban",
+        received_on=D(2026, 11, 9),
+        publish=True,
+    ),
+    dict(
+        decision="嘉定区生活垃圾分类管理办法修订",
+        question="垃圾分类示范小区的奖励资金由哪个部门发放？",
+        channel="hotline_12345",
+        received_on=D(2026, 11, 2),
+        transfer=dict(to_unit="jd-czj", reason="奖励资金由区财政局拨付，转财政局答复。", transferred_on=D(2026, 11, 3)),
+        answer=dict(answer="由区财政局按季度拨付至街镇，再发放至示范小区。", answered_on=D(2026, 11, 6)),
+    ),
+    dict(
+        decision=None,
+        question="老年人助餐点在哪里可以查询？",
+        channel="portal",
+        received_on=D(2026, 10, 26),
+        transfer=dict(to_unit="jd-mzj", reason="属民政局职责。", transferred_on=D(2026, 10, 26)),
+        answer=dict(answer="可在“随申办”搜索“养老助餐”查询就近助餐点。", answered_on=D(2026, 10, 28)),
+    ),
+]
+
 # --- Loading ---------------------------------------------------------------------------------
 
 
@@ -1867,7 +1927,32 @@ def load() -> Counter:
             if decision.state != DecisionState.withdrawn:
                 walker.walk(decision, steps)
         ensure_adjustments(catalogue, withdrawals)
+    _load_inquiries(office, created)
     return created
+
+
+def _load_inquiries(office: Account, created: Counter) -> None:
+    """Ask each question that is missing, then take it as far as its spec says."""
+    for spec in INQUIRIES:
+        fields = dict(spec)
+        title = fields.pop("decision")
+        steps = {key: fields.pop(key, None) for key in ("publish", "decline", "transfer", "answer")}
+        inquiry = db.session.scalar(sa.select(Inquiry).where(Inquiry.question == fields["question"]))
+        if inquiry is None:
+            if title is None:
+                inquiry = inquiries.ask_generally(by=office, **fields)
+            else:
+                inquiry = inquiries.ask(_decision(2026, title), by=office, **fields)
+            created["inquiries"] += 1
+        if steps["transfer"] and not inquiry.transfers:
+            inquiries.transfer(inquiry, by=office, **steps["transfer"])
+        if inquiry.state == InquiryState.received:
+            if steps["publish"]:
+                inquiries.publish(inquiry, by=office)
+            elif steps["decline"]:
+                inquiries.decline(inquiry, by=office, **steps["decline"])
+            elif steps["answer"]:
+                inquiries.reply(inquiry, by=office, **steps["answer"])
 
 
 CREATED = (
@@ -1880,6 +1965,7 @@ CREATED = (
     "consultations",
     "comments",
     "clusters",
+    "inquiries",
 )
 PUBLISHED = (
     ("publications", "catalogues"),

@@ -9,6 +9,8 @@ from flask_smorest import abort
 from flask_smorest.fields import Upload
 
 from consultation import imports, services
+from consultation.inquiries import services as inquiries
+from consultation.inquiries.schemas import InquiryReceiptSchema
 from consultation.schemas import (
     ClusterInSchema,
     ClusterPatchSchema,
@@ -55,7 +57,9 @@ DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 CONSULTATION_ID = path_parameter("consultation_id", "The consultation's id", 1)
 COMMENT_ID = path_parameter("comment_id", "The comment's id", 1)
 CLUSTER_ID = path_parameter("cluster_id", "The cluster's id", 1)
-RECEIPT = path_parameter("receipt", "The receipt given with the comment", "Yk3v9Qe2sXw4bN7pLm1cTg")
+RECEIPT = path_parameter(
+    "receipt", "The receipt given with the comment, or with the question (`Q.`…)", "Yk3v9Qe2sXw4bN7pLm1cTg"
+)
 
 
 class IdempotencyHeaderSchema(ma.Schema):
@@ -359,12 +363,15 @@ class ClusterById(MethodView):
 
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
-    @blp.response(200, ReceiptSchema)
+    @blp.response(200, {"anyOf": [ReceiptSchema, InquiryReceiptSchema]})
     @documents(404)
     def get(self, receipt):
-        """See what became of your comment (anyone holding its receipt)
+        """See what became of your comment or question (anyone holding its receipt)
 
-        Its moderation, its disposition and the reason, as soon as they are recorded."""
+        A comment's moderation, its disposition and the reason, as soon as they are recorded;
+        a question's state, when its answer is due, the answer, or why it was declined."""
+        if inquiries.is_receipt(receipt):
+            return render(InquiryReceiptSchema, inquiries.by_receipt(receipt))
         return render(ReceiptSchema, services.by_receipt(receipt))
 
 

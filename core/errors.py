@@ -217,6 +217,19 @@ class InquiryAnswered(RuleBroken):
     title = "The question was answered already"
 
 
+class InquiryDeclined(RuleBroken):
+    slug = "inquiry-declined"
+    title = "The question was declined"
+
+
+class InquiryNotReceived(RuleBroken):
+    """Only a question nobody has looked at yet may be published (选登) or declined: once
+    public, it stays public until it is answered."""
+
+    slug = "inquiry-not-received"
+    title = "The question is no longer waiting to be looked at"
+
+
 class ClusterReasonMissing(RuleBroken):
     slug = "cluster-reason-missing"
     title = "A concentrated opinion not adopted needs its reason"

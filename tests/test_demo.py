@@ -483,3 +483,29 @@ def test_timelines_show_consultations_opened_and_after_a_tick_closed(app, client
     before = row_counts()
     assert "nothing to create" in run(app)
     assert row_counts() == before
+
+
+def test_questions_are_answered_published_declined_and_one_was_transferred(app, client):
+    run(app)
+    admin = {"Authorization": f"Bearer {factories.tokens()['admin']}"}
+    staff = _ok(client.get("/api/v1/inquiries?page_size=100", headers=admin))
+    states = Counter(i["state"] for i in staff)
+    assert states["answered"] >= 3 and states["published"] == 1 and states["declined"] == 1
+    declined = next(i for i in staff if i["state"] == "declined")
+    assert declined["decline_reason"] and declined["declined_on"]
+    # Transferred (转办) from the decision's lead unit to the one whose money it is; the
+    # deadline it had on arrival is the one it was answered against.
+    [moved] = [i for i in staff if i["decision_id"] is not None and i["transfers"]]
+    decision = _ok(client.get(f"/api/v1/decisions/{moved['decision_id']}"))
+    assert [(t["from_unit"], t["to_unit"]) for t in moved["transfers"]] == [(decision["lead_unit"], moved["unit"])]
+    assert moved["state"] == "answered" and moved["status"] == "on_time"
+    general = [i for i in staff if i["decision_id"] is None]
+    assert general and all(i["unit"] and i["transfers"][0]["from_unit"] is None for i in general)
+
+    public = client.get("/api/v1/inquiries?page_size=100")
+    assert {i["state"] for i in _ok(public)} == {"published", "answered"}
+    assert len(public.get_json()) == len(staff) - 1
+    text = public.get_data(as_text=True)
+    assert all(i["name"] is None or i["name"] not in text for i in staff)
+    assert declined["question"] not in text
+    assert all("reason" not in t for i in public.get_json() for t in i["transfers"])

@@ -163,3 +163,28 @@ def reply(inquiry, *, answered_on, simple=False, answer="答复如下。"):
     from consultation.inquiries import services as inquiries
 
     return inquiries.reply(inquiry, by=admin(), answer=answer, simple=simple, answered_on=answered_on)
+
+
+def general_inquiry(*, received_on, question="请问如何办理？", channel="hotline_12345"):
+    """A general question (网上咨询) the district office entered; nobody holds it yet."""
+    from consultation.inquiries import services as inquiries
+
+    return inquiries.ask_generally(by=admin(), question=question, channel=channel, received_on=received_on)
+
+
+def publish_inquiry(inquiry):
+    from consultation.inquiries import services as inquiries
+
+    return inquiries.publish(inquiry, by=admin())
+
+
+def decline(inquiry, *, declined_on, reason="不属于本政策咨询范围。"):
+    from consultation.inquiries import services as inquiries
+
+    return inquiries.decline(inquiry, by=admin(), reason=reason, declined_on=declined_on)
+
+
+def transfer(inquiry, *, to_unit, reason="属其他单位职责。"):
+    from consultation.inquiries import services as inquiries
+
+    return inquiries.transfer(inquiry, by=admin(), to_unit=to_unit, reason=reason)

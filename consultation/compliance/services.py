@@ -16,13 +16,16 @@ from decisions.meetings.models import INVITED_MEETINGS_PER_YEAR, STAKEHOLDERS, A
 from decisions.models import Catalogue, Decision, Unit
 
 STATUSES = ("on_time", "late", "overdue", "pending")
+# A question declined by its due day is settled in time, but it was not answered: counted
+# apart, so that "answered on time" stays what it says. A decline after the due day is late.
+INQUIRY_OUTCOMES = (*STATUSES, "declined")
 
 
 def _blank():
     return {
         "consultations": {"total": 0, "compliant": 0, "non_compliant": 0, "records": defaultdict(list)},
         "adoption_reports": {**dict.fromkeys(STATUSES, 0), "records": defaultdict(list)},
-        "inquiries": {**dict.fromkeys(STATUSES, 0), "records": defaultdict(list)},
+        "inquiries": {**dict.fromkeys(INQUIRY_OUTCOMES, 0), "records": defaultdict(list)},
         "invited_meetings": {
             "count": 0,
             "required": INVITED_MEETINGS_PER_YEAR,
@@ -88,13 +91,17 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
         status = deadlines.status(due_on, fulfilled_on)
         count(code, "adoption_reports", status, f"/decisions/{decision_id}/timeline")
 
-    # Questions received in the year, answered on time or not.
-    for inquiry_id, code, due_on, answered_on in db.session.execute(
-        sa.select(Inquiry.id, Decision.lead_unit, Inquiry.reply_due_on, Inquiry.answered_on)
-        .join(Decision, Decision.id == Inquiry.decision_id)
-        .where(Inquiry.received_on.between(first, last), *unit_filter)
+    # Questions received in the year, answered on time or not, or declined; each counts for
+    # the unit holding it now (a transfer keeps the deadline, so the one answering owns it),
+    # a general one not yet assigned for the district only.
+    for inquiry_id, code, due_on, answered_on, declined_on in db.session.execute(
+        sa.select(Inquiry.id, Inquiry.unit, Inquiry.reply_due_on, Inquiry.answered_on, Inquiry.declined_on).where(
+            Inquiry.received_on.between(first, last), *([Inquiry.unit == unit] if unit else [])
+        )
     ):
-        count(code, "inquiries", deadlines.status(due_on, answered_on), f"/inquiries/{inquiry_id}")
+        status = deadlines.status(due_on, answered_on or declined_on)
+        outcome = "declined" if declined_on is not None and status == "on_time" else status
+        count(code, "inquiries", outcome, f"/inquiries/{inquiry_id}")
 
     # Published meetings of the year with invited stakeholders, per unit whose decision they deliberated.
     with_stakeholders = sa.select(Attendee.meeting_id).where(Attendee.category.in_(STAKEHOLDERS))
@@ -176,6 +183,7 @@ CSV_COLUMNS = (
     "inquiries_late",
     "inquiries_overdue",
     "inquiries_pending",
+    "inquiries_declined",
     "invited_meetings",
     "invited_meetings_met",
     "enterprise_decisions_deliberated",
@@ -195,7 +203,7 @@ def csv_rows(report: dict):
             f["consultations"]["compliant"],
             f["consultations"].get("non_compliant", 0),
             *(f["adoption_reports"][s] for s in STATUSES),
-            *(f["inquiries"][s] for s in STATUSES),
+            *(f["inquiries"][s] for s in INQUIRY_OUTCOMES),
             f["invited_meetings"]["count"],
             "" if f["invited_meetings"]["met"] is None else ("yes" if f["invited_meetings"]["met"] else "no"),
             f["enterprise_hearing"]["deliberated"],

@@ -110,7 +110,7 @@ class Compliance(MethodView):
         """Show the year's compliance figures per unit and for the district
 
         The catalogue published by 31 March; each consultation's window (30 days or a stated
-        reason); adoption reports on time, late, overdue or pending; inquiries answered on time;
+        reason); adoption reports on time, late, overdue or pending; inquiries answered on time (or declined);
         meetings with invited stakeholders (at least 3 a unit a year); enterprise-related decisions
         heard before their meeting. Every figure links to the records behind it."""
         report = services.compliance(args["year"], unit=args.get("unit"))

@@ -1,24 +1,63 @@
-"""Inquiries on the wire: the question and its answer, never who asked."""
+"""Inquiries on the wire: the question, who holds it and its answer; never who asked, nor
+(to the public) a question that is not published or why one was declined."""
 
 import marshmallow as ma
 from marshmallow import validate
 
 from consultation.inquiries.services import status_of
-from consultation.models import Channel
+from consultation.models import Channel, InquiryState
 from core.http import JsonBoolean, href
-from core.serialize import Computed, Links
+from core.serialize import Computed, Links, RecordList, choice, describe
 
 F = ma.fields
 
 
+_STATES = [s.value for s in InquiryState]
+_STATUSES = ["pending", "on_time", "late", "overdue"]
+
+
+def _links(inquiry) -> dict:
+    links = {"self": href(f"/inquiries/{inquiry.id}")}
+    if inquiry.decision_id is not None:
+        links["decision"] = href(f"/decisions/{inquiry.decision_id}")
+    return links
+
+
+class InquiryTransferSchema(ma.Schema):
+    """One move of a question (转办): from which holder, held since when, to which unit, when."""
+
+    from_unit = F.String(allow_none=True, metadata=describe("The unit that held it; null: the district office"))
+    held_since = F.Date(metadata=describe("Day that holder got it"))
+    to_unit = F.String(metadata=describe("The unit it went to", "jd-jyj"))
+    transferred_on = F.Date(metadata=describe("Day it was transferred"))
+
+
+class StaffInquiryTransferSchema(InquiryTransferSchema):
+    transferred_by = F.Integer(allow_none=True, metadata=describe("The account that transferred it"))
+    reason = F.String(metadata=describe("Why it was transferred (staff only)"))
+
+
 class InquirySchema(ma.Schema):
     id = F.Integer(metadata={"description": "The inquiry's id", "examples": [7]})
-    decision_id = F.Integer(metadata={"description": "The decision asked about"})
+    decision_id = F.Integer(
+        allow_none=True, metadata={"description": "The decision asked about; null for a general question (网上咨询)"}
+    )
     question = F.String(metadata={"description": "The question"})
+    state = F.String(
+        metadata=describe(
+            "received (staff only), published (选登, not answered yet), answered, declined (staff only)", enum=_STATES
+        )
+    )
+    unit = F.String(
+        allow_none=True, metadata=describe("The unit holding it; null: the district office, to assign it", "jd-fgw")
+    )
     channel = F.String(metadata={"description": "How it came in", "enum": [c.value for c in Channel]})
     received_on = F.Date(metadata={"description": "Day it was received"})
+    published_on = F.Date(allow_none=True, metadata=describe("Day it was made public (选登 or answered)"))
     reply_due_on = F.Date(
-        metadata={"description": "Answer due by: 5 working days after receipt, 1 for a simple question"}
+        metadata={
+            "description": "Answer due by: 5 working days after receipt, 1 for a simple question; kept when transferred"
+        }
     )
     calendar_status = F.String(metadata={"description": "official or provisional", "enum": ["official", "provisional"]})
     simple = JsonBoolean(metadata={"description": "Answered as a simple question"})
@@ -27,12 +66,60 @@ class InquirySchema(ma.Schema):
     status = Computed(
         status_of,
         metadata={
-            "description": "pending, on_time, late or overdue",
+            "description": "pending, on_time, late or overdue (a decline settles it as an answer does)",
             "type": "string",
-            "enum": ["pending", "on_time", "late", "overdue"],
+            "enum": _STATUSES,
         },
     )
-    _links = Links(lambda i: {"self": href(f"/inquiries/{i.id}"), "decision": href(f"/decisions/{i.decision_id}")})
+    transfers = RecordList(InquiryTransferSchema, metadata=describe("Who held it before, oldest first (转办)"))
+    _links = Links(_links)
+
+
+class StaffInquirySchema(InquirySchema):
+    """What the holding unit's staff and admins see: also who asked, the receipt and declines."""
+
+    name = F.String(allow_none=True, metadata=describe("The asker's name (staff only)"))
+    contact = F.String(allow_none=True, metadata=describe("The asker's contact (staff only)"))
+    receipt = F.String(metadata=describe("The asker's receipt (staff only, to pass on when they call)"))
+    answered_by = F.Integer(allow_none=True, metadata=describe("The account that answered"))
+    decline_reason = F.String(allow_none=True, metadata=describe("Why it was declined (never public)"))
+    declined_on = F.Date(allow_none=True, metadata=describe("Day it was declined"))
+    declined_by = F.Integer(allow_none=True, metadata=describe("The account that declined it"))
+    transfers = RecordList(StaffInquiryTransferSchema, metadata=describe("Who held it before, oldest first (转办)"))
+
+
+class AskedInquirySchema(InquirySchema):
+    """The answer to whoever asked: the question as taken, and the receipt to follow it."""
+
+    receipt = F.String(
+        metadata=describe("Keep it: GET /receipts/{receipt} shows what became of the question", "Q.Yk3v9Qe2…")
+    )
+    _links = Links(lambda i: {**_links(i), "receipt": href(f"/receipts/{i.receipt}")})
+
+
+class InquiryReceiptSchema(ma.Schema):
+    """What became of one question, for the person holding its receipt."""
+
+    inquiry_id = Computed(lambda i: i.id, metadata=describe("The question", type="integer"))
+    decision_id = F.Integer(allow_none=True, metadata=describe("The decision asked about; null for a general one"))
+    question = F.String(metadata=describe("Your question"))
+    received_on = F.Date(metadata=describe("Day it was received"))
+    channel = F.String(metadata=describe("How it came in"))
+    state = F.String(metadata=describe("received, published, answered or declined", enum=_STATES))
+    unit = F.String(allow_none=True, metadata=describe("The unit handling it; null: the district office"))
+    reply_due_on = F.Date(metadata=describe("Answer due by"))
+    status = Computed(status_of, metadata=describe("pending, on_time, late or overdue", type="string", enum=_STATUSES))
+    answer = F.String(allow_none=True, metadata=describe("The answer, once given"))
+    answered_on = F.Date(allow_none=True, metadata=describe("Day it was answered"))
+    # The asker is told why; the public never is.
+    decline_reason = F.String(allow_none=True, metadata=describe("Why it was declined, if it was"))
+    declined_on = F.Date(allow_none=True, metadata=describe("Day it was declined"))
+    _links = Links(lambda i: {"self": href(f"/receipts/{i.receipt}")})
+
+
+class InquiryQueryArgsSchema(ma.Schema):
+    state = F.String(validate=choice(InquiryState), metadata=describe("Only questions in this state"))
+    unit = F.String(validate=validate.Length(1, 40), metadata=describe("Only questions this unit holds", "jd-fgw"))
 
 
 class InquiryInSchema(ma.Schema):
@@ -67,4 +154,29 @@ class ReplyInSchema(ma.Schema):
     answered_on = F.Date(
         allow_none=True,
         metadata={"description": "Day it was answered, when entered after the fact; today when omitted"},
+    )
+
+
+class DeclineInSchema(ma.Schema):
+    reason = F.String(
+        required=True,
+        validate=validate.Length(1, 2000),
+        metadata=describe("Why it is not taken up: told to the asker, never published", "不属于本政策咨询范围。"),
+    )
+    declined_on = F.Date(
+        allow_none=True, metadata=describe("Day it was declined, when entered after the fact; today when omitted")
+    )
+
+
+class TransferInSchema(ma.Schema):
+    to_unit = F.String(
+        required=True, validate=validate.Length(1, 40), metadata=describe("The unit to hold it now", "jd-jyj")
+    )
+    reason = F.String(
+        required=True,
+        validate=validate.Length(1, 2000),
+        metadata=describe("Why (staff only)", "属教育局职责。"),
+    )
+    transferred_on = F.Date(
+        allow_none=True, metadata=describe("Day it was transferred, when entered after the fact; today when omitted")
     )

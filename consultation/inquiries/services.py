@@ -1,45 +1,63 @@
-"""Inquiries (政策留言): questions on a decision's page, answered within 5 working days (1 for
-a simple one) [district]."""
+"""Inquiries: 政策留言 on a decision's page and general 网上咨询. A question arrives `received`
+and is seen by its holding unit's staff only; the unit publishes it (选登), answers it (which
+publishes it too) or declines it with a reason; it may be transferred (转办) to another unit,
+keeping its deadline. Answered within 5 working days of receipt, 1 for a simple one
+[district], whoever holds it and whatever its state.
+
+Who may act on a question is its holder's editors and admins; a general question starts with
+no holder (the district office: admins only) until an admin assigns it by a transfer."""
 
 import datetime as dt
+import secrets
 
 import sqlalchemy as sa
 
-from consultation.models import Channel, Inquiry
+from consultation.models import PUBLIC_INQUIRY_STATES, Channel, Inquiry, InquiryState, InquiryTransfer
 from consultation.services import public_channel
 from core import calendar, deadlines, tick
 from core.auth import Account, Role, ensure_may_edit
 from core.errors import (
     Forbidden,
     InquiryAnswered,
+    InquiryDeclined,
+    InquiryNotReceived,
     Invalid,
     NotFound,
 )
 from core.extensions import db
-from decisions.models import Decision
+from decisions.models import Decision, Unit
+
+# A comment's receipt is token_urlsafe (letters, digits, - and _), never a dot: the prefix
+# tells the two apart at the one receipt door, GET /receipts/{receipt}.
+RECEIPT_PREFIX = "Q."
 
 
-def ask(
-    decision: Decision, *, by: Account | None, question: str, name=None, contact=None, channel=None, received_on=None
-):
-    """Take a question on a published decision's page."""
+def is_receipt(code: str) -> bool:
+    """Whether `code` is an inquiry's receipt (not a comment's)."""
+    return code.startswith(RECEIPT_PREFIX)
+
+
+def _received(by: Account | None, staff: bool, *, channel, received_on) -> tuple[str, dt.date]:
+    """The channel and day of a question: staff enter one from any channel with its real day;
+    the public and partner apps ask today, through their own channel."""
     today = calendar.today()
-    staff = by is not None and by.may_edit_unit(decision.lead_unit)
-    if by is not None and by.role == Role.editor and not staff:
-        raise Forbidden(f"Your account may enter questions only for unit {by.unit!r}.")
     if staff:
         received_on = received_on or today
         if received_on > today:
             raise Invalid("received_on", "A question is not received in the future.")
-        channel = channel or Channel.portal
-    else:
-        if received_on is not None:
-            raise Invalid("received_on", "Only staff entering a question from another channel give its day.")
-        channel = public_channel(by, channel)
-        received_on = today
+        return channel or Channel.portal, received_on
+    if received_on is not None:
+        raise Invalid("received_on", "Only staff entering a question from another channel give its day.")
+    return public_channel(by, channel), today
+
+
+def _new(*, decision_id, unit, question, name, contact, channel, received_on) -> Inquiry:
     due_on, status = deadlines.reply_due(received_on)
     inquiry = Inquiry(
-        decision_id=decision.id,
+        decision_id=decision_id,
+        unit=unit,
+        state=InquiryState.received,
+        receipt=RECEIPT_PREFIX + secrets.token_urlsafe(18),
         question=question,
         name=name,
         contact=contact,
@@ -53,33 +71,175 @@ def ask(
     return inquiry
 
 
-def reply(inquiry: Inquiry, *, by: Account, answer: str, simple: bool = False, answered_on: dt.date | None = None):
-    """Answer a question; a simple one was due within 1 working day, others within 5."""
-    decision = db.session.get(Decision, inquiry.decision_id)
-    ensure_may_edit(by, decision.lead_unit)
-    if inquiry.answered_on is not None:
+def ask(
+    decision: Decision, *, by: Account | None, question: str, name=None, contact=None, channel=None, received_on=None
+) -> Inquiry:
+    """Take a question on a published decision's page; its lead unit holds it."""
+    staff = by is not None and by.may_edit_unit(decision.lead_unit)
+    if by is not None and by.role == Role.editor and not staff:
+        raise Forbidden(f"Your account may enter questions only for unit {by.unit!r}.")
+    channel, received_on = _received(by, staff, channel=channel, received_on=received_on)
+    return _new(
+        decision_id=decision.id,
+        unit=decision.lead_unit,
+        question=question,
+        name=name,
+        contact=contact,
+        channel=channel,
+        received_on=received_on,
+    )
+
+
+def ask_generally(
+    *, by: Account | None, question: str, name=None, contact=None, channel=None, received_on=None
+) -> Inquiry:
+    """Take a general question (网上咨询), about no one decision. The public's wait for the
+    district office to assign them; one a unit's editor enters (a call it took) is its own."""
+    staff = by is not None and by.role in (Role.admin, Role.editor)
+    channel, received_on = _received(by, staff, channel=channel, received_on=received_on)
+    return _new(
+        decision_id=None,
+        unit=by.unit if staff else None,
+        question=question,
+        name=name,
+        contact=contact,
+        channel=channel,
+        received_on=received_on,
+    )
+
+
+def _refuse_closed(inquiry: Inquiry) -> None:
+    """An answered or declined question is settled: nothing more is done with it."""
+    if inquiry.state == InquiryState.answered:
         # The answer is public, and its day is what the yearly assessment counts.
-        raise InquiryAnswered(f"Inquiry {inquiry.id} was answered on {inquiry.answered_on}; an answer is not replaced.")
-    answered_on = answered_on or calendar.today()
-    if answered_on < inquiry.received_on or answered_on > calendar.today():
-        raise Invalid("answered_on", "A question is answered on or after the day it came, and not in the future.")
+        raise InquiryAnswered(f"Inquiry {inquiry.id} was answered on {inquiry.answered_on}.")
+    if inquiry.state == InquiryState.declined:
+        raise InquiryDeclined(f"Inquiry {inquiry.id} was declined on {inquiry.declined_on}.")
+
+
+def _held_since(inquiry: Inquiry) -> dt.date:
+    return inquiry.transfers[-1].transferred_on if inquiry.transfers else inquiry.received_on
+
+
+def _done_on(day: dt.date | None, inquiry: Inquiry, field: str) -> dt.date:
+    """The day something was done with a question, when entered after the fact: not before it
+    reached its holder, not in the future."""
+    day = day or calendar.today()
+    if day < _held_since(inquiry) or day > calendar.today():
+        raise Invalid(field, "A question is handled on or after the day it came to its holder, and not in the future.")
+    return day
+
+
+def publish(inquiry: Inquiry, *, by: Account) -> Inquiry:
+    """Publish a received question (选登) before it is answered; it stays public."""
+    ensure_may_edit(by, inquiry.unit)
+    _refuse_closed(inquiry)
+    if inquiry.state != InquiryState.received:
+        raise InquiryNotReceived(f"Inquiry {inquiry.id} was published on {inquiry.published_on}.")
+    inquiry.state, inquiry.published_on = InquiryState.published, calendar.today()
+    db.session.commit()
+    return inquiry
+
+
+def decline(inquiry: Inquiry, *, by: Account, reason: str, declined_on: dt.date | None = None) -> Inquiry:
+    """Decline a received question with a reason: never public; its asker learns why from the
+    receipt. The decline settles the question, so its day meets (or misses) the deadline."""
+    ensure_may_edit(by, inquiry.unit)
+    _refuse_closed(inquiry)
+    if inquiry.state != InquiryState.received:
+        # What the public has read is not taken back from it; a published question is answered.
+        raise InquiryNotReceived(f"Inquiry {inquiry.id} is public since {inquiry.published_on}; answer it.")
+    inquiry.declined_on = _done_on(declined_on, inquiry, "declined_on")
+    inquiry.state, inquiry.decline_reason, inquiry.declined_by = InquiryState.declined, reason, by.id
+    db.session.commit()
+    return inquiry
+
+
+def transfer(
+    inquiry: Inquiry, *, by: Account, to_unit: str, reason: str, transferred_on: dt.date | None = None
+) -> Inquiry:
+    """Transfer a question (转办) to another unit, or assign a general one; the reply stays due
+    on the day it was due, and who held it from when to when is kept."""
+    ensure_may_edit(by, inquiry.unit)
+    _refuse_closed(inquiry)
+    if to_unit == inquiry.unit:
+        raise Invalid("to_unit", f"Inquiry {inquiry.id} is held by {to_unit!r} already.")
+    if db.session.get(Unit, to_unit) is None:
+        raise Invalid("to_unit", f"No unit has the code {to_unit!r}.")
+    held_since = _held_since(inquiry)
+    transferred_on = _done_on(transferred_on, inquiry, "transferred_on")
+    inquiry.transfers.append(
+        InquiryTransfer(
+            from_unit=inquiry.unit,
+            held_since=held_since,
+            to_unit=to_unit,
+            transferred_on=transferred_on,
+            transferred_by=by.id,
+            reason=reason,
+        )
+    )
+    inquiry.unit = to_unit
+    db.session.commit()
+    return inquiry
+
+
+def reply(inquiry: Inquiry, *, by: Account, answer: str, simple: bool = False, answered_on: dt.date | None = None):
+    """Answer a question, which publishes it; a simple one was due within 1 working day, others
+    within 5."""
+    ensure_may_edit(by, inquiry.unit)
+    _refuse_closed(inquiry)
+    answered_on = _done_on(answered_on, inquiry, "answered_on")
     inquiry.answer, inquiry.simple, inquiry.answered_on, inquiry.answered_by = answer, simple, answered_on, by.id
+    inquiry.state = InquiryState.answered
+    inquiry.published_on = inquiry.published_on or answered_on
     inquiry.reply_due_on, inquiry.calendar_status = deadlines.reply_due(inquiry.received_on, simple=simple)
     db.session.commit()
     return inquiry
 
 
+def settled_on(inquiry: Inquiry) -> dt.date | None:
+    """The day the question was answered or declined."""
+    return inquiry.answered_on or inquiry.declined_on
+
+
 def status_of(inquiry: Inquiry) -> str:
-    """pending, on_time, late (answered after reply_due_on) or overdue (unanswered after it)."""
-    return deadlines.status(inquiry.reply_due_on, inquiry.answered_on)
+    """pending, on_time, late (answered or declined after reply_due_on) or overdue (neither, after it)."""
+    return deadlines.status(inquiry.reply_due_on, settled_on(inquiry))
 
 
-def list_inquiries(decision: Decision, *, page: int, page_size: int):
-    condition = Inquiry.decision_id == decision.id
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Inquiry).where(condition))
+def may_handle(viewer: Account | None, inquiry: Inquiry) -> bool:
+    """Whether `viewer` is staff of the question's holder (an admin always)."""
+    return viewer is not None and viewer.may_edit_unit(inquiry.unit)
+
+
+def _visible(viewer: Account | None):
+    """The public reads published and answered questions; a unit's editors also all those it
+    holds; admins everything."""
+    public = Inquiry.state.in_(PUBLIC_INQUIRY_STATES)
+    if viewer is None:
+        return public
+    if viewer.role == Role.admin:
+        return sa.true()
+    if viewer.role == Role.editor:
+        return sa.or_(public, Inquiry.unit == viewer.unit)
+    return public
+
+
+def list_inquiries(
+    *, viewer: Account | None, decision: Decision | None = None, page: int, page_size: int, state=None, unit=None
+):
+    """One page of the questions `viewer` may read, newest first, and how many there are."""
+    conditions = [_visible(viewer)]
+    if decision is not None:
+        conditions.append(Inquiry.decision_id == decision.id)
+    if state is not None:
+        conditions.append(Inquiry.state == state)
+    if unit is not None:
+        conditions.append(Inquiry.unit == unit)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Inquiry).where(*conditions))
     rows = db.session.scalars(
         sa.select(Inquiry)
-        .where(condition)
+        .where(*conditions)
         .order_by(Inquiry.received_on.desc(), Inquiry.id.desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
@@ -87,10 +247,34 @@ def list_inquiries(decision: Decision, *, page: int, page_size: int):
     return rows, total
 
 
-def get_inquiry(inquiry_id: int) -> Inquiry:
+def _on_a_public_board(inquiry: Inquiry | None) -> bool:
+    return inquiry is not None and (
+        inquiry.decision_id is None or db.session.get(Decision, inquiry.decision_id).catalogued_on is not None
+    )
+
+
+def get_inquiry(inquiry_id: int, *, viewer: Account | None) -> Inquiry:
+    """One question `viewer` may read: 404 for one that is not public, unless viewer holds it."""
     inquiry = db.session.get(Inquiry, inquiry_id)
-    if inquiry is None or db.session.get(Decision, inquiry.decision_id).catalogued_on is None:
+    if _on_a_public_board(inquiry) and (inquiry.state in PUBLIC_INQUIRY_STATES or may_handle(viewer, inquiry)):
+        return inquiry
+    raise NotFound(f"No inquiry {inquiry_id} is published.")
+
+
+def get_to_handle(inquiry_id: int) -> Inquiry:
+    """A question to act on; whether the account may is the use case's to say (403, not 404:
+    staff of other units know questions exist)."""
+    inquiry = db.session.get(Inquiry, inquiry_id)
+    if not _on_a_public_board(inquiry):
         raise NotFound(f"No inquiry {inquiry_id}.")
+    return inquiry
+
+
+def by_receipt(receipt: str) -> Inquiry:
+    """The question its asker follows with the receipt they were given."""
+    inquiry = db.session.scalar(sa.select(Inquiry).where(Inquiry.receipt == receipt))
+    if inquiry is None:
+        raise NotFound("No question has that receipt.")
     return inquiry
 
 
@@ -107,4 +291,6 @@ def _recompute(year: int) -> int:
 
 @tick.task("inquiries marked overdue")
 def mark_overdue(today: dt.date) -> int:
-    return deadlines.mark_overdue(Inquiry, due=Inquiry.reply_due_on, done=Inquiry.answered_on, today=today)
+    # A declined question is settled as an answered one is: it does not become overdue.
+    done = sa.func.coalesce(Inquiry.answered_on, Inquiry.declined_on)
+    return deadlines.mark_overdue(Inquiry, due=Inquiry.reply_due_on, done=done, today=today)

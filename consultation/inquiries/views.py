@@ -3,17 +3,27 @@
 from flask.views import MethodView
 
 from consultation.inquiries import services
-from consultation.inquiries.schemas import InquiryInSchema, InquirySchema, ReplyInSchema
+from consultation.inquiries.schemas import (
+    AskedInquirySchema,
+    DeclineInSchema,
+    InquiryInSchema,
+    InquiryQueryArgsSchema,
+    InquirySchema,
+    ReplyInSchema,
+    StaffInquirySchema,
+    TransferInSchema,
+)
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, api_url, documents, path_parameter, render, render_many
+from core.http import Blueprint, api_url, documents, dump, json_response, path_parameter, render
 from decisions import services as decision_services
 
 blp = Blueprint(
     "inquiries",
     __name__,
     url_prefix="/api/v1",
-    description="Inquiries (政策留言): questions on a decision's page, answered within 5 working days "
-    "(1 for a simple one).",
+    description="Inquiries (政策留言 on a decision's page, general 网上咨询): public once published (选登) or "
+    "answered, answered within 5 working days (1 for a simple one), transferred (转办) or declined by the unit "
+    "holding them.",
 )
 
 
@@ -21,52 +31,157 @@ DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 INQUIRY_ID = path_parameter("inquiry_id", "The inquiry's id", 1)
 
 
+# The holder's staff see more than the public: a response is one of the two.
+ONE = {"anyOf": [InquirySchema, StaffInquirySchema]}
+MANY = {"type": "array", "items": ONE}
+
+
+def _render(inquiry, status=200):
+    viewer = current_account()
+    return render(StaffInquirySchema if services.may_handle(viewer, inquiry) else InquirySchema, inquiry, status)
+
+
+def _render_page(rows, total, pagination_parameters):
+    # One page may mix questions the viewer holds (shown with who asked) and public ones.
+    viewer = current_account()
+    pagination_parameters.item_count = total
+    return json_response(
+        [dump(StaffInquirySchema if services.may_handle(viewer, i) else InquirySchema, i) for i in rows]
+    )
+
+
+def _asked(inquiry):
+    return render(AskedInquirySchema, inquiry, 201, {"Location": api_url(f"/receipts/{inquiry.receipt}")})
+
+
 @blp.route("/decisions/<int:decision_id>/inquiries", parameters=[DECISION_ID])
 class DecisionInquiries(MethodView):
-    @blp.response(200, InquirySchema(many=True))
+    @accepts_token
+    @blp.arguments(InquiryQueryArgsSchema, location="query")
+    @blp.response(200, MANY)
     @blp.paginate()
     @documents(404)
-    def get(self, decision_id, pagination_parameters):
+    def get(self, args, decision_id, pagination_parameters):
         """List the questions on a decision and their answers, newest first
 
-        Never who asked."""
+        The public sees published and answered ones, never who asked; the holding unit's staff
+        also those received or declined, with who asked."""
         decision = decision_services.get_decision(decision_id, viewer=None)
         rows, total = services.list_inquiries(
-            decision, page=pagination_parameters.page, page_size=pagination_parameters.page_size
+            viewer=current_account(),
+            decision=decision,
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **args,
         )
-        pagination_parameters.item_count = total
-        return render_many(InquirySchema, rows)
+        return _render_page(rows, total, pagination_parameters)
 
     @accepts_token
     @blp.arguments(InquiryInSchema)
-    @blp.response(201, InquirySchema)
+    @blp.response(201, AskedInquirySchema)
     @documents(404, 422, 429)
     def post(self, data, decision_id):
         """Ask a question about a decision (anyone)
 
-        Your name and contact reach the drafting department only, never the public."""
+        It is public once the lead unit publishes or answers it. Your name and contact reach
+        the unit only, never the public. Keep the `receipt`: `GET /receipts/{receipt}` shows
+        what became of the question."""
         decision = decision_services.get_decision(decision_id, viewer=None)
-        inquiry = services.ask(decision, by=current_account(), **data)
-        return render(InquirySchema, inquiry, 201, {"Location": api_url(f"/inquiries/{inquiry.id}")})
+        return _asked(services.ask(decision, by=current_account(), **data))
+
+
+@blp.route("/inquiries")
+class Inquiries(MethodView):
+    @accepts_token
+    @blp.arguments(InquiryQueryArgsSchema, location="query")
+    @blp.response(200, MANY)
+    @blp.paginate()
+    @documents(422)
+    def get(self, args, pagination_parameters):
+        """List questions, on decisions and general ones, newest first
+
+        The public sees published and answered ones; a unit's editors also all it holds;
+        admins everything."""
+        rows, total = services.list_inquiries(
+            viewer=current_account(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **args,
+        )
+        return _render_page(rows, total, pagination_parameters)
+
+    @accepts_token
+    @blp.arguments(InquiryInSchema)
+    @blp.response(201, AskedInquirySchema)
+    @documents(422, 429)
+    def post(self, data):
+        """Ask a general question (网上咨询, anyone)
+
+        About no one decision: the district office assigns it to a unit. Staff enter one from
+        another channel with its `received_on`. Keep the `receipt`."""
+        return _asked(services.ask_generally(by=current_account(), **data))
 
 
 @blp.route("/inquiries/<int:inquiry_id>", parameters=[INQUIRY_ID])
 class InquiryById(MethodView):
-    @blp.response(200, InquirySchema)
+    @accepts_token
+    @blp.response(200, ONE)
     @documents(404)
     def get(self, inquiry_id):
-        """Show one question and its answer"""
-        return render(InquirySchema, services.get_inquiry(inquiry_id))
+        """Show one question and its answer
+
+        404 to the public until it is published or answered."""
+        return _render(services.get_inquiry(inquiry_id, viewer=current_account()))
+
+
+@blp.route("/inquiries/<int:inquiry_id>/publication", parameters=[INQUIRY_ID])
+class InquiryPublication(MethodView):
+    @requires("admin", "editor")
+    @blp.response(200, ONE)
+    @documents(404, 409)
+    def post(self, inquiry_id):
+        """Publish a question before answering it (选登; holding unit's editor, admin)
+
+        Only a received one (409 `inquiry-not-received`, `inquiry-answered`, `inquiry-declined`)."""
+        return _render(services.publish(services.get_to_handle(inquiry_id), by=current_account()))
+
+
+@blp.route("/inquiries/<int:inquiry_id>/decline", parameters=[INQUIRY_ID])
+class InquiryDecline(MethodView):
+    @requires("admin", "editor")
+    @blp.arguments(DeclineInSchema)
+    @blp.response(200, ONE)
+    @documents(404, 409, 422)
+    def post(self, data, inquiry_id):
+        """Decline a received question with a reason (holding unit's editor, admin)
+
+        Never public; the asker reads the reason through the receipt. It settles the question's
+        deadline. 409 `inquiry-not-received` once it is public."""
+        return _render(services.decline(services.get_to_handle(inquiry_id), by=current_account(), **data))
+
+
+@blp.route("/inquiries/<int:inquiry_id>/transfer", parameters=[INQUIRY_ID])
+class InquiryTransfer(MethodView):
+    @requires("admin", "editor")
+    @blp.arguments(TransferInSchema)
+    @blp.response(200, ONE)
+    @documents(404, 409, 422)
+    def post(self, data, inquiry_id):
+        """Transfer a question to another unit (转办; holding unit's editor, admin)
+
+        Admins also assign general questions this way. The reply stays due when it was due."""
+        return _render(services.transfer(services.get_to_handle(inquiry_id), by=current_account(), **data))
 
 
 @blp.route("/inquiries/<int:inquiry_id>/reply", parameters=[INQUIRY_ID])
 class InquiryReply(MethodView):
     @requires("admin", "editor")
     @blp.arguments(ReplyInSchema)
-    @blp.response(200, InquirySchema)
+    @blp.response(200, ONE)
     @documents(404, 409, 422)
     def post(self, data, inquiry_id):
-        """Answer a question (lead unit's editor, admin)
+        """Answer a question (holding unit's editor, admin)
 
-        Once: an answer given is public and is not replaced (409 `inquiry-answered`)."""
-        return render(InquirySchema, services.reply(services.get_inquiry(inquiry_id), by=current_account(), **data))
+        It is public with its answer. Once: an answer given is not replaced (409
+        `inquiry-answered`); a declined question is not answered (409 `inquiry-declined`)."""
+        return _render(services.reply(services.get_to_handle(inquiry_id), by=current_account(), **data))

@@ -19,40 +19,41 @@ from core.publication import PublicRecordEntry
 from decisions import services as decision_services
 from decisions.models import Catalogue, Decision
 from tests import year_factories as factories
+from tests.conftest import auth
 
 D = dt.date.fromisoformat
 TODAY = D("2026-12-10")  # a Thursday
 
 # The right answers. Per unit and for the district:
-# consultations (total, compliant, non_compliant); adoption reports and inquiries
-# (on_time, late, overdue, pending); meetings with invited stakeholders (count, met);
+# consultations (total, compliant, non_compliant); adoption reports (on_time, late, overdue,
+# pending); inquiries (the same, and declined in time); meetings with invited stakeholders (count, met);
 # enterprise-related decisions (deliberated, heard, not_heard).
 EXPECTED = {
     "jd-fgw": {
         "consultations": (3, 2, 1),
         "adoption_reports": (1, 1, 1, 1),
-        "inquiries": (1, 1, 1, 1),
+        "inquiries": (1, 2, 1, 1, 1),
         "invited_meetings": (3, True),
         "enterprise_hearing": (1, 1, 0),
     },
     "jd-gov": {
         "consultations": (0, 0, 0),
         "adoption_reports": (0, 0, 0, 0),
-        "inquiries": (0, 0, 0, 0),
+        "inquiries": (0, 0, 0, 0, 0),
         "invited_meetings": (0, False),
         "enterprise_hearing": (0, 0, 0),
     },
     "jd-jyj": {
         "consultations": (2, 1, 1),
         "adoption_reports": (0, 1, 0, 1),
-        "inquiries": (1, 0, 0, 1),
+        "inquiries": (1, 0, 0, 2, 0),
         "invited_meetings": (2, False),
         "enterprise_hearing": (1, 0, 1),
     },
     "district": {
         "consultations": (5, 3, 2),
         "adoption_reports": (1, 2, 1, 2),
-        "inquiries": (2, 1, 1, 2),
+        "inquiries": (2, 2, 2, 3, 1),
         "invited_meetings": (3, None),  # the rule of three is per unit
         "enterprise_hearing": (2, 1, 1),
     },
@@ -168,13 +169,25 @@ def year(app, units, tokens, today):
     # Inquiries: answered on time, answered late, unanswered and overdue, pending.
     made["i_on_time"] = factories.reply(factories.inquiry(f1, received_on=D("2026-11-02")), answered_on=D("2026-11-06"))
     made["i_late"] = factories.reply(factories.inquiry(f1, received_on=D("2026-11-02")), answered_on=D("2026-11-12"))
-    made["i_overdue"] = factories.inquiry(f1, received_on=D("2026-11-16"))  # due 2026-11-23
+    # Published (选登) but not answered: still overdue.
+    made["i_overdue"] = factories.publish_inquiry(factories.inquiry(f1, received_on=D("2026-11-16")))  # due 11-23
     made["i_pending"] = factories.inquiry(f1, received_on=D("2026-12-09"))  # due 2026-12-16
     # A simple one answered on the make-up Saturday after it came: on time.
     made["i_simple"] = factories.reply(
         factories.inquiry(j1, received_on=D("2026-10-09")), answered_on=D("2026-10-10"), simple=True
     )
     made["i_j_pending"] = factories.inquiry(j1, received_on=D("2026-12-04"))  # due 2026-12-11
+    # Declined by its due day: apart from the answers. Declined after it: late.
+    made["i_declined"] = factories.decline(
+        factories.inquiry(f1, received_on=D("2026-11-02")), declined_on=D("2026-11-04")
+    )
+    made["i_declined_late"] = factories.decline(
+        factories.inquiry(f1, received_on=D("2026-11-16")), declined_on=D("2026-11-30")
+    )
+    # Transferred (转办) from jd-fgw: it counts for the unit that holds it now.
+    made["i_transferred"] = factories.transfer(factories.inquiry(f1, received_on=D("2026-12-09")), to_unit="jd-jyj")
+    # A general question nobody was assigned: the district's only; due 2026-12-08.
+    made["i_general"] = factories.general_inquiry(received_on=D("2026-12-01"))
     return {key: value.id for key, value in made.items()}
 
 
@@ -183,7 +196,7 @@ def _numbers(f):
     return {
         "consultations": tuple(f["consultations"][k] for k in ("total", "compliant", "non_compliant")),
         "adoption_reports": tuple(f["adoption_reports"][k] for k in ("on_time", "late", "overdue", "pending")),
-        "inquiries": tuple(f["inquiries"][k] for k in ("on_time", "late", "overdue", "pending")),
+        "inquiries": tuple(f["inquiries"][k] for k in ("on_time", "late", "overdue", "pending", "declined")),
         "invited_meetings": (f["invited_meetings"]["count"], f["invited_meetings"]["met"]),
         "enterprise_hearing": tuple(f["enterprise_hearing"][k] for k in ("deliberated", "heard", "not_heard")),
     }
@@ -194,7 +207,7 @@ def _paths(records):
     return {key: sorted(link["href"].removeprefix(base) for link in links) for key, links in records.items()}
 
 
-def test_the_figures_of_a_hand_built_year(client, year):
+def test_the_figures_of_a_hand_built_year(client, tokens, year):
     body = _ok(client.get("/api/v1/compliance?year=2026"))
     assert body["year"] == 2026
     assert body["catalogue"] == {
@@ -227,13 +240,21 @@ def test_the_figures_of_a_hand_built_year(client, year):
         "late": [timeline(year["j1"])],
         "pending": [timeline(year["j3"])],
     }
+    inquiry = "/inquiries/{}".format
     assert _paths(fgw["inquiries"]["records"]) == {
-        status: [f"/inquiries/{year['i_' + status]}"] for status in ("on_time", "late", "overdue", "pending")
+        "on_time": [inquiry(year["i_on_time"])],
+        "late": sorted(inquiry(year[k]) for k in ("i_late", "i_declined_late")),
+        "overdue": [inquiry(year["i_overdue"])],
+        "pending": [inquiry(year["i_pending"])],
+        "declined": [inquiry(year["i_declined"])],
     }
     assert _paths(jyj["inquiries"]["records"]) == {
-        "on_time": [f"/inquiries/{year['i_simple']}"],
-        "pending": [f"/inquiries/{year['i_j_pending']}"],
+        "on_time": [inquiry(year["i_simple"])],
+        "pending": sorted(inquiry(year[k]) for k in ("i_j_pending", "i_transferred")),
     }
+    assert _paths(body["district"]["inquiries"]["records"])["overdue"] == sorted(
+        inquiry(year[k]) for k in ("i_overdue", "i_general")
+    )
     meeting = "/meetings/{}".format
     assert _paths(fgw["invited_meetings"]["records"]) == {
         "meetings": sorted(meeting(year[m]) for m in ("m1", "m2", "m3"))
@@ -252,9 +273,15 @@ def test_the_figures_of_a_hand_built_year(client, year):
         for link in group
     ]
     # Each record once for its unit and once for the district; a meeting once per unit it served.
-    assert len(links) == (5 + 6 + 6 + 5 + 2) + (5 + 6 + 6 + 3 + 2)
+    assert len(links) == (5 + 6 + 9 + 5 + 2) + (5 + 6 + 10 + 3 + 2)
+    # Questions not (yet) public answer the staff only.
+    private = {f"http://localhost/api/v1{inquiry(year[k])}" for k in year if k.startswith("i_")} - {
+        f"http://localhost/api/v1{inquiry(year[k])}" for k in ("i_on_time", "i_late", "i_overdue", "i_simple")
+    }
     for link in set(links):
-        assert client.get(link).status_code == 200, link  # anonymously
+        assert client.get(link).status_code == (404 if link in private else 200), link  # anonymously
+    for link in private:
+        assert client.get(link, headers=auth(tokens["admin"])).status_code == 200, link
     assert client.get(body["catalogue"]["href"]).status_code == 200
 
 

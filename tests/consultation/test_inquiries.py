@@ -58,8 +58,9 @@ def test_anyone_asks_and_the_public_sees_the_answer_but_never_who_asked(client, 
     d = decision.id
     response = _ask(client, d, **ASKER)
     asked = _ok(response, 201)
-    assert response.headers["Location"] == asked["_links"]["self"]["href"]
+    assert response.headers["Location"] == asked["_links"]["receipt"]["href"]
     assert (asked["channel"], asked["received_on"], asked["status"]) == ("portal", "2026-09-30", "pending")
+    assert (asked["state"], asked["unit"]) == ("received", "jd-fgw")
     assert "name" not in asked and "contact" not in asked
     _ok(
         client.post(
@@ -69,15 +70,22 @@ def test_anyone_asks_and_the_public_sees_the_answer_but_never_who_asked(client, 
         )
     )
     _ok(_ask(client, d, question="适用于个体工商户吗？", name="李四"), 201)
-    for headers in (None, auth(tokens["partner"]), auth(tokens["editor"])):
+    # The unanswered one is not public: the unit has not looked at it yet.
+    for headers in (None, auth(tokens["partner"]), auth(tokens["other_editor"])):
         listed = client.get(f"/api/v1/decisions/{d}/inquiries", headers=headers)
         body = _ok(listed)
-        assert [i["question"] for i in body] == ["适用于个体工商户吗？", "何时实施？"]
-        assert body[1]["answer"] == "自2027年1月1日起施行。" and body[1]["answered_on"] == "2026-09-30"
+        assert [i["question"] for i in body] == ["何时实施？"]
+        assert body[0]["answer"] == "自2027年1月1日起施行。" and body[0]["answered_on"] == "2026-09-30"
+        assert body[0]["state"] == "answered"
         text = listed.get_data(as_text=True)
         for private in ("王小明", "13912345678", "wxm@example.com", "李四"):
             assert private not in text
-        assert all("name" not in i and "contact" not in i for i in body)
+        assert all("name" not in i and "contact" not in i and "receipt" not in i for i in body)
+    staff = _ok(client.get(f"/api/v1/decisions/{d}/inquiries", headers=auth(tokens["editor"])))
+    assert [(i["question"], i["state"], i["name"]) for i in staff] == [
+        ("适用于个体工商户吗？", "received", "李四"),
+        ("何时实施？", "answered", "王小明"),
+    ]
     one = client.get(asked["_links"]["self"]["href"])
     assert _ok(one)["answer"] == "自2027年1月1日起施行。"
     assert "王小明" not in one.get_data(as_text=True) and "13912345678" not in one.get_data(as_text=True)
@@ -119,10 +127,11 @@ def test_an_unanswered_question_is_overdue_after_its_due_day_and_a_later_answer_
 ):
     asked = _ok(_ask(client, decision.id), 201)
     path = f"/api/v1/inquiries/{asked['id']}"
+    editor = auth(tokens["editor"])
     today["value"] = D("2026-10-13")
-    assert _ok(client.get(path))["status"] == "pending"
+    assert _ok(client.get(path, headers=editor))["status"] == "pending"
     today["value"] = D("2026-10-14")
-    assert _ok(client.get(path))["status"] == "overdue"
+    assert _ok(client.get(path, headers=editor))["status"] == "overdue"
     with client.application.app_context():
         assert tick.run()["inquiries marked overdue"] == 1
     today["value"] = D("2026-10-20")
@@ -141,8 +150,8 @@ def test_only_the_lead_units_editor_or_an_admin_replies(client, tokens, decision
     _problem(client.post(f"/api/v1/inquiries/{first['id']}/reply", json=reply), 401)
     for who in ("partner", "other_editor"):
         _problem(client.post(f"/api/v1/inquiries/{first['id']}/reply", json=reply, headers=auth(tokens[who])), 403)
-    assert _ok(client.get(f"/api/v1/inquiries/{first['id']}"))["answer"] is None
     editor = auth(tokens["editor"])
+    assert _ok(client.get(f"/api/v1/inquiries/{first['id']}", headers=editor))["answer"] is None
     for wrong in ({}, {"answer": ""}, {"answer": "答复。", "answered_on": "2026-10-01"}, {**reply, "name": "x"}):
         _problem(client.post(f"/api/v1/inquiries/{first['id']}/reply", json=wrong, headers=editor), 422)
     _problem(

@@ -198,7 +198,8 @@ def _deadlines_into_2027(today):
     for decision, session, issued_on in ((decisions[0], 1, "2026-12-24"), (decisions[1], 2, "2026-11-02")):
         factories.decided(decision, held_on=D("2026-10-20"), session_no=session, issued_on=D(issued_on))
     factories.adoption_report(decisions[1], published_on=D("2026-11-10"))
-    inquiry = factories.inquiry(decisions[0], received_on=D("2026-12-31"))
+    # Published (选登), so that the public reads its deadline.
+    inquiry = factories.publish_inquiry(factories.inquiry(decisions[0], received_on=D("2026-12-31")))
     factories.reply(factories.inquiry(decisions[0], received_on=D("2026-11-02")), answered_on=D("2026-11-05"))
     return decisions[0], inquiry
 
