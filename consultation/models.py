@@ -233,6 +233,9 @@ class Inquiry(Versioned, db.Model):
     # Loaded with the inquiries, in one more query for a whole page.
     transfers: Mapped[list["InquiryTransfer"]] = relationship(order_by="InquiryTransfer.id", lazy="selectin")
 
+    # The questions that may still turn overdue: what tick and the change feed look for.
+    __table_args__ = (index_while_pending("inquiries", "reply_due_on", "answered_on", "declined_on", "overdue_since"),)
+
 
 class InquiryTransfer(db.Model):
     """转办: an inquiry moved from one holder to another; the rows of an inquiry, in order, say

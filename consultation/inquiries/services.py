@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from consultation.models import PUBLIC_INQUIRY_STATES, Channel, Inquiry, InquiryState, InquiryTransfer
 from consultation.services import public_channel
-from core import calendar, deadlines, tick
+from core import calendar, deadlines, publication, tick
 from core.auth import Account, Role, ensure_may_edit
 from core.errors import (
     Forbidden,
@@ -25,6 +25,7 @@ from core.errors import (
     NotFound,
 )
 from core.extensions import db
+from core.publication import EntryType, Fact
 from decisions.models import Decision, Unit
 
 # A comment's receipt is token_urlsafe (letters, digits, - and _), never a dot: the prefix
@@ -137,6 +138,9 @@ def publish(inquiry: Inquiry, *, by: Account) -> Inquiry:
     if inquiry.state != InquiryState.received:
         raise InquiryNotReceived(f"Inquiry {inquiry.id} was published on {inquiry.published_on}.")
     inquiry.state, inquiry.published_on = InquiryState.published, calendar.today()
+    publication.record_fact(
+        Fact(inquiry.decision_id, EntryType.inquiry_published, f"公开留言 #{inquiry.id}", f"/inquiries/{inquiry.id}")
+    )
     db.session.commit()
     return inquiry
 
@@ -193,6 +197,15 @@ def reply(inquiry: Inquiry, *, by: Account, answer: str, simple: bool = False, a
     inquiry.state = InquiryState.answered
     inquiry.published_on = inquiry.published_on or answered_on
     inquiry.reply_due_on, inquiry.calendar_status = deadlines.reply_due(inquiry.received_on, simple=simple)
+    publication.record_fact(
+        Fact(
+            inquiry.decision_id,
+            EntryType.inquiry_answered,
+            f"答复留言 #{inquiry.id}",
+            f"/inquiries/{inquiry.id}",
+            occurred_on=answered_on,
+        )
+    )
     db.session.commit()
     return inquiry
 
@@ -289,8 +302,29 @@ def _recompute(year: int) -> int:
     )
 
 
-@tick.task("inquiries marked overdue")
-def mark_overdue(today: dt.date) -> int:
+def _settled():
     # A declined question is settled as an answered one is: it does not become overdue.
-    done = sa.func.coalesce(Inquiry.answered_on, Inquiry.declined_on)
-    return deadlines.mark_overdue(Inquiry, due=Inquiry.reply_due_on, done=done, today=today)
+    return sa.func.coalesce(Inquiry.answered_on, Inquiry.declined_on)
+
+
+def _turned_overdue(inquiry: Inquiry) -> Fact | None:
+    """A public question left unanswered past its day is a public fact; one the public has
+    not seen is counted in compliance only."""
+    if inquiry.state != InquiryState.published:
+        return None
+    return Fact(
+        inquiry.decision_id,
+        EntryType.deadline_overdue,
+        f"留言 #{inquiry.id} 逾期未答复（应于{inquiry.reply_due_on}前答复）",
+        f"/inquiries/{inquiry.id}",
+        occurred_on=inquiry.reply_due_on + dt.timedelta(days=1),
+    )
+
+
+def _overdue_due(today: dt.date) -> bool:
+    return deadlines.overdue_unmarked(Inquiry, due=Inquiry.reply_due_on, done=_settled(), today=today)
+
+
+@tick.task("inquiries marked overdue", due=_overdue_due)
+def mark_overdue(today: dt.date) -> int:
+    return deadlines.mark_overdue(Inquiry, due=Inquiry.reply_due_on, done=_settled(), today=today, fact=_turned_overdue)

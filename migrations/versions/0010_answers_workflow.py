@@ -9,8 +9,8 @@ column is required and unique, and staff may pass it on when the asker calls).
 Going down, general questions (no decision) and the transfer history have no place in the
 older schema and are deleted; declined or received questions become visible again there.
 
-Revision ID: 0008a
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 16:00:00
 
 """
@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008a'
-down_revision = '0007'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
