@@ -141,6 +141,11 @@ class Comment(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"))
     content: Mapped[str] = mapped_column(sa.Text)
+    # What the public reads of `content`, personal data replaced by markers (core.redaction),
+    # computed once when it is written; NULL when that is `content` itself, as for most.
+    public_content: Mapped[str | None] = mapped_column(sa.Text)
+    # Editors' restorations and hidings in `content`: [{action, text, reason, by, at}], in order.
+    redaction_overrides: Mapped[list | None] = mapped_column(sa.JSON)
     submitter_type: Mapped[str] = mapped_column(sa.String(30))
     name: Mapped[str | None] = mapped_column(sa.String(100))
     contact: Mapped[str | None] = mapped_column(sa.String(200))

@@ -1,0 +1,44 @@
+"""comments keep the text the public reads, personal data replaced by markers, and editors' overrides
+
+`public_content` is NULL where nothing is hidden (most comments). The comments already stored
+get theirs here, by the rules of core.redaction as they are today: otherwise a phone number
+written into an opinion before this revision would still be shown.
+
+Revision ID: 0008r
+Revises: 0007
+Create Date: 2026-11-28 09:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from core.redaction import public_text
+
+
+# revision identifiers, used by Alembic.
+revision = '0008r'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('comments') as batch:
+        batch.add_column(sa.Column('public_content', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('redaction_overrides', sa.JSON(), nullable=True))
+    comments = sa.table('comments', sa.column('id', sa.Integer), sa.column('content', sa.Text),
+                        sa.column('public_content', sa.Text))
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(comments.c.id, comments.c.content)).all()
+    redacted = [{'key': id_, 'shown': shown} for id_, content in rows if (shown := public_text(content)) is not None]
+    if redacted:
+        connection.execute(
+            comments.update().where(comments.c.id == sa.bindparam('key')).values(public_content=sa.bindparam('shown')),
+            redacted,
+        )
+
+
+def downgrade():
+    with op.batch_alter_table('comments') as batch:
+        batch.drop_column('redaction_overrides')
+        batch.drop_column('public_content')
