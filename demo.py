@@ -532,7 +532,8 @@ PRIVATE_ECONOMY_CONSULTATION = dict(
             ),
         ),
         dict(
-            content="我家小区门口的城中路早晚高峰经常堵车，建议增设信号灯。",
+            # Taken down by the 12345 operator as said, number and all: the public reads a marker.
+            content="我家小区门口的城中路早晚高峰经常堵车，建议增设信号灯。有进展请回电13900005678。",
             submitter_type="individual",
             name="王女士",
             contact="13900005678",

@@ -144,6 +144,11 @@ class Comment(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"))
     content: Mapped[str] = mapped_column(sa.Text)
+    # What the public reads of `content`, personal data replaced by markers (core.redaction),
+    # computed once when it is written; NULL when that is `content` itself, as for most.
+    public_content: Mapped[str | None] = mapped_column(sa.Text)
+    # Editors' restorations and hidings in `content`: [{action, text, reason, by, at}], in order.
+    redaction_overrides: Mapped[list | None] = mapped_column(sa.JSON)
     submitter_type: Mapped[str] = mapped_column(sa.String(30))
     name: Mapped[str | None] = mapped_column(sa.String(100))
     contact: Mapped[str | None] = mapped_column(sa.String(200))
@@ -230,6 +235,9 @@ class Inquiry(Versioned, db.Model):
     declined_on: Mapped[dt.date | None]
     declined_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     overdue_since: Mapped[dt.date | None]
+    # What the public reads of the question: personal data hidden (core.redaction); None when
+    # that is the question itself.
+    public_question: Mapped[str | None] = mapped_column(sa.Text)
     # Loaded with the inquiries, in one more query for a whole page.
     transfers: Mapped[list["InquiryTransfer"]] = relationship(order_by="InquiryTransfer.id", lazy="selectin")
 

@@ -15,6 +15,7 @@ from consultation.models import (
     ReasonCode,
     SubmitterType,
 )
+from core import redaction
 from core.http import MAX_ID, JsonBoolean, href
 from core.serialize import Computed, Links, choice, describe
 
@@ -154,12 +155,29 @@ def _public_organisation(comment):
     return comment.organisation if comment.submitter_type in ORGANISATIONS_SHOWN else None
 
 
+def _public_content(comment):
+    return comment.content if comment.public_content is None else comment.public_content
+
+
+PUBLIC_CONTENT = (
+    "The opinion as the public reads it: phone numbers, ID numbers, e-mail addresses, bank card numbers "
+    "and house numbers replaced by a marker such as ［已隐去：电话］ (also 身份证号, 电子邮箱, 银行卡号, 地址, "
+    "and 其他 for what an editor hid)"
+)
+
+
+def _hidden(comment):
+    if comment.public_content is None:
+        return []  # nothing is hidden: no need to look
+    return [{"kind": f.kind, "text": f.text} for f in redaction.hidden(comment.content, comment.redaction_overrides)]
+
+
 class CommentSchema(ma.Schema):
     """A comment as the public sees it: never a name, contact, or an individual's organisation."""
 
     id = F.Integer(metadata=describe("The comment's id", 101))
     consultation_id = F.Integer(metadata=describe("The consultation", 5))
-    content = F.String(metadata=describe("The opinion"))
+    content = Computed(_public_content, metadata=describe(PUBLIC_CONTENT, type="string"))
     submitter_type = F.String(metadata=describe("Who submitted it", "enterprise", enum=_values(SubmitterType)))
     organisation = Computed(
         _public_organisation,
@@ -185,8 +203,43 @@ class CommentSchema(ma.Schema):
 
 
 class StaffCommentSchema(CommentSchema):
-    """A comment as the lead unit's staff see it."""
+    """A comment as the lead unit's staff see it: the opinion as written, and what of it the
+    public does not read."""
 
+    content = F.String(metadata=describe("The opinion as written, personal data included (staff only)"))
+    public_content = Computed(_public_content, metadata=describe(PUBLIC_CONTENT + " (staff only)", type="string"))
+    hidden = Computed(
+        _hidden,
+        metadata=describe(
+            "What `public_content` hides of `content`, in order (staff only); "
+            "`POST /comments/{id}/redaction` restores a false positive or hides more",
+            type="array",
+            items={
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string", "enum": _values(redaction.Kind)},
+                    "text": {"type": "string", "description": "The hidden text"},
+                },
+            },
+        ),
+    )
+    redaction_overrides = Computed(
+        lambda c: c.redaction_overrides or [],
+        metadata=describe(
+            "Editors' restorations and hidings, in order; for each text the last stands (staff only)",
+            type="array",
+            items={
+                "type": "object",
+                "properties": {
+                    "action": {"type": "string", "enum": _values(redaction.Action)},
+                    "text": {"type": "string", "description": "The exact part of `content` restored or hidden"},
+                    "reason": {"type": "string"},
+                    "by": {"type": "integer", "description": "The account that did it"},
+                    "at": {"type": "string", "format": "date-time"},
+                },
+            },
+        ),
+    )
     name = F.String(allow_none=True, metadata=describe("The commenter's name (staff only)"))
     contact = F.String(allow_none=True, metadata=describe("The commenter's contact (staff only)"))
     organisation = F.String(allow_none=True, metadata=describe("The organisation given"))
@@ -262,6 +315,24 @@ class ModerationInSchema(ma.Schema):
         allow_none=True,
         validate=_text(1, 5000),
         metadata=describe("Required to reject", "含有与征求意见无关的广告内容。"),
+    )
+
+
+class RedactionInSchema(ma.Schema):
+    action = F.String(
+        required=True,
+        validate=choice(redaction.Action),
+        metadata=describe("restore: show a part hidden by mistake; hide: hide a part the rules missed", "hide"),
+    )
+    text = F.String(
+        required=True,
+        validate=_text(1, COMMENT_MAX_CHARS),
+        metadata=describe(
+            "An exact part of the comment's `content`: to restore, one that covers a whole hidden part", "张三"
+        ),
+    )
+    reason = F.String(
+        required=True, validate=_text(1, 5000), metadata=describe("Why, on record", "来信人姓名，属个人信息。")
     )
 
 
@@ -343,7 +414,7 @@ class ReceiptSchema(ma.Schema):
 
     comment_id = Computed(lambda c: c.id, metadata=describe("The comment", type="integer"))
     consultation_id = F.Integer(metadata=describe("The consultation"))
-    content = F.String(metadata=describe("Your comment"))
+    content = Computed(_public_content, metadata=describe("Your comment. " + PUBLIC_CONTENT, type="string"))
     received_on = F.Date(metadata=describe("Day it was received"))
     channel = F.String(metadata=describe("How it came in"))
     moderation = F.String(metadata=describe("pending, published or rejected"))

@@ -25,7 +25,7 @@ from consultation.models import (
     ModerationState,
     SubmitterType,
 )
-from core import audit, calendar, preconditions, publication, tick
+from core import audit, calendar, preconditions, publication, redaction, tick
 from core.auth import Account, Role, ensure_may_edit, is_staff
 from core.errors import (
     ConsultationNotOpen,
@@ -375,6 +375,7 @@ _SUBMISSION_DRAWING_ID = _SUBMISSION.add_columns(
 _SUBMITTED_FIELDS = (
     "consultation_id", "content", "submitter_type", "name", "contact", "organisation", "channel",
     "received_on", "submitted_at", "receipt", "idempotency_key", "fingerprint", "entered_by", "moderation",
+    "public_content",
 )  # fmt: skip
 _INSERT_COMMENT = sa.insert(_comments)
 _INSERT_LOGGED_COMMENT = audit.insert_logged(_comments, ("id", *_SUBMITTED_FIELDS))
@@ -409,9 +410,11 @@ def _stored(row, print_: str) -> Submitted:
 
 
 def _prepare(consultation, decision, by: Account | None, values: dict, today: dt.date) -> dict:
-    """Check who may submit what, when; fill in channel and day."""
+    """Check who may submit what, when; fill in channel and day, and the text the public reads."""
     if decision.state == DecisionState.withdrawn:
         raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no more comments.")
+    # Once, at the write: every public read then shows it as stored.
+    values["public_content"] = redaction.public_text(values["content"])
     staff = by is not None and by.may_edit_unit(decision.lead_unit)
     if by is not None and by.role == Role.editor and not staff:
         raise Forbidden(f"Your account may enter comments only for unit {by.unit!r}.")
@@ -700,6 +703,18 @@ def moderate(comment: Comment, *, by: Account, action: str, reason: str | None =
     comment.moderation = ModerationState.published if action == "publish" else ModerationState.rejected
     comment.moderation_reason = reason
     _record_moderation(comment, consultation, was_shown)
+    db.session.commit()
+    return comment
+
+
+def override_redaction(comment: Comment, *, by: Account, action: str, text: str, reason: str) -> Comment:
+    """Restore a part of a comment that was hidden from the public by mistake, or hide more of
+    it; the override is kept with who, when and why."""
+    _editable(comment, by)
+    comment.redaction_overrides = redaction.overridden(
+        comment.content, comment.redaction_overrides, action=action, text=text, reason=reason, by=by.id, at=utcnow()
+    )
+    comment.public_content = redaction.public_text(comment.content, comment.redaction_overrides)
     db.session.commit()
     return comment
 

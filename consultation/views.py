@@ -25,6 +25,7 @@ from consultation.schemas import (
     HearingInSchema,
     ModerationInSchema,
     ReceiptSchema,
+    RedactionInSchema,
     StaffCommentSchema,
     SubmittedCommentSchema,
 )
@@ -277,6 +278,26 @@ class Moderation(MethodView):
         comment = services.moderate(
             services.get_comment(comment_id, viewer=current_account()), by=current_account(), **data
         )
+        return blp.render_with_etag(StaffCommentSchema, comment)
+
+
+@blp.route("/comments/<int:comment_id>/redaction", parameters=[COMMENT_ID])
+class CommentRedaction(MethodView):
+    @requires(*_EDITORS)
+    @blp.arguments(RedactionInSchema)
+    @blp.response(200, StaffCommentSchema)
+    @documents(404, 422)
+    def post(self, data, comment_id):
+        """Restore a part of a comment hidden by mistake, or hide more of it (lead unit's editor, admin)
+
+        Personal data in a comment (phone, ID, e-mail, bank card, house number) is hidden from
+        the public by marker. `restore` shows a `text` that covers a hidden part (a false
+        positive); `hide` hides every occurrence of `text` (a name, say). 422 when `text` is not
+        in the comment, or when the action would change nothing. Each is kept in
+        `redaction_overrides` with its reason, and is in the audit log. Answers the comment as
+        staff see it, with its ETag."""
+        viewer = current_account()
+        comment = services.override_redaction(services.get_comment(comment_id, viewer=viewer), by=viewer, **data)
         return blp.render_with_etag(StaffCommentSchema, comment)
 
 

@@ -5,6 +5,7 @@ trip (head → base → head) runs on a database of its own: a temporary SQLite 
 PostgreSQL a schema of its own in the test database, dropped afterwards.
 """
 
+import datetime as dt
 import os
 import uuid
 import warnings
@@ -16,8 +17,10 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
+from consultation.models import Comment
 from core.extensions import configure_engine, db, migrate
 from core.health import MIGRATIONS, migrations_head
+from tests import factories
 from tests.conftest import TEST_DATABASE_URL
 
 # SQLite cannot reflect an index on an expression, so SQLAlchemy and Alembic warn that they
@@ -97,3 +100,15 @@ def test_migrations_go_down_to_base_and_up_again(scratch_app):
     upgrade()
     assert revision(db.engine) == head
     assert schema_differences(db.engine) == []
+
+
+def test_comments_stored_before_redaction_get_their_public_text(app, units, tokens, today):
+    today(dt.date(2026, 4, 10))
+    _, consultation = factories.consulted_decision()
+    texted = factories.comment(consultation, content="请回电13912345678").id
+    plain = factories.comment(consultation, content="建议增设信号灯。").id
+    db.session.remove()  # no transaction may hold the table while its columns go and come
+    downgrade(revision="0007")
+    upgrade()
+    shown = db.session.execute(sa.select(Comment.id, Comment.public_content).order_by(Comment.id)).all()
+    assert [tuple(row) for row in shown] == [(texted, "请回电［已隐去：电话］"), (plain, None)]

@@ -37,12 +37,19 @@ class StaffInquiryTransferSchema(InquiryTransferSchema):
     reason = F.String(metadata=describe("Why it was transferred (staff only)"))
 
 
+def _public_question(inquiry) -> str:
+    return inquiry.question if inquiry.public_question is None else inquiry.public_question
+
+
 class InquirySchema(ma.Schema):
     id = F.Integer(metadata={"description": "The inquiry's id", "examples": [7]})
     decision_id = F.Integer(
         allow_none=True, metadata={"description": "The decision asked about; null for a general question (网上咨询)"}
     )
-    question = F.String(metadata={"description": "The question"})
+    question = Computed(
+        _public_question,
+        metadata=describe("The question, phone numbers, IDs, e-mail and addresses in it hidden", type="string"),
+    )
     state = F.String(
         metadata=describe(
             "received (staff only), published (选登, not answered yet), answered, declined (staff only)", enum=_STATES
@@ -78,6 +85,11 @@ class InquirySchema(ma.Schema):
 class StaffInquirySchema(InquirySchema):
     """What the holding unit's staff and admins see: also who asked, the receipt and declines."""
 
+    question = F.String(metadata=describe("The question as it was asked"))
+    public_question = Computed(
+        _public_question, metadata=describe("The question as the public reads it, personal data hidden", type="string")
+    )
+
     name = F.String(allow_none=True, metadata=describe("The asker's name (staff only)"))
     contact = F.String(allow_none=True, metadata=describe("The asker's contact (staff only)"))
     receipt = F.String(metadata=describe("The asker's receipt (staff only, to pass on when they call)"))
@@ -102,7 +114,7 @@ class InquiryReceiptSchema(ma.Schema):
 
     inquiry_id = Computed(lambda i: i.id, metadata=describe("The question", type="integer"))
     decision_id = F.Integer(allow_none=True, metadata=describe("The decision asked about; null for a general one"))
-    question = F.String(metadata=describe("Your question"))
+    question = Computed(_public_question, metadata=describe("Your question, personal data hidden", type="string"))
     received_on = F.Date(metadata=describe("Day it was received"))
     channel = F.String(metadata=describe("How it came in"))
     state = F.String(metadata=describe("received, published, answered or declined", enum=_STATES))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from consultation.models import PUBLIC_INQUIRY_STATES, Channel, Inquiry, InquiryState, InquiryTransfer
 from consultation.services import public_channel
-from core import calendar, deadlines, publication, tick
+from core import calendar, deadlines, publication, redaction, tick
 from core.auth import Account, Role, ensure_may_edit
 from core.errors import (
     Forbidden,
@@ -60,6 +60,7 @@ def _new(*, decision_id, unit, question, name, contact, channel, received_on) ->
         state=InquiryState.received,
         receipt=RECEIPT_PREFIX + secrets.token_urlsafe(18),
         question=question,
+        public_question=redaction.public_text(question),
         name=name,
         contact=contact,
         channel=channel,

@@ -252,3 +252,21 @@ def test_the_asker_follows_the_question_with_its_receipt(client, who, decision, 
     _problem(client.get(f"{API}/receipts/Q.no-such-receipt"), 404)
     # A comment's receipt door is unchanged for anything without the prefix.
     _problem(client.get(f"{API}/receipts/{asked['receipt'][2:]}"), 404)
+
+
+def test_a_question_shows_the_public_no_phone_or_id_typed_into_it_and_its_fate_is_in_the_feed(client, who, decision):
+    asked = _ask(client, decision.id, question="我的电话13912345678，身份证号11010519491231002X，请问何时兑现？")
+    path = f"{API}/inquiries/{asked['id']}"
+    start = _ok(client.get(f"{API}/changes"))["next_cursor"]
+    _ok(_act(client, asked["id"], "publication", who["editor"]))
+    public = _ok(client.get(path))
+    assert public["question"] == "我的电话［已隐去：电话］，身份证号［已隐去：身份证号］，请问何时兑现？"
+    staff = _ok(client.get(path, headers=who["editor"]))
+    assert "13912345678" in staff["question"] and staff["public_question"] == public["question"]
+    _ok(_act(client, asked["id"], "reply", who["editor"], {"answer": "明年施行。"}))
+    entries = _ok(client.get(f"{API}/changes?after={start}"))["entries"]
+    assert [(e["type"], e["href"]) for e in entries] == [
+        ("inquiry_published", f"http://localhost{path}"),
+        ("inquiry_answered", f"http://localhost{path}"),
+    ]
+    assert all("13912345678" not in e["title"] for e in entries)

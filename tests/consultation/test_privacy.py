@@ -2,9 +2,14 @@
 (政府信息公开条例 Art. 15). Distinctive strings are seeded into comments by every path a comment
 takes, then every public GET endpoint of the app is asked, with every id that exists, with
 query parameters that might coax them out, and for its errors; no body and no header may carry
-them. Enterprises and associations are shown by organisation name."""
+them. Enterprises and associations are shown by organisation name.
 
+Personal data written into a comment's text is shown to the public as a marker (core.redaction),
+to the lead unit's staff as written; they restore a false positive or hide more, with a reason."""
+
+import csv
 import datetime as dt
+import io
 import itertools
 import json
 import re
@@ -28,6 +33,11 @@ PHONE = "13912345678"
 EMAIL = "privacy-probe@example.cn"
 INDIVIDUALS_ORGANISATION = "隐私单位乙"
 PERSONAL = (NAME, PHONE, EMAIL, INDIVIDUALS_ORGANISATION)
+# Written into a comment's text, where the commenter should not have put them.
+TEXT_PHONE = "13598765432"
+TEXT_ID = "310114199003071232"  # its check digit is right
+IN_TEXT = (TEXT_PHONE, TEXT_ID)
+PHONE_MARKER, ID_MARKER = "［已隐去：电话］", "［已隐去：身份证号］"
 
 ENTERPRISE = "可公开企业丙有限公司"
 ASSOCIATION = "可公开协会丁"
@@ -71,7 +81,7 @@ def _variants(text):
     return {text, json.dumps(text)[1:-1], urllib.parse.quote(text), urllib.parse.quote_plus(text)}
 
 
-def _leaks(response, strings=PERSONAL):
+def _leaks(response, strings=PERSONAL + IN_TEXT):
     body = response.get_data(as_text=True)
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     return sorted({s for s in strings for variant in _variants(s) if variant in body or variant in headers})
@@ -145,10 +155,13 @@ def world(app, client, units, tokens, today):
         content="协会意见",
     )
     expert = comment(public, submitter_type="expert", content="专家意见", **personal)
+    texted = comment(
+        public, submitter_type="individual", content=f"个人意见，请回电{TEXT_PHONE}，身份证{TEXT_ID}。", **personal
+    )
     pending = comment(public, submitter_type="individual", content="待审核意见", **personal)
     rejected = comment(public, submitter_type="individual", content="被拒绝意见", **personal)
     hidden = comment(private, submitter_type="individual", content="不公开征集的意见", **personal)
-    for c in (online, letter, via_app, enterprise, association, expert, hidden):
+    for c in (online, letter, via_app, enterprise, association, expert, hidden, texted):
         _ok(client.post(f"/api/v1/comments/{c['id']}/moderation", json={"action": "publish"}, headers=editor))
     _ok(
         client.post(
@@ -170,7 +183,7 @@ def world(app, client, units, tokens, today):
     }
     _ok(client.post(f"/api/v1/consultations/{public}/clusters", json=cluster, headers=editor), 201)
     # Every opinion has its disposition before the adoption report is published (comments-undisposed).
-    for c in (pending, hidden):
+    for c in (pending, hidden, texted):
         _ok(client.put(f"/api/v1/comments/{c['id']}/disposition", json={"disposition": "adopted"}, headers=editor))
 
     # After the consultation: legality review, the meeting (with invited attendees), the result.
@@ -262,7 +275,7 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
     candidates = _candidates()
     # The seed is there: staff see the personal data, which is what the scan looks for.
     staff = client.get("/api/v1/consultations/1/comments?page_size=100", headers=auth(tokens["editor"]))
-    assert set(_leaks(staff)) >= {NAME, PHONE, EMAIL, INDIVIDUALS_ORGANISATION}
+    assert set(_leaks(staff)) >= {NAME, PHONE, EMAIL, INDIVIDUALS_ORGANISATION, *IN_TEXT}
 
     rules = _get_rules(app)
     answered, leaks, failures, seen = {}, [], [], ""
@@ -313,6 +326,7 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
         "随申办个人意见",
         "属市级事权",
         "多条意见建议提高贴息比例",
+        f"个人意见，请回电{PHONE_MARKER}，身份证{ID_MARKER}。",
     ):
         assert shown in seen, shown
     for hidden in ("待审核意见", "被拒绝意见", "不公开征集的意见"):
@@ -335,3 +349,164 @@ def test_the_audit_log_keeps_no_name_or_contact_of_a_commenter(client, tokens, w
 
 def _leaks_in(text, strings):
     return [s for s in strings if any(variant in text for variant in _variants(s))]
+
+
+# --- Personal data in a comment's text -------------------------------------------------------
+
+WRITTEN = f"请到城中路20号区政府反映。我住博乐路123弄4号，联系人张三，电话{TEXT_PHONE}。"
+SHOWN = f"请到城中路［已隐去：地址］区政府反映。我住博乐路［已隐去：地址］，联系人张三，电话{PHONE_MARKER}。"
+
+
+def _published(client, editor, cid, content, **fields):
+    body = {"content": content, "submitter_type": "individual", **fields}
+    made = _ok(client.post(f"/api/v1/consultations/{cid}/comments", json=body), 201)
+    _ok(client.post(f"/api/v1/comments/{made['id']}/moderation", json={"action": "publish"}, headers=editor))
+    return made
+
+
+def _redaction(client, comment_id, headers, **body):
+    return client.post(f"/api/v1/comments/{comment_id}/redaction", json=body, headers=headers)
+
+
+def test_the_public_reads_personal_data_in_a_comment_as_markers_and_staff_as_written(client, tokens, consulted):
+    editor, cid = auth(tokens["editor"]), consulted[1].id
+    made = _published(client, editor, cid, WRITTEN)
+    plain = _published(client, editor, cid, "建议增设信号灯。")
+
+    listed = client.get(f"/api/v1/consultations/{cid}/comments")
+    assert [c["content"] for c in _ok(listed)] == [SHOWN, "建议增设信号灯。"]
+    assert _leaks(listed) == [] and "hidden" not in listed.get_json()[0]
+    for response in (client.get(f"/api/v1/comments/{made['id']}"), client.get(f"/api/v1/receipts/{made['receipt']}")):
+        assert _ok(response)["content"] == SHOWN and _leaks(response) == []
+        assert "public_content" not in response.get_json() and "redaction_overrides" not in response.get_json()
+
+    staff = _ok(client.get(f"/api/v1/comments/{made['id']}", headers=editor))
+    assert staff["content"] == WRITTEN and staff["public_content"] == SHOWN
+    assert staff["hidden"] == [
+        {"kind": "address", "text": "20号"},
+        {"kind": "address", "text": "123弄4号"},
+        {"kind": "phone", "text": TEXT_PHONE},
+    ]
+    assert staff["redaction_overrides"] == []
+    assert _ok(client.get(f"/api/v1/consultations/{cid}/comments", headers=editor))[0]["content"] == WRITTEN
+    # Computed once at the write; a text with nothing to hide keeps no second copy.
+    db.session.rollback()
+    assert db.session.get(Comment, made["id"]).public_content == SHOWN
+    assert db.session.get(Comment, plain["id"]).public_content is None
+
+
+def test_an_editor_restores_a_false_positive_and_hides_more_each_with_a_reason_on_record(client, tokens, consulted):
+    editor, cid = auth(tokens["editor"]), consulted[1].id
+    made = _published(client, editor, cid, WRITTEN)
+
+    response = _redaction(
+        client, made["id"], editor, action="restore", text="城中路20号", reason="区政府的地址，不是个人地址"
+    )
+    restored = _ok(response)
+    assert restored["content"] == WRITTEN
+    assert restored["public_content"] == SHOWN.replace("城中路［已隐去：地址］", "城中路20号")
+    [override] = restored["redaction_overrides"]
+    editor_id = factories.account("editor", "jd-fgw").id
+    assert {k: override[k] for k in ("action", "text", "reason", "by")} == {
+        "action": "restore",
+        "text": "城中路20号",
+        "reason": "区政府的地址，不是个人地址",
+        "by": editor_id,
+    }
+    assert dt.datetime.fromisoformat(override["at"]).tzinfo is not None
+    # Its ETag is the one staff read the comment with.
+    assert response.headers["ETag"] == client.get(f"/api/v1/comments/{made['id']}", headers=editor).headers["ETag"]
+
+    hidden = _ok(_redaction(client, made["id"], editor, action="hide", text="张三", reason="来信人姓名"))
+    expected = SHOWN.replace("城中路［已隐去：地址］", "城中路20号").replace("张三", "［已隐去：其他］")
+    assert hidden["public_content"] == expected
+    assert [o["action"] for o in hidden["redaction_overrides"]] == ["restore", "hide"]
+    assert {"kind": "other", "text": "张三"} in hidden["hidden"]
+    public = client.get(f"/api/v1/comments/{made['id']}")
+    assert _ok(public)["content"] == expected and "张三" not in public.get_data(as_text=True)
+
+    # Both are in the audit log, with who did it and why.
+    audit = _ok(client.get(f"/api/v1/audit?record_type=comments&record_id={made['id']}", headers=auth(tokens["admin"])))
+    updates = [e for e in audit if "redaction_overrides" in e["changes"]]
+    assert [e["changes"]["redaction_overrides"][1][-1]["reason"] for e in reversed(updates)] == [
+        "区政府的地址，不是个人地址",
+        "来信人姓名",
+    ]
+    assert all(e["account_id"] == editor_id and e["actor"].startswith("editor:") for e in updates)
+    assert updates[0]["changes"]["public_content"] == [restored["public_content"], expected]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ({"action": "hide", "text": "李四", "reason": "姓名"}, "not in the comment"),
+        ({"action": "restore", "text": "联系人", "reason": "误判"}, "Nothing hidden"),
+        ({"action": "restore", "text": "123弄", "reason": "误判"}, "Nothing hidden"),
+        ({"action": "hide", "text": "123弄4号", "reason": "地址"}, "hidden already"),
+    ],
+    ids=["text-not-in-comment", "restore-nothing-hidden", "restore-part-of-hidden", "hide-hidden-already"],
+)
+def test_a_redaction_that_would_change_nothing_is_refused_and_changes_nothing(client, tokens, consulted, body, problem):
+    editor, cid = auth(tokens["editor"]), consulted[1].id
+    made = _published(client, editor, cid, WRITTEN)
+    response = _redaction(client, made["id"], editor, **body)
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert problem in response.get_json()["detail"] and response.get_json()["errors"]["json"]["text"]
+    db.session.rollback()
+    stored = db.session.get(Comment, made["id"])
+    assert (stored.public_content, stored.redaction_overrides) == (SHOWN, None)
+
+
+def test_a_redaction_needs_a_reason(client, tokens, consulted):
+    editor, cid = auth(tokens["editor"]), consulted[1].id
+    made = _published(client, editor, cid, WRITTEN)
+    response = _redaction(client, made["id"], editor, action="hide", text="张三")
+    assert response.status_code == 422 and "reason" in response.get_json()["errors"]["json"]
+
+
+def test_only_the_lead_units_editor_or_an_admin_overrides_a_redaction(client, tokens, consulted):
+    editor, cid = auth(tokens["editor"]), consulted[1].id
+    made = _published(client, editor, cid, WRITTEN)  # published: others may read it
+    body = {"action": "restore", "text": "城中路20号", "reason": "区政府地址"}
+    assert _redaction(client, made["id"], auth(tokens["other_editor"]), **body).status_code == 403
+    assert _redaction(client, made["id"], auth(tokens["partner"]), **body).status_code == 403
+    assert _redaction(client, made["id"], {}, **body).status_code == 401
+    db.session.rollback()
+    assert db.session.get(Comment, made["id"]).redaction_overrides is None
+    restored = _ok(_redaction(client, made["id"], auth(tokens["admin"]), **body))
+    assert restored["redaction_overrides"][0]["by"] == factories.account("admin").id
+
+
+def test_an_imported_letter_is_shown_with_its_personal_data_marked(client, tokens, consulted, today):
+    editor, cid = auth(tokens["editor"]), consulted[1].id
+    today["value"] = dt.date(2026, 5, 20)  # letters are entered after the close
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["意见内容", "提交人类型", "渠道", "收到日期", "姓名"])
+    writer.writerow([f"来信：身份证{TEXT_ID}，建议延长申报期限。", "individual", "letter", "2026-04-20", "王五"])
+    writer.writerow(["来信：我是赵六，建议简化申报材料。", "individual", "letter", "2026-04-21", "赵六"])
+    upload = client.post(
+        f"/api/v1/consultations/{cid}/comments/import",
+        data={"file": (io.BytesIO(text.getvalue().encode("utf-8-sig")), "来信.csv")},
+        content_type="multipart/form-data",
+        headers=editor,
+    )
+    letter, other = _ok(upload, 201)
+    for made in (letter, other):
+        _ok(client.post(f"/api/v1/comments/{made['id']}/moderation", json={"action": "publish"}, headers=editor))
+
+    listed = client.get(f"/api/v1/consultations/{cid}/comments")
+    assert [c["content"] for c in _ok(listed)] == [
+        f"来信：身份证{ID_MARKER}，建议延长申报期限。",
+        "来信：我是赵六，建议简化申报材料。",
+    ]
+    assert _leaks(listed) == []
+    assert _ok(client.get(f"/api/v1/comments/{letter['id']}", headers=editor))["hidden"] == [
+        {"kind": "id_number", "text": TEXT_ID}
+    ]
+    # An editor hides the writer's name, which the rules do not know.
+    _ok(_redaction(client, other["id"], editor, action="hide", text="赵六", reason="来信人姓名"))
+    receipt = client.get(f"/api/v1/receipts/{other['receipt']}")
+    assert _ok(receipt)[
+        "content"
+    ] == "来信：我是［已隐去：其他］，建议简化申报材料。" and "赵六" not in receipt.get_data(as_text=True)

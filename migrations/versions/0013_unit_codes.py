@@ -5,8 +5,8 @@ Codes are stored as given (a 统一社会信用代码 is in capitals) and name a
 creates it in place, where a constraint would rebuild the units table that every other
 table's foreign keys refer to. Codes so far were lower case only, so none clash.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-28 05:00:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
