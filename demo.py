@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
 from consultation import services as consulting
+from consultation.adoption.services import ADOPTION_REPORT
 from consultation.inquiries import services as inquiries
 from consultation.models import Cluster, Comment, Consultation, Inquiry, InquiryState
 from core import calendar
@@ -1089,6 +1090,36 @@ PRIVATE_ECONOMY = [
         ),
     ),
     (
+        "adoption_report",
+        dict(
+            summary="征求意见期间共收到意见建议，均已逐条研究处理：采纳的意见已在送审稿中体现；未予采纳的较为集中意见均说明了理由，逐条处理结果见下列统计和较为集中意见。",
+            published_on=D(2026, 7, 10),
+        ),
+    ),
+    # A letter received within the window reached the department only after the report was
+    # published: the published version stays as it was; a correction publishes version 2.
+    (
+        "late_letter",
+        dict(
+            consultation_opens_on=D(2026, 4, 10),
+            content="来信建议在“免申即享”清单中列明每项政策的兑现时限，便于企业查询。",
+            submitter_type="enterprise",
+            organisation="上海嘉定某精密机械有限公司",
+            channel="letter",
+            received_on=D(2026, 4, 30),
+            disposition=dict(disposition="adopted", reason="已在实施细则中列明兑现时限。", disposed_on=D(2026, 7, 14)),
+        ),
+    ),
+    (
+        "correction",
+        dict(
+            of="adoption_report",
+            reason="补录征求意见期间收到、意见汇总后转来的企业来信1件，统计数据相应更新。",
+            summary="征求意见期间共收到意见建议，均已逐条研究处理（含补录的企业来信1件）：采纳的意见已在送审稿或实施细则中体现；未予采纳的较为集中意见均说明了理由。",
+            published_on=D(2026, 7, 15),
+        ),
+    ),
+    (
         "follow_up",
         dict(
             kind="execution_report",
@@ -1724,6 +1755,7 @@ STEP_KINDS = {
     "result": (records.RESULT, ("doc_number",)),
     "interpretation": (records.INTERPRETATION, ("title",)),
     "follow_up": (records.FOLLOW_UP, ("kind", "title")),
+    "adoption_report": (ADOPTION_REPORT, ()),
 }
 
 
@@ -1750,6 +1782,8 @@ class _Walker:
                 self.consultation(decision, fields)
             elif step == "correction":
                 self.correction(decision, fields)
+            elif step == "late_letter":
+                self.late_letter(decision, fields)
             else:
                 self.record(step, decision, fields)
 
@@ -1797,6 +1831,22 @@ class _Walker:
         )
         records.correct(kind, current, by=self.by, **fields)
         self.created["record corrections"] += 1
+
+    def late_letter(self, decision: Decision, fields: dict) -> None:
+        """A letter received within a consultation's window but entered later, with its disposition."""
+        disposition = fields.pop("disposition")
+        consultation = db.session.scalar(
+            sa.select(Consultation).filter_by(decision_id=decision.id, opens_on=fields.pop("consultation_opens_on"))
+        )
+        comment = db.session.scalar(
+            sa.select(Comment).where(Comment.consultation_id == consultation.id, Comment.content == fields["content"])
+        )
+        if comment is None:
+            comment = _submitted(consultation, self.by, fields)
+            self.created["comments"] += 1
+        if comment.disposition is None:
+            consulting.dispose(comment, by=self.by, **disposition)
+            self.created["dispositions"] += 1
 
     def consultation(self, decision: Decision, fields: dict) -> None:
         """A consultation on a published draft, found by its draft version, method and opening day;

@@ -218,6 +218,20 @@ def test_one_decision_walked_its_whole_procedure(app, client):
     [report] = _ok(client.get(f"{base}/follow-ups"))
     assert report["kind"] == "execution_report" and report["occurred_on"] > result["issued_on"]
 
+    # The adoption report as first published, and its correction with the late letter counted.
+    first, second = _ok(client.get(f"{base}/adoption-report/versions"))
+    assert (first["version"], first["record_status"], second["version"], second["record_status"]) == (
+        1,
+        "superseded",
+        2,
+        "published",
+    )
+    assert second["figures"]["received"] == first["figures"]["received"] + 1
+    assert second["figures"]["by_channel"]["letter"] == first["figures"]["by_channel"]["letter"] + 1
+    assert _ok(client.get(f"{base}/adoption-report"))["version"] == 2
+    [correction] = [e for e in entries if e["type"] == "correction" and "/adoption-report/" in e["href"]]
+    assert correction["reason"].startswith("补录") and correction["href"].endswith("/versions/2")
+
 
 def test_every_timeline_link_of_the_demo_answers_the_public(app, client):
     run(app)
