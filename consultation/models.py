@@ -238,6 +238,8 @@ class Inquiry(Versioned, db.Model):
     # What the public reads of the question: personal data hidden (core.redaction); None when
     # that is the question itself.
     public_question: Mapped[str | None] = mapped_column(sa.Text)
+    # Editors' restorations and hidings of parts of the question, as for a comment's text.
+    redaction_overrides: Mapped[list | None] = mapped_column(sa.JSON)
     # Loaded with the inquiries, in one more query for a whole page.
     transfers: Mapped[list["InquiryTransfer"]] = relationship(order_by="InquiryTransfer.id", lazy="selectin")
 

@@ -89,6 +89,15 @@ class StaffInquirySchema(InquirySchema):
     public_question = Computed(
         _public_question, metadata=describe("The question as the public reads it, personal data hidden", type="string")
     )
+    redaction_overrides = Computed(
+        lambda i: i.redaction_overrides or [],
+        metadata=describe(
+            "Editors' restorations and hidings (`POST /inquiries/{id}/redaction`), in order; for each text the "
+            "last stands",
+            type="array",
+            items={"type": "object"},
+        ),
+    )
 
     name = F.String(allow_none=True, metadata=describe("The asker's name (staff only)"))
     contact = F.String(allow_none=True, metadata=describe("The asker's contact (staff only)"))

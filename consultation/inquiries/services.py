@@ -24,7 +24,7 @@ from core.errors import (
     Invalid,
     NotFound,
 )
-from core.extensions import db
+from core.extensions import db, utcnow
 from core.publication import EntryType, Fact
 from decisions.models import Decision, Unit
 
@@ -207,6 +207,18 @@ def reply(inquiry: Inquiry, *, by: Account, answer: str, simple: bool = False, a
             occurred_on=answered_on,
         )
     )
+    db.session.commit()
+    return inquiry
+
+
+def override_redaction(inquiry: Inquiry, *, by: Account, action: str, text: str, reason: str) -> Inquiry:
+    """Restore a part of a question hidden from the public by mistake, or hide more of it (a
+    name, say); kept with who, when and why, as for a comment."""
+    ensure_may_edit(by, inquiry.unit)
+    inquiry.redaction_overrides = redaction.overridden(
+        inquiry.question, inquiry.redaction_overrides, action=action, text=text, reason=reason, by=by.id, at=utcnow()
+    )
+    inquiry.public_question = redaction.public_text(inquiry.question, inquiry.redaction_overrides)
     db.session.commit()
     return inquiry
 

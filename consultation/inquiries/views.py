@@ -13,6 +13,7 @@ from consultation.inquiries.schemas import (
     StaffInquirySchema,
     TransferInSchema,
 )
+from consultation.schemas import RedactionInSchema
 from core.auth import accepts_token, current_account, requires
 from core.http import Blueprint, api_url, documents, dump, json_response, path_parameter, render
 from decisions import services as decision_services
@@ -144,6 +145,21 @@ class InquiryPublication(MethodView):
 
         Only a received one (409 `inquiry-not-received`, `inquiry-answered`, `inquiry-declined`)."""
         return _render(services.publish(services.get_to_handle(inquiry_id), by=current_account()))
+
+
+@blp.route("/inquiries/<int:inquiry_id>/redaction", parameters=[INQUIRY_ID])
+class InquiryRedaction(MethodView):
+    @requires("admin", "editor")
+    @blp.arguments(RedactionInSchema)
+    @blp.response(200, StaffInquirySchema)
+    @documents(404, 422)
+    def post(self, data, inquiry_id):
+        """Restore a part of a question hidden by mistake, or hide more of it (holding unit's editor, admin)
+
+        As for a comment: `restore` shows a `text` that covers a hidden part, `hide` hides every
+        occurrence of `text`; each kept with its reason, and audited."""
+        viewer = current_account()
+        return _render(services.override_redaction(services.get_to_handle(inquiry_id), by=viewer, **data))
 
 
 @blp.route("/inquiries/<int:inquiry_id>/decline", parameters=[INQUIRY_ID])

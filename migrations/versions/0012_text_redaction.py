@@ -39,6 +39,7 @@ def upgrade():
     # Questions too: what the public reads of them.
     with op.batch_alter_table('inquiries') as batch:
         batch.add_column(sa.Column('public_question', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('redaction_overrides', sa.JSON(), nullable=True))
     inquiries = sa.table('inquiries', sa.column('id', sa.Integer), sa.column('question', sa.Text),
                          sa.column('public_question', sa.Text))
     rows = connection.execute(sa.select(inquiries.c.id, inquiries.c.question)).all()
@@ -52,6 +53,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('inquiries') as batch:
+        batch.drop_column('redaction_overrides')
         batch.drop_column('public_question')
     with op.batch_alter_table('comments') as batch:
         batch.drop_column('redaction_overrides')

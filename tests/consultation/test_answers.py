@@ -270,3 +270,17 @@ def test_a_question_shows_the_public_no_phone_or_id_typed_into_it_and_its_fate_i
         ("inquiry_answered", f"http://localhost{path}"),
     ]
     assert all("13912345678" not in e["title"] for e in entries)
+
+
+def test_an_editor_restores_a_false_positive_in_a_question_or_hides_a_name(client, who, decision):
+    asked = _ask(client, decision.id, question="我是张三，产品编号6222021000112345672的补贴何时发放？")
+    path = f"{API}/inquiries/{asked['id']}"
+    _ok(_act(client, asked["id"], "publication", who["editor"]))
+    assert _ok(client.get(path))["question"] == "我是张三，产品编号［已隐去：银行卡号］的补贴何时发放？"
+    restore = {"action": "restore", "text": "6222021000112345672", "reason": "是产品编号，不是银行卡号。"}
+    _problem(_act(client, asked["id"], "redaction", who["other_editor"], restore), 403)
+    _problem(_act(client, asked["id"], "redaction", who["editor"], {**restore, "text": "不在问题中"}), 422)
+    staff = _ok(_act(client, asked["id"], "redaction", who["editor"], restore))
+    assert staff["redaction_overrides"][0]["reason"] == "是产品编号，不是银行卡号。"
+    _ok(_act(client, asked["id"], "redaction", who["editor"], {"action": "hide", "text": "张三", "reason": "姓名。"}))
+    assert _ok(client.get(path))["question"] == "我是［已隐去：其他］，产品编号6222021000112345672的补贴何时发放？"
