@@ -100,7 +100,7 @@ def open_consultation(backend: str) -> int:
     from consultation.models import Consultation
     from core import calendar, create_app, publication
     from core.extensions import db
-    from core.publication import EntryType
+    from core.publication import EntryType, Fact
     from decisions.models import Catalogue, Decision, Unit
     from decisions.records.models import Draft
 
@@ -144,12 +144,9 @@ def open_consultation(backend: str) -> int:
         )
         db.session.add(decision)
         db.session.flush()
-        publication.append(
-            decision_id=decision.id,
-            type=EntryType.catalogued,
-            occurred_on=decision.catalogued_on,
-            title=decision.title,
-            target=f"/catalogues/{year}",
+        publication.record_fact(
+            Fact(decision.id, EntryType.catalogued, decision.title, f"/catalogues/{year}"),
+            on=decision.catalogued_on,
         )
         draft = Draft(
             decision_id=decision.id,
@@ -162,10 +159,12 @@ def open_consultation(backend: str) -> int:
         db.session.flush()
         publication.publish(
             draft,
-            decision_id=decision.id,
-            type=EntryType.draft_published,
-            title=f"决策草案（第1版）：{draft.title}",
-            target=f"/decisions/{decision.id}/drafts/1",
+            Fact(
+                decision.id,
+                EntryType.draft_published,
+                f"决策草案（第1版）：{draft.title}",
+                f"/decisions/{decision.id}/drafts/1",
+            ),
             published_on=today - dt.timedelta(days=21),
         )
         consultation = Consultation(
@@ -184,12 +183,14 @@ def open_consultation(backend: str) -> int:
         db.session.flush()
         publication.publish(
             consultation,
-            decision_id=decision.id,
-            type=EntryType.consultation_opened,
-            title=f"网上征求意见：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）",
-            target=f"/consultations/{consultation.id}",
+            Fact(
+                decision.id,
+                EntryType.consultation_opened,
+                f"网上征求意见：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）",
+                f"/consultations/{consultation.id}",
+                occurred_on=consultation.opens_on,
+            ),
             published_on=today - dt.timedelta(days=20),
-            occurred_on=consultation.opens_on,
         )
         db.session.execute(sa.text(TABLE.format(serial="INTEGER" if backend == "sqlite" else "SERIAL")))
         db.session.commit()
