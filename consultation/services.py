@@ -11,6 +11,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from consultation import facts
 from consultation.models import (
     HEARING_MATERIALS_DAYS,
     MIN_WINDOW_DAYS,
@@ -608,101 +609,15 @@ def _editable(comment: Comment, by: Account) -> Consultation:
     return consultation
 
 
-# --- What the public record says of comments -------------------------------------------------
-# Every change to what became of an opinion is a public fact (the change feed carries it), in
-# words that hold no personal data and no content: the comment itself says the rest.
-
-_DISPOSITION_WORDS = {
-    Disposition.adopted: "采纳",
-    Disposition.partially_adopted: "部分采纳",
-    Disposition.not_adopted: "不予采纳",
-    Disposition.out_of_scope: "不属于征求意见范围",
-    Disposition.duplicate: "重复意见",
-}
-
-
-def _shown_publicly(comment: Comment, consultation: Consultation) -> bool:
-    return consultation.comments_public and comment.moderation == ModerationState.published
-
-
-def _comment_target(comment: Comment, consultation: Consultation) -> str:
-    """Where the public reads of a comment: the comment, when it is shown; else its consultation
-    (whose figures count it)."""
-    return f"/comments/{comment.id}" if _shown_publicly(comment, consultation) else f"/consultations/{consultation.id}"
-
-
-def _record_moderation(comment: Comment, consultation: Consultation, was_shown: bool) -> None:
-    shown = _shown_publicly(comment, consultation)
-    target = f"/comments/{comment.id}"
-    if shown and not was_shown:
-        publication.record_fact(
-            Fact(consultation.decision_id, EntryType.comment_published, f"公开意见 #{comment.id}", target)
-        )
-    elif was_shown and not shown:
-        # A tombstone: a mirror removes what it holds of the comment.
-        published = publication.latest_entry(target, EntryType.comment_published)
-        publication.record_fact(
-            Fact(
-                consultation.decision_id,
-                EntryType.comment_hidden,
-                f"不再公开意见 #{comment.id}",
-                f"/consultations/{consultation.id}",
-                amends_seq=published.seq if published else None,
-                reason=comment.moderation_reason,
-            )
-        )
-
-
-def _record_disposition(comment: Comment, consultation: Consultation, before: str | None) -> None:
-    """A disposition set or changed (or taken back while its cluster waits for a reason)."""
-    after = comment.disposition
-    if after == before and after is None:
-        return
-    target = _comment_target(comment, consultation)
-    previous = publication.latest_entry(
-        f"/comments/{comment.id}", EntryType.disposition_set, EntryType.disposition_changed
-    )
-    words = _DISPOSITION_WORDS.get(after, "待处理")
-    publication.record_fact(
-        Fact(
-            consultation.decision_id,
-            EntryType.disposition_set if before is None else EntryType.disposition_changed,
-            f"意见 #{comment.id} 处理结果：{words}",
-            target,
-            occurred_on=comment.disposed_on,
-            amends_seq=previous.seq if previous and before is not None else None,
-            reason=comment.reason,
-        )
-    )
-
-
-def _record_cluster(cluster: Cluster, consultation: Consultation, created: bool) -> None:
-    target = f"/consultations/{consultation.id}/clusters/{cluster.id}"
-    previous = (
-        None if created else publication.latest_entry(target, EntryType.cluster_created, EntryType.cluster_changed)
-    )
-    words = _DISPOSITION_WORDS.get(cluster.disposition, cluster.disposition)
-    publication.record_fact(
-        Fact(
-            consultation.decision_id,
-            EntryType.cluster_created if created else EntryType.cluster_changed,
-            f"较为集中意见 #{cluster.id}：{words}",
-            target,
-            amends_seq=previous.seq if previous else None,
-            reason=cluster.reason,
-        )
-    )
-
-
 def moderate(comment: Comment, *, by: Account, action: str, reason: str | None = None) -> Comment:
     """Publish a comment for all to read, or reject it with a reason."""
     consultation = _editable(comment, by)
     if action == "reject" and not reason:
         raise Invalid("reason", "A rejected comment needs a reason on record.")
-    was_shown = _shown_publicly(comment, consultation)
+    was_shown = facts.shown_publicly(comment, consultation)
     comment.moderation = ModerationState.published if action == "publish" else ModerationState.rejected
     comment.moderation_reason = reason
-    _record_moderation(comment, consultation, was_shown)
+    facts.record_moderation(comment, consultation, was_shown)
     db.session.commit()
     return comment
 
@@ -756,7 +671,7 @@ def dispose(
     comment.cluster_id = cluster_id
     comment.disposed_on = _decided_on(comment, disposed_on)
     if (comment.disposition, comment.reason_code, comment.reason) != before:
-        _record_disposition(comment, consultation, before[0])
+        facts.record_disposition(comment, consultation, before[0])
     db.session.commit()
     return comment
 
@@ -793,7 +708,7 @@ def create_cluster(
     )
     db.session.add(cluster)
     db.session.flush()
-    _record_cluster(cluster, consultation, created=True)
+    facts.record_cluster(cluster, consultation, created=True)
     _apply_cluster(cluster, comments, consultation, disposed_on)
     count = sum(c.moderation != ModerationState.rejected for c in comments)
     db.session.commit()
@@ -810,7 +725,7 @@ def update_cluster(cluster: Cluster, *, by: Account, disposed_on=None, **changes
     for key, value in changes.items():
         setattr(cluster, key, value)
     if before != changes:
-        _record_cluster(cluster, consultation, created=False)
+        facts.record_cluster(cluster, consultation, created=False)
     comments = db.session.scalars(sa.select(Comment).where(Comment.cluster_id == cluster.id)).all()
     _apply_cluster(cluster, comments, consultation, disposed_on)
     count = sum(c.moderation != ModerationState.rejected for c in comments)
@@ -836,7 +751,7 @@ def _apply_cluster(cluster: Cluster, comments, consultation: Consultation, dispo
         else:
             comment.disposition = comment.reason_code = comment.reason = comment.disposed_on = None
         if (comment.disposition, comment.reason_code, comment.reason) != before:
-            _record_disposition(comment, consultation, before[0])
+            facts.record_disposition(comment, consultation, before[0])
 
 
 def get_cluster(consultation: Consultation, cluster_id: int) -> Cluster:

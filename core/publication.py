@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core import calendar
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
 from core.extensions import UTCDateTime, db, read_connection, shown, utcnow
-from core.http import links_relative
+from core.http import base_url, links_relative
 
 # Any fixed number; names the lock that serialises appends to the public record.
 _APPEND_LOCK = 71_3713
@@ -322,8 +322,6 @@ def as_published(live: dict, target: str) -> dict:
 
 def thaw(document):
     """A stored document with its relative links made absolute for the current request."""
-    from core.http import base_url
-
     base = base_url()
 
     def walk(value):
