@@ -49,14 +49,18 @@ def run(today: dt.date | None = None) -> dict[str, int]:
 def catch_up(today: dt.date | None = None) -> int:
     """Do now the due work the public record is owed, when any is due: a reader of the record
     never waits for the scheduler. Returns how many things were done."""
-    from core.extensions import close_read_connection
+    from core.extensions import close_read_connection, db
 
     today = today or calendar.today()
     due = [function for is_due, function in _public if is_due(today)]
     if not due:
         return 0
     # What the read connection saw (the tests of what is due) predates the work: read afresh.
+    # A session begun for reading (a token's lookup) ends first, so that on SQLite the work's
+    # transaction takes the write lock up front (g.writes) instead of upgrading a read.
     close_read_connection()
+    if db.session().in_transaction():
+        db.session.commit()
     writes = g.get("writes", False)
     g.writes = True
     try:

@@ -205,10 +205,14 @@ def test_what_becomes_of_opinions_is_in_the_feed(client, tokens, consulted, toda
         assert "建议" not in entry["title"]  # no content, no personal data: the record links to it
 
 
-def test_a_consultation_past_its_window_is_closed_in_the_feed_without_tick(client, consulted, today):
+@pytest.mark.parametrize("caller", [None, "partner"])
+def test_a_consultation_past_its_window_is_closed_in_the_feed_without_tick(client, tokens, consulted, today, caller):
     consultation = consulted[1]
     assert consultation.closed_seq is None  # no tick ran: the feed's read records the closing
-    closed = [e for e in _feed(client)["entries"] if e["type"] == "consultation_closed"]
+    # A partner's token is looked up first, in a session begun for reading: the work still writes.
+    headers = auth(tokens[caller]) if caller else {}
+    feed = _ok(client.get("/api/v1/changes?limit=1000", headers=headers))
+    closed = [e for e in feed["entries"] if e["type"] == "consultation_closed"]
     assert [(e["href"].split("/api/v1")[1], e["occurred_on"]) for e in closed] == [
         (f"/consultations/{consultation.id}", "2026-04-30")
     ]
