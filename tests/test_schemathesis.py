@@ -52,7 +52,9 @@ allow-extra-parameters = false
 # that is not the record's ETag, 428 for a PUT that replaces an existing record without one (a
 # PUT that creates needs none: OpenAPI cannot make a header conditionally required). A 422 from
 # schema validation itself is still a failure: see schema_valid_input_passes_validation below.
-expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "428", "429"]
+# 400 for a change-feed cursor that was never handed out, and for nothing else: see
+# only_an_unknown_cursor_is_a_bad_request below.
+expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "412", "422", "428", "429"]
 
 [checks.negative_data_rejection]
 # 412 refuses too: an If-Match that is no valid list of ETags matches no record's ETag; so does
@@ -108,7 +110,17 @@ def status_named_by_the_operation(ctx, response, case):
     return None
 
 
-CHECKS = [schema_valid_input_passes_validation, status_named_by_the_operation]
+def only_an_unknown_cursor_is_a_bad_request(ctx, response, case):
+    """Input the spec calls valid is answered 400 only when it names a cursor never handed out."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code != 400:
+        return None
+    if response.json().get("type") != PROBLEM_BASE + "unknown-cursor":
+        raise AssertionError(f"Schema-valid input answered 400: {response.json()}")
+    return None
+
+
+CHECKS = [schema_valid_input_passes_validation, only_an_unknown_cursor_is_a_bad_request, status_named_by_the_operation]
 
 
 def outside_the_test_context(call, *args, **kwargs):
