@@ -10,7 +10,7 @@ from copy import deepcopy
 
 from flask_smorest.pagination import PaginationMetadataSchema
 
-from core.errors import ProblemApi
+from core.problems import ProblemApi
 
 TITLE = "Juece 决策 — major administrative decisions and public participation"
 

@@ -7,10 +7,8 @@ the public-record entry it appends, and its own rules.
 
 import dataclasses
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -468,26 +466,6 @@ def withdraw(record_kind: Kind, record, *, by: Account, reason: str, withdrawn_o
     procedure.refresh_state(decision)
     db.session.commit()
     return record
-
-
-def draft_diff(decision: Decision, version: int, *, against: int | None, viewer: Account | None):
-    """What changed between two versions of the draft, line by line."""
-    new = get_record(DRAFT, decision, version, viewer=viewer)
-    against = against if against is not None else version - 1
-    if against < 1:
-        raise Invalid("against", "Version 1 has no previous version: name one with `against`.", location="query")
-    old = get_record(DRAFT, decision, against, viewer=viewer)
-    lines, added, removed = [], 0, 0
-    for line in difflib.ndiff(old.text.splitlines(), new.text.splitlines()):
-        op = line[0]
-        if op == "?":
-            continue
-        added += op == "+"
-        removed += op == "-"
-        lines.append({"op": op, "text": line[2:]})
-    return SimpleNamespace(
-        decision_id=decision.id, version=version, against=against, added=added, removed=removed, lines=lines
-    )
 
 
 def legality_passed(decision_id: int, *, by: dt.date):

@@ -19,6 +19,7 @@ from core.http import (
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.records import schemas, services
+from decisions.records.diff import draft_diff
 from decisions.records.services import BACKGROUND, DRAFT, FOLLOW_UP, INTERPRETATION, RESULT, REVIEW
 from decisions.timeline import TimelineSchema, timeline
 
@@ -256,9 +257,7 @@ class DraftDiff(MethodView):
         """Show what changed between two versions of the draft, line by line
 
         Against the previous version unless `against` names another."""
-        diff = services.draft_diff(
-            _decision(decision_id), version, against=args.get("against"), viewer=current_account()
-        )
+        diff = draft_diff(_decision(decision_id), version, against=args.get("against"), viewer=current_account())
         return render(schemas.DraftDiffSchema, diff)
 
 
