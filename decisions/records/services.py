@@ -435,6 +435,7 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
     new = record_kind.model(decision_id=decision.id, **values)
     if record_kind.key == "version":
         new.version = _next_version(record_kind, decision.id)
+    _corrected_meets_preconditions(record_kind, record, new, publication.publication_day(published_on))
     with _clash_is_conflict(record_kind):
         publication.correct(
             record,
@@ -449,6 +450,18 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
         procedure.refresh_state(decision)
         db.session.commit()
     return new
+
+
+def _corrected_meets_preconditions(record_kind: Kind, old, new, day) -> None:
+    """A correction publishes anew: what would block publishing it blocks it, but for the rules
+    the version it corrects was exempted from (the exemptions carry over)."""
+    exempted = getattr(old, "exemptions", None) or []
+    waived = {exemption["rule"] for exemption in exempted}
+    blocking = [rule for rule in record_kind.preconditions(new, day) if rule.slug not in waived]
+    if blocking:
+        raise blocking[0]
+    if exempted:
+        new.exemptions = exempted
 
 
 def withdraw(record_kind: Kind, record, *, by: Account, reason: str, withdrawn_on=None):

@@ -239,6 +239,15 @@ def test_an_admin_exempts_a_report_with_a_reason_published_with_it_and_audited(c
     assert entry["account_id"] == account_id and entry["action"] == "update"
     assert entry["changes"]["exemptions"] == [None, [granted]]
 
+    # Its correction is published under the same exemption, which it carries and shows.
+    corrected = client.post(
+        f"/api/v1/decisions/{decision.id}/adoption-report/correction",
+        json={"summary": "更正文字。", "reason": "更正错别字。"},
+        headers=auth(tokens["editor"]),
+    )
+    assert corrected.status_code == 201, corrected.get_json()
+    assert corrected.get_json()["version"] == 2 and corrected.get_json()["exemptions"] == [granted]
+
 
 def test_an_admin_exempts_an_agenda_item_with_a_reason_published_with_the_meeting(client, tokens, hearing_required):
     admin = auth(tokens["admin"])

@@ -82,13 +82,20 @@ def test_a_published_adoption_report_reads_as_it_was_published_whatever_comes_la
     assert client.get(f"{base}/working").status_code == 401
     assert client.get(f"{base}/working", headers=auth(tokens["other_editor"])).status_code == 403
 
+    # A correction publishes anew: not while an opinion it would count has no disposition.
+    db.session.rollback()
+    undisposed = factories.comment(consultation, content="来信：另一条意见。", received_on=D("2026-04-29"))
+    refused = client.post(f"{base}/correction", json={"summary": "更正。", "reason": "补录来信。"}, headers=editor)
+    assert refused.status_code == 409 and refused.get_json()["type"].endswith("/comments-undisposed")
+    db.session.rollback()
+    factories.dispose(db.session.merge(undisposed), "adopted", disposed_on=D("2026-06-20"))
     corrected = _ok(
         client.post(
             f"{base}/correction", json={"summary": "共收到意见3条，全部采纳。", "reason": "补录来信。"}, headers=editor
         ),
         201,
     )
-    assert corrected["version"] == 2 and corrected["figures"]["received"] == 3
+    assert corrected["version"] == 2 and corrected["figures"]["received"] == 4
     old = _ok(client.get(f"{base}/versions/1"))
     assert old["record_status"] == "superseded"
     assert old["_links"]["superseded_by"]["href"].endswith("/adoption-report/versions/2")
@@ -98,7 +105,7 @@ def test_a_published_adoption_report_reads_as_it_was_published_whatever_comes_la
     versions = _ok(client.get(f"{base}/versions"))
     assert [(v["version"], v["record_status"], v["figures"]["received"]) for v in versions] == [
         (1, "superseded", 2),
-        (2, "published", 3),
+        (2, "published", 4),
     ]
     # The timeline says which entry a later one amended.
     entries = _ok(client.get(f"/api/v1/decisions/{decision.id}/timeline"))["entries"]
