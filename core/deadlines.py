@@ -4,8 +4,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from core import calendar
-from core.extensions import db
+from core import calendar, publication
+from core.extensions import db, read_connection
 
 ADOPTION_REPORT_WORKING_DAYS = 10  # after the decision document is issued
 REPLY_WORKING_DAYS = 5  # to answer a question from the public
@@ -58,8 +58,6 @@ def count_year_again(model, year: int, *, counted_from, due, count) -> int:
 
 def overdue_unmarked(model, *, due, done, today: dt.date):
     """Whether a `model` row became overdue by `today` and is not marked yet: one indexed read."""
-    from core.extensions import read_connection
-
     pending = sa.select(model.id).where(done.is_(None), due < today, model.overdue_since.is_(None)).limit(1)
     return read_connection().scalar(pending) is not None
 
@@ -69,8 +67,6 @@ def mark_overdue(model, *, due, done, today: dt.date, fact=None) -> int:
 
     `fact(row)`, when given, is the public record's entry for a row turned overdue (or None for a
     row the public does not see); each is appended once, by the transaction that marked the row."""
-    from core import publication
-
     marked = db.session.scalars(
         sa.update(model)
         .where(done.is_(None), due < today, model.overdue_since.is_(None))

@@ -6,11 +6,13 @@ each task must be safe to run repeatedly and concurrently, and append nothing tw
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import click
 from flask import Blueprint, g
 
 from core import calendar
+from core.extensions import close_read_connection, db
 
 _tasks: list[tuple[str, Callable[[dt.date], int]]] = []
 # The tasks whose work shows in the public record, each with a cheap test of whether any is due.
@@ -32,25 +34,29 @@ def task(name: str, *, due: Callable[[dt.date], bool] | None = None):
     return register
 
 
-def run(today: dt.date | None = None) -> dict[str, int]:
-    """Do every registered task once; returns what each did."""
-    today = today or calendar.today()
+@contextmanager
+def _writing():
     # Each task reads what is due, then writes. On SQLite its transactions must take the write
     # lock up front, as write requests do: a concurrent tick then waits for the lock instead of
     # failing with "database is locked" when it tries to write after a stale read.
     writes = g.get("writes", False)
     g.writes = True
     try:
-        return {name: function(today) for name, function in _tasks}
+        yield
     finally:
         g.writes = writes
+
+
+def run(today: dt.date | None = None) -> dict[str, int]:
+    """Do every registered task once; returns what each did."""
+    today = today or calendar.today()
+    with _writing():
+        return {name: function(today) for name, function in _tasks}
 
 
 def catch_up(today: dt.date | None = None) -> int:
     """Do now the due work the public record is owed, when any is due: a reader of the record
     never waits for the scheduler. Returns how many things were done."""
-    from core.extensions import close_read_connection, db
-
     today = today or calendar.today()
     due = [function for is_due, function in _public if is_due(today)]
     if not due:
@@ -61,12 +67,8 @@ def catch_up(today: dt.date | None = None) -> int:
     close_read_connection()
     if db.session().in_transaction():
         db.session.commit()
-    writes = g.get("writes", False)
-    g.writes = True
-    try:
+    with _writing():
         return sum(function(today) for function in due)
-    finally:
-        g.writes = writes
 
 
 cli = Blueprint("tick_cli", __name__, cli_group=None)
