@@ -78,17 +78,19 @@ def _result_not_issued(report, day) -> list:
     return []
 
 
-def _comments_undisposed(report, day) -> list:
-    """Every opinion received (those moderation rejected aside) has its disposition."""
-    undisposed = (
+def _opinions_received(decision_id: int):
+    """The ids of the opinions received on the decision's consultations, those moderation
+    rejected aside: what the report and the meeting's dossier account for."""
+    return (
         sa.select(Comment.id)
         .join(Consultation, Consultation.id == Comment.consultation_id)
-        .where(
-            Consultation.decision_id == report.decision_id,
-            Comment.moderation != ModerationState.rejected,
-            Comment.disposition.is_(None),
-        )
+        .where(Consultation.decision_id == decision_id, Comment.moderation != ModerationState.rejected)
     )
+
+
+def _comments_undisposed(report, day) -> list:
+    """Every opinion received (those moderation rejected aside) has its disposition."""
+    undisposed = _opinions_received(report.decision_id).where(Comment.disposition.is_(None))
     count = db.session.scalar(sa.select(sa.func.count()).select_from(undisposed.subquery()))
     if not count:
         return []
@@ -164,11 +166,7 @@ def working_report(decision, *, by) -> AdoptionReport:
 def adoption_on_record(decision, held_on) -> list[str]:
     """The meeting's dossier includes how the main public opinions were adopted [Art. 29]: a
     draft adoption report, or a disposition for every opinion received."""
-    comments = (
-        sa.select(Comment.id)
-        .join(Consultation, Consultation.id == Comment.consultation_id)
-        .where(Consultation.decision_id == decision.id, Comment.moderation != ModerationState.rejected)
-    )
+    comments = _opinions_received(decision.id)
     if db.session.scalar(comments.limit(1)) is None:
         return []
     if db.session.scalar(sa.select(AdoptionReport.id).where(AdoptionReport.decision_id == decision.id).limit(1)):
