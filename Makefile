@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Juece is serving on http://127.0.0.1:8000 — API explorer: http://127.0.0.1:8000/docs"
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:8000 --workers 2 --access-logfile - wsgi:app
+	JUECE_WORKERS=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 ## test: the suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set
 test: $(STAMP)
