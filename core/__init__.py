@@ -8,7 +8,7 @@ from inspect import iscoroutinefunction
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import openapi, settings
+from core import caching, explorer, openapi, settings
 from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate
 from core.http import IdConverter, TextConverter, answer_not_modified
 from core.json import OrjsonProvider
@@ -86,6 +86,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     # If-None-Match is compared weakly (RFC 9110), for every GET that sends an ETag.
     app.after_request(answer_not_modified)
+    # Registered after it, so run before it (Flask runs after_request hooks in reverse): a
+    # list's ETag over its body is set in time for answer_not_modified to compare it.
+    caching.init_app(app)
 
     from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
     from consultation import views as consultation_views
@@ -103,6 +106,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.before_request(check_credentials)
     app.register_blueprint(health.blp)
+    app.register_blueprint(explorer.blp)
     app.register_blueprint(accounts_cli)
     app.register_blueprint(demo_cli)
     app.register_blueprint(tick_cli)

@@ -84,15 +84,13 @@ PAGINATION_PARAMETERS = {
 
 
 def settings() -> dict:
-    """The flask-smorest settings that make the document and serve it (`/openapi.json`, `/docs`)."""
+    """The flask-smorest settings that make the document and serve it (`/openapi.json`; `/docs` is core.explorer)."""
     return {
         "API_TITLE": TITLE,
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "API_SPEC_OPTIONS": {
             "info": {"description": DESCRIPTION},
             "components": {"securitySchemes": {"bearerAuth": BEARER_AUTH}},

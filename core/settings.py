@@ -27,11 +27,23 @@ DEFAULTS = {
     # ('30/minute', or several: '30/minute;500/day').
     "RATELIMIT_ANONYMOUS_WRITES": "30/minute",
     "RATELIMIT_PARTNER_WRITES": "600/minute",
+    # Seconds a shared cache (a CDN) or a browser may keep an open read: lists and items, then
+    # published versions, which never change (core.caching).
+    "CACHE_MAX_AGE": 60,
+    "CACHE_MAX_AGE_PUBLISHED": 600,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }
 
-_INTEGERS = {"PROXY_COUNT", "MAX_CONTENT_LENGTH", "IMPORT_MAX_BYTES", "DB_POOL_SIZE", "DB_MAX_OVERFLOW"}
+_INTEGERS = {
+    "PROXY_COUNT",
+    "MAX_CONTENT_LENGTH",
+    "IMPORT_MAX_BYTES",
+    "DB_POOL_SIZE",
+    "DB_MAX_OVERFLOW",
+    "CACHE_MAX_AGE",
+    "CACHE_MAX_AGE_PUBLISHED",
+}
 
 
 def load(instance_path: str, test_config: dict | None = None) -> dict:

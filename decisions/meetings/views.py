@@ -4,7 +4,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from core import publication
+from core import caching, publication
 from core.auth import accepts_token, current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
@@ -87,6 +87,7 @@ class MeetingById(MethodView):
         body = dump(MeetingSchema, meeting)
         if meeting.published_on is not None:
             body = publication.as_published(body, f"/meetings/{meeting.id}")
+            caching.published_version()
         blp.set_etag(body)
         return json_response(body)
 

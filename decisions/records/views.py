@@ -4,7 +4,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from core import publication
+from core import caching, publication
 from core.auth import accepts_token, current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
@@ -151,7 +151,10 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         @blp.response(200, out_schema)
         @documents(404)
         def get(self, decision_id, **ids):
-            return with_etag(item_of(decision_id, ids[var]))
+            record = item_of(decision_id, ids[var])
+            if record.published_on is not None:
+                caching.published_version()
+            return with_etag(record)
 
     Item.get.__doc__ = f"Show one {label}" + (" version" if kind.singular else "")
     if not kind.singular:
