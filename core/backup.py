@@ -37,7 +37,8 @@ PG_DUMP_MAGIC = b"PGDMP"  # pg_dump's custom format
 # All of the archive in one transaction or nothing; owned by whoever restores it.
 RESTORING = ("--no-owner", "--exit-on-error", "--single-transaction")
 
-# progress(done, total): SQLite's pages; for pg_dump (0, 1) once the snapshot is taken, then (1, 1).
+# progress(done, total): SQLite's pages copied; for pg_dump (0, 1) once its snapshot is taken
+# (what is committed from then on is not in the copy), then (1, 1) when it is done.
 Progress = Callable[[int, int], None]
 
 
@@ -156,7 +157,7 @@ def _backup_sqlite(database: str, partial: str, pages: int, progress: Progress |
 
 
 def _backup_postgresql(url: str, partial: str, progress: Progress | None):
-    env, where = _libpq(url)
+    env, where = libpq_environment(url)
     pg_dump = _tool("pg_dump")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -254,7 +255,7 @@ def _restore_sqlite(path: str, database: str, pages: int, progress: Progress | N
 
 
 def _restore_postgresql(path: str, url: str):
-    env, where = _libpq(url)
+    env, where = libpq_environment(url)
     pg_restore = _tool("pg_restore")
     try:
         _run([pg_restore, "--list", path], env, quiet=True)
@@ -265,7 +266,7 @@ def _restore_postgresql(path: str, url: str):
     with _scratch_database(url) as scratch:
         click.echo(f"pg_restore: checking {path} in a scratch database {scratch.database}", err=True)
         try:
-            _run([pg_restore, *RESTORING, "-d", scratch.database, path], _libpq(scratch)[0])
+            _run([pg_restore, *RESTORING, "-d", scratch.database, path], libpq_environment(scratch)[0])
         except Refused as error:
             raise Refused(f"{path} does not restore; nothing was replaced.\n{error.message}") from error
         engine = sa.create_engine(scratch, poolclass=sa.pool.NullPool)
@@ -320,7 +321,7 @@ def _sqlite_path(url: str) -> str:
     return os.path.abspath(database)
 
 
-def _libpq(url) -> tuple[dict, str]:
+def libpq_environment(url) -> tuple[dict, str]:
     """The environment pg_dump and pg_restore connect with (libpq's PG* variables, so the
     password is in no command line), from the SQLAlchemy URL; and a name of the database."""
     url = sa.engine.make_url(url)
@@ -412,7 +413,8 @@ def backup_command(file, force, pages):
 
     SQLite: the online backup API, FILE a SQLite database. PostgreSQL: pg_dump -Fc, FILE an
     archive for pg_restore."""
-    summary = backup(current_app.config["DATABASE_URL"], file, force=force, pages=pages, progress=printed("backup"))
+    url = current_app.config["DATABASE_URL"]
+    summary = backup(url, file, force=force, pages=pages, progress=_printed_for(url, "backup"))
     click.echo(f"Backed up to {summary}.")
 
 
@@ -428,9 +430,18 @@ def restore_command(file, url, yes, pages):
     Everything written since the copy was made is lost: stop the service first (README)."""
     url = url or current_app.config["DATABASE_URL"]
     if not yes and not is_empty(url):
-        where = sa.engine.make_url(url).render_as_string(hide_password=True)
+        where = _shown(url)
         if not sys.stdin.isatty():
             raise Refused(f"{where} holds data: give --yes to replace it with {file}.")
         click.confirm(f"{where} holds data; replace it with {file}?", abort=True)
-    summary = restore(file, url, pages=pages, progress=printed("restore"))
-    click.echo(f"Restored {summary}.")
+    summary = restore(file, url, pages=pages, progress=_printed_for(url, "restore"))
+    click.echo(f"Restored {_shown(url)} from {summary}.")
+
+
+def _printed_for(url: str, verb: str) -> Progress | None:
+    # pg_dump says what it does itself; SQLite's pages are counted.
+    return printed(verb) if sa.engine.make_url(url).get_backend_name() == "sqlite" else None
+
+
+def _shown(url: str) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
