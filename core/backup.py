@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Callable
 from contextlib import closing, contextmanager
 
@@ -227,7 +228,8 @@ def restore(path: str, url: str, *, pages: int = PAGES_PER_STEP, progress: Progr
 def _restore_sqlite(path: str, database: str, pages: int, progress: Progress | None):
     if os.path.exists(database) and os.path.samefile(path, database):
         raise Refused(f"{path} is the database itself.")
-    copy = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", poolclass=sa.pool.NullPool)
+    uri = f"file:{urllib.parse.quote(path)}?mode=ro"
+    copy = sa.create_engine(f"sqlite:///{uri}&uri=true", poolclass=sa.pool.NullPool)
     try:
         with copy.connect() as connection:
             verify_copy(connection)
@@ -238,7 +240,7 @@ def _restore_sqlite(path: str, database: str, pages: int, progress: Progress | N
     # The backup API again, from the copy into the live file: it writes in one transaction under
     # the write lock, so the service's connections see the old database or the whole copy, and
     # its writers wait (busy_timeout) rather than write into a half-restored file.
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as source:
+    with closing(sqlite3.connect(uri, uri=True)) as source:
         with closing(sqlite3.connect(database, isolation_level=None)) as target:
             target.execute("PRAGMA busy_timeout=30000")
             try:
@@ -257,6 +259,7 @@ def _restore_sqlite(path: str, database: str, pages: int, progress: Progress | N
 def _restore_postgresql(path: str, url: str):
     env, where = libpq_environment(url)
     pg_restore = _tool("pg_restore")
+    _ensure_alone(url)
     try:
         _run([pg_restore, "--list", path], env, quiet=True)
     except Refused as error:
@@ -276,6 +279,7 @@ def _restore_postgresql(path: str, url: str):
         finally:
             engine.dispose()
     # One transaction: a failure leaves the target as it was.
+    _ensure_alone(url)
     click.echo(f"pg_restore: replacing {where}", err=True)
     _run([pg_restore, *RESTORING, "--clean", "--if-exists", "-d", env["PGDATABASE"], path], env)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
@@ -285,6 +289,31 @@ def _restore_postgresql(path: str, url: str):
             return _counted(connection)
     finally:
         engine.dispose()
+
+
+def _ensure_alone(url: str) -> None:
+    """Refuse while other sessions use the target database. `pg_restore --clean` drops and makes
+    again every table in one transaction; a request running meanwhile takes its locks in
+    another order, and one of the two fails (a deadlock) or waits for the whole restore."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            others = connection.exec_driver_sql(OTHER_SESSIONS).scalars().all()
+    finally:
+        engine.dispose()
+    if others:
+        names = ", ".join(sorted(set(others)))
+        raise Refused(
+            f"{len(others)} other sessions use {sa.engine.make_url(url).database} ({names}): stop the service "
+            "(and anything else connected) before restoring; nothing was replaced."
+        )
+
+
+OTHER_SESSIONS = """
+SELECT coalesce(nullif(application_name, ''), '?') || ' from ' || coalesce(host(client_addr), 'socket')
+FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+"""
 
 
 @contextmanager

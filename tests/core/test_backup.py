@@ -48,6 +48,14 @@ def _live(app) -> str:
     return app.config["DATABASE_URL"]
 
 
+def _alone(app) -> str:
+    """The URL of the test database, the test's own connections to it closed: on PostgreSQL a
+    restore refuses while other sessions use the database."""
+    db.session.remove()
+    db.engine.dispose()
+    return _live(app)
+
+
 def _comment_ids(url: str) -> set[int]:
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -188,7 +196,7 @@ def test_restore_refuses_a_copy_at_another_migration_head_and_replaces_nothing(
     with behind:
         assert backup.backup(_live(app), str(copy)).revision == "0012"
     later = _submit(consultation_id)
-    for target in (_live(app), new_database):
+    for target in (_alone(app), new_database):
         with pytest.raises(backup.Refused, match="schema is at 0012, not at the migrations' head"):
             backup.restore(str(copy), target)
     assert _comment_ids(_live(app)) == {kept, later}
@@ -203,7 +211,7 @@ def test_restore_refuses_a_damaged_copy_and_replaces_nothing(app, consultation_i
     backup.backup(_live(app), str(copy))
     damage(copy)
     before = _comment_ids(_live(app))
-    for target in (_live(app), new_database):
+    for target in (_alone(app), new_database):
         # SQLite: the file is malformed; PostgreSQL: the archive's data does not restore in the
         # scratch database, with its table of contents intact.
         with pytest.raises(backup.Refused, match="cannot be read as a SQLite database|does not restore"):
@@ -212,7 +220,9 @@ def test_restore_refuses_a_damaged_copy_and_replaces_nothing(app, consultation_i
     assert backup.is_empty(new_database)
     if TEST_DATABASE_URL:
         with db.engine.connect() as connection:
-            left = connection.exec_driver_sql("SELECT datname FROM pg_database WHERE datname LIKE '%%_check_%%'")
+            left = connection.execute(
+                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :p"), {"p": "%_check_%"}
+            )
             assert left.scalars().all() == [], "a scratch database was left behind"
 
 
@@ -257,11 +267,19 @@ def test_the_commands_say_why_they_refuse(app, consultation_id, tmp_path):
 
     # With --yes, a sound copy replaces the database: what was written since is gone.
     _submit(consultation_id)
-    db.session.remove()
+    _alone(app)
     done = _cli(app, "restore", str(copy), "--yes")
     assert done.exit_code == 0, done.output
     assert "Restored" in done.stdout
     assert _comment_ids(_live(app)) == {kept}
+
+    if TEST_DATABASE_URL:
+        # A session of the service's (or anyone's) on the database: pg_restore --clean would
+        # drop the tables under it.
+        with db.engine.connect():
+            refused = _cli(app, "restore", str(copy), "--yes")
+        assert refused.exit_code == 1
+        assert "other sessions use" in refused.stderr and "stop the service" in refused.stderr
 
 
 def test_pg_dump_connects_with_the_urls_parameters_in_its_environment():
