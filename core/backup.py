@@ -86,7 +86,7 @@ def verify_copy(connection: sa.Connection) -> str:
     if revision != head:
         raise Refused(
             f"The copy's schema is at {revision}, not at the migrations' head {head}: restore it with the "
-            "release that made it, or bring the release's migrations to its revision."
+            "release that made it, then run `flask db upgrade` with this one (README: Backup and restore)."
         )
     return revision
 
