@@ -5,7 +5,8 @@ SQLite: the online backup API copies the live file page by page, under one read 
 held for the whole copy. In WAL mode a reader never blocks a writer, so the service goes on
 taking comments, and the copy is the database as it was when that transaction began (had each
 step read afresh, SQLite would restart the copy after every write of another connection, and
-under a busy morning never finish). The copy is written beside FILE and renamed onto it.
+under a busy morning never finish). Meanwhile the WAL file grows: no checkpoint passes a
+snapshot still read. The copy is written beside FILE and renamed onto it.
 
 PostgreSQL: `pg_dump -Fc` (the custom format `pg_restore` reads), run on a snapshot that this
 command exports, so the summary it prints (schema, counts) is of exactly what was dumped.
@@ -28,6 +29,8 @@ import click
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app
+
+from core.extensions import db
 
 # SQLite pages copied per step of the backup API: 1024 pages of 4 KiB, 4 MiB between two
 # progress reports.
@@ -184,8 +187,6 @@ def _backup_postgresql(url: str, partial: str, progress: Progress | None):
 
 def is_empty(url: str) -> bool:
     """Whether the database at `url` holds no rows of the service (a new or freshly migrated one)."""
-    from core.extensions import db
-
     if sa.engine.make_url(url).get_backend_name() == "sqlite" and not os.path.exists(_sqlite_path(url)):
         return True
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
