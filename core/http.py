@@ -13,9 +13,13 @@ import flask_smorest
 import marshmallow as ma
 import orjson
 from flask import current_app, g, request
+from flask_smorest import abort
+from webargs.core import is_json
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 from werkzeug.sansio.utils import get_current_url
+
+from core.body import NUL_REFUSED, read_json
 
 # The largest id a path may name: ids are 32-bit INTEGER columns on PostgreSQL; a larger
 # number would overflow SQLite's driver (a 500) instead of finding nothing (404).
@@ -24,9 +28,6 @@ MAX_ID = 2**31 - 1
 # Past the last page a list is empty; past this one, its offset would overflow the databases'
 # integers. Nobody can tell the two apart, so an absurd page number is read as this one.
 MAX_PAGE = 2**31 - 1
-
-
-NUL_REFUSED = "Text may not contain the NUL character (U+0000)."
 
 
 class Parser(FlaskParser):
@@ -55,10 +56,18 @@ class Parser(FlaskParser):
         keys = (field.data_key or name for name, field in schema.load_fields.items())
         return {key: req.headers[key] for key in keys if key in req.headers}
 
+    def load_json(self, req, schema):
+        """The body through core.body.read_json: every malformed or hostile body a 4xx."""
+        if not is_json(req.mimetype):
+            return ma.missing
+        body = req.get_data(cache=True)
+        return read_json(body) if body else ma.missing
+
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         # PostgreSQL's text cannot hold NUL (a 500 there); refused everywhere alike, as a 422.
-        if isinstance(data, Mapping):
+        # A JSON body was checked as it was read (core.body).
+        if location != "json" and isinstance(data, Mapping):
             fields = [key for key in data if _holds_nul(data.getlist(key) if hasattr(data, "getlist") else data[key])]
             if fields:
                 raise ma.ValidationError({key: [NUL_REFUSED] for key in fields})
@@ -240,6 +249,33 @@ def _host_base(scheme: str, host: str, root: str = "") -> str:
     read's time), and a server answers to a handful of hosts and prefixes (a bounded cache: the
     Host header is the client's)."""
     return get_current_url(scheme, host, root_path=root).rstrip("/")
+
+
+# The request's head, as the app accepts it: gunicorn's own defaults, which gunicorn.conf.py
+# raises so that the app, not gunicorn's HTML page, answers beyond them (problem+json).
+MAX_REQUEST_LINE = 8190  # method, path and query, in bytes
+MAX_HEADER_FIELD = 8190  # one header's name and value
+MAX_HEADERS = 32 * 1024  # all headers together
+
+
+def refuse_oversized_head() -> None:
+    """Before anything else reads the request: 414 for a request line past MAX_REQUEST_LINE,
+    431 for a header past MAX_HEADER_FIELD or headers past MAX_HEADERS."""
+    environ = request.environ
+    line = len(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "") or (
+        len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", "")) + 1
+    )
+    if line > MAX_REQUEST_LINE:
+        abort(414, message=f"The address is longer than {MAX_REQUEST_LINE} bytes: shorten the query.")
+    total = 0
+    for name, value in environ.items():
+        if name.startswith("HTTP_"):
+            size = len(name) + len(value)
+            if size > MAX_HEADER_FIELD:
+                abort(431, message=f"A header is longer than {MAX_HEADER_FIELD} bytes: {name[5:].replace('_', '-')}.")
+            total += size
+    if total > MAX_HEADERS:
+        abort(431, message=f"The headers together are longer than {MAX_HEADERS} bytes.")
 
 
 def answer_not_modified(response):

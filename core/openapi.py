@@ -29,7 +29,12 @@ participation in it.
 * Lists take `page` (from 1) and `page_size` (at most 100); page metadata is in `X-Pagination`.
 * Items carry an `ETag`; `If-None-Match` gives 304, and changing an item needs its ETag in
   `If-Match` (428 without, 412 if stale).
-* Text is UTF-8 and may hold any character but NUL (U+0000), which is refused with 422.
+* Text is UTF-8 and may hold any character but NUL (U+0000); text that is not valid Unicode
+  (a lone surrogate such as `\\ud800`) and text of only spaces or control characters are
+  refused too, each with 422 naming the field. A JSON body nested deeper than 32 levels, or
+  with a key twice in one object, is 400 `malformed-request`.
+* A request line past 8,190 bytes is 414; a header past 8,190 bytes, or headers past 32 KiB,
+  431; a body past 1 MiB, 413.
 * Dates (`*_on`) are Asia/Shanghai calendar days (`YYYY-MM-DD`); instants (`*_at`) are ISO 8601
   with their offset.
 * Links (`_links`) are absolute URLs.

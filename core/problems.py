@@ -163,7 +163,7 @@ class ProblemApi(Api):
             detail = data.get("message") or "Some fields are not valid: see `errors`."
         elif error.code == 400 and errors:
             type_ = PROBLEM_BASE + "malformed-request"
-            detail = "The request body is not valid JSON."
+            detail = data.get("message") or "The request body is not valid JSON."
         elif error.code == 429:
             type_ = PROBLEM_BASE + "rate-limited"
             detail = f"Too many requests: the limit is {error.description}. Retry later."

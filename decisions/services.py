@@ -9,7 +9,7 @@ import orjson
 import sqlalchemy as sa
 
 from core import calendar, publication
-from core.auth import Account, Role, ensure_may_edit, is_staff
+from core.auth import Account, Role, ensure_may_edit, is_staff, owner_of
 from core.errors import (
     AdjustmentNotApplicable,
     CatalogueAlreadyPublished,
@@ -570,6 +570,11 @@ def get_decision(decision_id: int, *, viewer: Account | None) -> Decision:
     if decision is None or not _may_see(decision, viewer):
         raise NotFound(f"No decision {decision_id} is published.")
     return decision
+
+
+@owner_of("decision_id")
+def _lead_unit(decision_id: int, viewer: Account) -> str:
+    return get_decision(decision_id, viewer=viewer).lead_unit
 
 
 def _may_see(decision: Decision, viewer: Account | None) -> bool:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from consultation.models import PUBLIC_INQUIRY_STATES, Channel, Inquiry, InquiryState, InquiryTransfer
 from consultation.services import public_channel
 from core import calendar, deadlines, publication, redaction, tick
-from core.auth import Account, Role, ensure_may_edit
+from core.auth import Account, Role, ensure_may_edit, owner_of
 from core.errors import (
     Forbidden,
     InquiryAnswered,
@@ -285,6 +285,11 @@ def get_inquiry(inquiry_id: int, *, viewer: Account | None) -> Inquiry:
     if _on_a_public_board(inquiry) and (inquiry.state in PUBLIC_INQUIRY_STATES or may_handle(viewer, inquiry)):
         return inquiry
     raise NotFound(f"No inquiry {inquiry_id} is published.")
+
+
+@owner_of("inquiry_id")
+def _holding_unit(inquiry_id: int, viewer: Account) -> str | None:
+    return get_to_handle(inquiry_id).unit
 
 
 def get_to_handle(inquiry_id: int) -> Inquiry:
