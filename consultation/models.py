@@ -140,6 +140,8 @@ class Comment(Versioned, db.Model):
     # Personal data is in the audit log's create entry otherwise; the log keeps who acted on
     # a comment and how, not the commenter's name and phone.
     __audit_exclude__ = {"name", "contact", "receipt"}
+    # An individual's organisation (an employer, a village committee) may identify them.
+    __audit_exclude_when__ = {"organisation": ("submitter_type", "individual")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"))

@@ -27,7 +27,7 @@ from consultation.models import (
     SubmitterType,
 )
 from core import audit, calendar, preconditions, publication, redaction, tick
-from core.auth import Account, Role, ensure_may_edit, is_staff
+from core.auth import Account, Role, ensure_may_edit, is_staff, owner_of
 from core.errors import (
     ConsultationNotOpen,
     DecisionWithdrawn,
@@ -42,6 +42,7 @@ from core.errors import (
     WindowTooShort,
 )
 from core.extensions import db, lean_write, now_writing, read_connection, utcnow
+from core.privacy import keyed_hash
 from core.publication import EntryType, Fact
 from decisions import procedure
 from decisions.models import Decision, DecisionState
@@ -76,6 +77,18 @@ def _shown(viewer: Account | None, published_on, catalogued_on, lead_unit) -> bo
     if published_on is not None and catalogued_on is not None:
         return True
     return viewer is not None and viewer.may_edit_unit(lead_unit)
+
+
+@owner_of("consultation_id")
+def _consultation_lead_unit(consultation_id: int, viewer: Account) -> str:
+    consultation = get_consultation(consultation_id, viewer=viewer)
+    return db.session.get(Decision, consultation.decision_id).lead_unit
+
+
+@owner_of("comment_id")
+def _comment_lead_unit(comment_id: int, viewer: Account) -> str:
+    consultation = db.session.get(Consultation, get_comment(comment_id, viewer=viewer).consultation_id)
+    return db.session.get(Decision, consultation.decision_id).lead_unit
 
 
 def get_consultation(consultation_id: int, *, viewer: Account | None) -> Consultation:
@@ -313,10 +326,13 @@ def _ensure_may_write(decision: Decision, by: Account | None) -> None:
 
 
 def fingerprint(values: dict) -> str:
-    """What identifies a submission, to tell a true repeat from a reused key."""
+    """What identifies a submission, to tell a true repeat from a reused key: a keyed HMAC
+    (core.privacy) of the SHA-256 of its fields, so that content, channel and day, which are
+    public, do not let anyone test guesses of the name or phone offline. (Of the SHA-256, so
+    that migration 0014 could key the fingerprints stored before.)"""
     keys = ("content", "submitter_type", "name", "contact", "organisation", "channel", "received_on")
     text = "\x1f".join(str(values.get(k) or "") for k in keys)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return keyed_hash(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
 
 
 class Submitted(NamedTuple):

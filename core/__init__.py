@@ -8,9 +8,9 @@ from inspect import iscoroutinefunction
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import caching, explorer, openapi, settings
+from core import caching, explorer, openapi, privacy, security_log, settings
 from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate
-from core.http import IdConverter, TextConverter, answer_not_modified
+from core.http import IdConverter, TextConverter, answer_not_modified, refuse_oversized_head
 from core.json import OrjsonProvider
 from core.ratelimit import limiter
 
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         n = config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
+    privacy.init_app(app)
     db.init_app(app)
     app.teardown_appcontext(close_read_connection)
     with app.app_context():
@@ -82,6 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         send_wildcard=origins == ["*"],
         allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
     )
+    # First of the before_request hooks: nothing reads a request whose head is too large.
+    app.before_request(refuse_oversized_head)
     limiter.init_app(app)
     api.init_app(app)
     # If-None-Match is compared weakly (RFC 9110), for every GET that sends an ETag.
@@ -89,6 +92,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Registered after it, so run before it (Flask runs after_request hooks in reverse): a
     # list's ETag over its body is set in time for answer_not_modified to compare it.
     caching.init_app(app)
+    security_log.init_app(app)
 
     from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
     from consultation import views as consultation_views
@@ -124,6 +128,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         changes.blp,
         accounts.blp,
         audit.blp,
+        security_log.blp,
     ):
         api.register_blueprint(blueprint)
     return app

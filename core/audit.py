@@ -66,9 +66,20 @@ def _who() -> dict:
 _UNLOGGED = frozenset({"created_at", "updated_at", "version"})
 
 
+def _excluded(model, values) -> set:
+    """The fields never logged for this row: `__audit_exclude__` always, and each field of
+    `__audit_exclude_when__` ({field: (other field, value)}) when the row's other field has
+    that value (an individual's organisation identifies them; an enterprise's does not)."""
+    excluded = getattr(model, "__audit_exclude__", set())
+    when = getattr(model, "__audit_exclude_when__", None)
+    if when:
+        excluded = excluded | {field for field, (other, value) in when.items() if values.get(other) == value}
+    return excluded
+
+
 def _created(model, values) -> dict:
     """A new row's logged fields: every value it was given but the bookkeeping and the excluded."""
-    excluded = getattr(model, "__audit_exclude__", set())
+    excluded = _excluded(model, values)
     return {
         key: _plain(value)
         for key, value in values.items()
@@ -78,7 +89,8 @@ def _created(model, values) -> dict:
 
 def _entry(obj, action: str) -> AuditEntry:
     state = inspect(obj)
-    excluded = getattr(obj, "__audit_exclude__", set())
+    when = getattr(obj, "__audit_exclude_when__", {})
+    excluded = _excluded(type(obj), {other: getattr(obj, other) for other, _ in when.values()})
     changes = {}
     if action == "create":
         changes = _created(type(obj), {attr.key: getattr(obj, attr.key) for attr in state.mapper.column_attrs})

@@ -31,6 +31,11 @@ DEFAULTS = {
     # published versions, which never change (core.caching).
     "CACHE_MAX_AGE": 60,
     "CACHE_MAX_AGE_PUBLISHED": 600,
+    # The key of the keyed hashes that stand for personal data (core.privacy); empty: a random
+    # key kept in instance/personal-data.key. Several hosts must share one.
+    "PERSONAL_DATA_KEY": "",
+    # Refused attempts (401, 403, 429) recorded per client address and minute, per process.
+    "SECURITY_LOG_PER_MINUTE": 20,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }
@@ -43,6 +48,7 @@ _INTEGERS = {
     "DB_MAX_OVERFLOW",
     "CACHE_MAX_AGE",
     "CACHE_MAX_AGE_PUBLISHED",
+    "SECURITY_LOG_PER_MINUTE",
 }
 
 
