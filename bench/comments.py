@@ -2,13 +2,15 @@
 count afterwards that every comment answered 201 is stored exactly once and no other is.
 
     .venv/bin/python bench/comments.py [--backend sqlite|postgresql|both] [--duration 10] [--rounds 2]
+                                       [--ratelimit-storage memory://|database://|redis://127.0.0.1:6379/0]
 
 For each database it makes a fresh one (bench/data/comments.sqlite3; PostgreSQL database
 `juece_bench_comments` on 127.0.0.1, user postgres) with the project's migrations, and in it,
 through the models, one catalogued decision with a published draft and a published online
 consultation whose window includes today; plus one table of its own, `bench_comments`, for
 the baselines. Three gunicorns (2 sync workers each, or --workers; 127.0.0.1 only): Juece with
-rate limiting out of the way (RATELIMIT_ANONYMOUS_WRITES=100000000/minute), and the two
+rate limiting out of the way (RATELIMIT_ANONYMOUS_WRITES=100000000/minute, each write still
+counted, in --ratelimit-storage: the settings' default database:// unless told), and the two
 baselines of bench/comment_baselines.py, a bare endpoint that INSERTs one row and the same
 INSERT inside Juece's service.
 
@@ -38,6 +40,8 @@ import sys
 import tempfile
 
 from common import BENCH, DATA, machine_line, migrate, ratio_line, run, save_results, wait_for_other_benchmarks
+
+from core.settings import DEFAULTS
 
 SQLITE_DB = os.path.join(DATA, "comments.sqlite3")
 PG_NAME = "juece_bench_comments"
@@ -368,6 +372,8 @@ def bench_backend(backend: str, wrk: str, args, work: str) -> dict:
         "DATABASE_URL": juece_url,
         "LOG_LEVEL": "WARNING",
         "RATELIMIT_ANONYMOUS_WRITES": "100000000/minute",  # the benchmark's one client IP is not a flood
+        # Counted all the same, where --ratelimit-storage says (the settings' default: database://).
+        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
     }
     results = {name: [] for name in TARGETS}
     tags = []
@@ -464,6 +470,11 @@ def main(argv=None) -> int:
         default=2,
         help="gunicorn sync workers of every server (2; the README's production: 2 per core)",
     )
+    parser.add_argument(
+        "--ratelimit-storage",
+        default=DEFAULTS["RATELIMIT_STORAGE_URI"],
+        help=f"where Juece and `stack` count writes (the default's: {DEFAULTS['RATELIMIT_STORAGE_URI']})",
+    )
     parser.add_argument("--repeat", type=float, default=0.05, help="share of requests that repeat a key (0.05)")
     parser.add_argument("--patience", type=float, default=20, help="seconds to wait for a quiet machine (20)")
     args = parser.parse_args(argv)
@@ -474,7 +485,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"machine: {machine_line()}")
     print(
-        f"gunicorn: {args.workers} sync workers per server; "
+        f"gunicorn: {args.workers} sync workers per server, rate limits counted in {args.ratelimit_storage}; "
         f"wrk: {args.connections} threads × 1 connection, {args.warmup} s warm-up, then {args.duration} s per target "
         f"in each of {args.rounds} round(s); {args.repeat:.0%} repeated keys, and every 100th key shared by all",
         flush=True,
