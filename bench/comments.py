@@ -43,8 +43,7 @@ from common import BENCH, DATA, machine_line, migrate, ratio_line, run, save_res
 
 from core.settings import DEFAULTS
 
-SQLITE_DB = os.path.join(DATA, "comments.sqlite3")
-PG_NAME = "juece_bench_comments"
+NAME = "comments"  # bench/data/comments.sqlite3, PostgreSQL's juece_bench_comments
 PG_HOST = "127.0.0.1"  # never anything but the loopback
 TARGET = 0.60
 TARGETS = {
@@ -67,11 +66,17 @@ TABLE = """CREATE TABLE bench_comments (
 # --- The databases ---------------------------------------------------------------------------
 
 
-def urls(backend: str) -> tuple[str, str]:
-    """(SQLAlchemy URL for Juece, URL for the baseline and for counting)."""
+def sqlite_path(name: str = NAME) -> str:
+    return os.path.join(DATA, f"{name}.sqlite3")
+
+
+def urls(backend: str, name: str = NAME) -> tuple[str, str]:
+    """(SQLAlchemy URL for Juece, URL for the baseline and for counting), of the benchmark
+    databases called `name` (bench/ratelimit.py has its own, beside a running comments.py)."""
     if backend == "sqlite":
-        return f"sqlite:///{SQLITE_DB}", f"sqlite:///{SQLITE_DB}"
-    return f"postgresql+psycopg://postgres@{PG_HOST}/{PG_NAME}", f"postgresql://postgres@{PG_HOST}/{PG_NAME}"
+        return f"sqlite:///{sqlite_path(name)}", f"sqlite:///{sqlite_path(name)}"
+    database = f"juece_bench_{name}"
+    return f"postgresql+psycopg://postgres@{PG_HOST}/{database}", f"postgresql://postgres@{PG_HOST}/{database}"
 
 
 def psql(sql: str, database: str = "postgres") -> None:
@@ -82,20 +87,20 @@ def psql(sql: str, database: str = "postgres") -> None:
     )
 
 
-def fresh_database(backend: str) -> None:
+def fresh_database(backend: str, name: str = NAME) -> None:
     if backend == "sqlite":
         os.makedirs(DATA, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(SQLITE_DB + suffix):
-                os.remove(SQLITE_DB + suffix)
+            if os.path.exists(sqlite_path(name) + suffix):
+                os.remove(sqlite_path(name) + suffix)
     else:
-        psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        psql(f"CREATE DATABASE {PG_NAME}")
-    juece_url, _ = urls(backend)
+        psql(f"DROP DATABASE IF EXISTS juece_bench_{name} WITH (FORCE)")
+        psql(f"CREATE DATABASE juece_bench_{name}")
+    juece_url, _ = urls(backend, name)
     migrate(juece_url)
 
 
-def open_consultation(backend: str) -> int:
+def open_consultation(backend: str, name: str = NAME) -> int:
     """One catalogued decision, its published draft and a published online consultation open
     today, made through the models (and the public record's own `publish`); returns its id."""
     import sqlalchemy as sa
@@ -108,7 +113,7 @@ def open_consultation(backend: str) -> int:
     from decisions.models import Catalogue, Decision, Unit
     from decisions.records.models import Draft
 
-    juece_url, _ = urls(backend)
+    juece_url, _ = urls(backend, name)
     app = create_app({"DATABASE_URL": juece_url, "LOG_LEVEL": "WARNING"})
     today = calendar.today()
     year = today.year

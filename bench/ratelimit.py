@@ -3,10 +3,10 @@ PostgreSQL) and redis://127.0.0.1:6379/0.
 
     .venv/bin/python bench/ratelimit.py [--backend sqlite|postgresql|both] [--comments 1000] [--rounds 5]
 
-For each database it makes the comment benchmark's fresh one (bench/comments.py: the
-project's migrations, one open online consultation), then one app per storage, all with
-RATELIMIT_ANONYMOUS_WRITES=100000000/minute so that nothing is refused, and one with rate
-limits disabled (`off`), the floor. Each round, for each app in turn:
+For each database it makes a fresh one as bench/comments.py does (the project's migrations,
+one open online consultation; bench/data/ratelimit.sqlite3, PostgreSQL's juece_bench_ratelimit),
+then one app per storage, all with RATELIMIT_ANONYMOUS_WRITES=100000000/minute so that nothing
+is refused, and one with rate limits disabled (`off`), the floor. Each round, for each app in turn:
 
 - `hit`: the limiter's count of one write alone (core.ratelimit's counter, in a POST request's
   context), --comments times, µs each;
@@ -28,6 +28,7 @@ import redis
 from comments import fresh_database, open_consultation, urls
 from common import machine_line, save_results, wait_for_other_benchmarks
 
+NAME = "ratelimit"  # bench/data/ratelimit.sqlite3, PostgreSQL's juece_bench_ratelimit
 REDIS = "redis://127.0.0.1:6379/0"
 STORAGES = ("off", "memory://", "database://", REDIS)
 LIMIT = "100000000/minute"
@@ -43,7 +44,7 @@ def redis_up() -> bool:
 def make_app(backend: str, storage: str):
     from core import create_app
 
-    juece_url, _ = urls(backend)
+    juece_url, _ = urls(backend, NAME)
     config = {"DATABASE_URL": juece_url, "LOG_LEVEL": "WARNING", "RATELIMIT_ANONYMOUS_WRITES": LIMIT}
     if storage == "off":
         config["RATELIMIT_ENABLED"] = False
@@ -79,8 +80,8 @@ def time_comments(app, client, consultation_id: int, n: int, tag: str) -> float:
 
 def bench_backend(backend: str, args) -> dict:
     print(f"\n=== {backend} ===", flush=True)
-    fresh_database(backend)
-    consultation_id = open_consultation(backend)
+    fresh_database(backend, NAME)
+    consultation_id = open_consultation(backend, NAME)
     storages = [s for s in STORAGES if s != REDIS or redis_up()]
     if REDIS not in storages:
         print(f"no Redis at {REDIS}: left out")
