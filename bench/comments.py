@@ -2,13 +2,15 @@
 count afterwards that every comment answered 201 is stored exactly once and no other is.
 
     .venv/bin/python bench/comments.py [--backend sqlite|postgresql|both] [--duration 10] [--rounds 2]
+                                       [--ratelimit-storage memory://|database://|redis://127.0.0.1:6379/0]
 
 For each database it makes a fresh one (bench/data/comments.sqlite3; PostgreSQL database
 `juece_bench_comments` on 127.0.0.1, user postgres) with the project's migrations, and in it,
 through the models, one catalogued decision with a published draft and a published online
 consultation whose window includes today; plus one table of its own, `bench_comments`, for
 the baselines. Three gunicorns (2 sync workers each, or --workers; 127.0.0.1 only): Juece with
-rate limiting out of the way (RATELIMIT_ANONYMOUS_WRITES=100000000/minute), and the two
+rate limiting out of the way (RATELIMIT_ANONYMOUS_WRITES=100000000/minute, each write still
+counted, in --ratelimit-storage: the settings' default database:// unless told), and the two
 baselines of bench/comment_baselines.py, a bare endpoint that INSERTs one row and the same
 INSERT inside Juece's service.
 
@@ -39,8 +41,9 @@ import tempfile
 
 from common import BENCH, DATA, machine_line, migrate, ratio_line, run, save_results, wait_for_other_benchmarks
 
-SQLITE_DB = os.path.join(DATA, "comments.sqlite3")
-PG_NAME = "juece_bench_comments"
+from core.settings import DEFAULTS
+
+NAME = "comments"  # bench/data/comments.sqlite3, PostgreSQL's juece_bench_comments
 PG_HOST = "127.0.0.1"  # never anything but the loopback
 TARGET = 0.60
 TARGETS = {
@@ -63,11 +66,17 @@ TABLE = """CREATE TABLE bench_comments (
 # --- The databases ---------------------------------------------------------------------------
 
 
-def urls(backend: str) -> tuple[str, str]:
-    """(SQLAlchemy URL for Juece, URL for the baseline and for counting)."""
+def sqlite_path(name: str = NAME) -> str:
+    return os.path.join(DATA, f"{name}.sqlite3")
+
+
+def urls(backend: str, name: str = NAME) -> tuple[str, str]:
+    """(SQLAlchemy URL for Juece, URL for the baseline and for counting), of the benchmark
+    databases called `name` (bench/ratelimit.py has its own, beside a running comments.py)."""
     if backend == "sqlite":
-        return f"sqlite:///{SQLITE_DB}", f"sqlite:///{SQLITE_DB}"
-    return f"postgresql+psycopg://postgres@{PG_HOST}/{PG_NAME}", f"postgresql://postgres@{PG_HOST}/{PG_NAME}"
+        return f"sqlite:///{sqlite_path(name)}", f"sqlite:///{sqlite_path(name)}"
+    database = f"juece_bench_{name}"
+    return f"postgresql+psycopg://postgres@{PG_HOST}/{database}", f"postgresql://postgres@{PG_HOST}/{database}"
 
 
 def psql(sql: str, database: str = "postgres") -> None:
@@ -78,20 +87,20 @@ def psql(sql: str, database: str = "postgres") -> None:
     )
 
 
-def fresh_database(backend: str) -> None:
+def fresh_database(backend: str, name: str = NAME) -> None:
     if backend == "sqlite":
         os.makedirs(DATA, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(SQLITE_DB + suffix):
-                os.remove(SQLITE_DB + suffix)
+            if os.path.exists(sqlite_path(name) + suffix):
+                os.remove(sqlite_path(name) + suffix)
     else:
-        psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        psql(f"CREATE DATABASE {PG_NAME}")
-    juece_url, _ = urls(backend)
+        psql(f"DROP DATABASE IF EXISTS juece_bench_{name} WITH (FORCE)")
+        psql(f"CREATE DATABASE juece_bench_{name}")
+    juece_url, _ = urls(backend, name)
     migrate(juece_url)
 
 
-def open_consultation(backend: str) -> int:
+def open_consultation(backend: str, name: str = NAME) -> int:
     """One catalogued decision, its published draft and a published online consultation open
     today, made through the models (and the public record's own `publish`); returns its id."""
     import sqlalchemy as sa
@@ -104,7 +113,7 @@ def open_consultation(backend: str) -> int:
     from decisions.models import Catalogue, Decision, Unit
     from decisions.records.models import Draft
 
-    juece_url, _ = urls(backend)
+    juece_url, _ = urls(backend, name)
     app = create_app({"DATABASE_URL": juece_url, "LOG_LEVEL": "WARNING"})
     today = calendar.today()
     year = today.year
@@ -368,6 +377,8 @@ def bench_backend(backend: str, wrk: str, args, work: str) -> dict:
         "DATABASE_URL": juece_url,
         "LOG_LEVEL": "WARNING",
         "RATELIMIT_ANONYMOUS_WRITES": "100000000/minute",  # the benchmark's one client IP is not a flood
+        # Counted all the same, where --ratelimit-storage says (the settings' default: database://).
+        "RATELIMIT_STORAGE_URI": args.ratelimit_storage,
     }
     results = {name: [] for name in TARGETS}
     tags = []
@@ -464,6 +475,11 @@ def main(argv=None) -> int:
         default=2,
         help="gunicorn sync workers of every server (2; the README's production: 2 per core)",
     )
+    parser.add_argument(
+        "--ratelimit-storage",
+        default=DEFAULTS["RATELIMIT_STORAGE_URI"],
+        help=f"where Juece and `stack` count writes (the default's: {DEFAULTS['RATELIMIT_STORAGE_URI']})",
+    )
     parser.add_argument("--repeat", type=float, default=0.05, help="share of requests that repeat a key (0.05)")
     parser.add_argument("--patience", type=float, default=20, help="seconds to wait for a quiet machine (20)")
     args = parser.parse_args(argv)
@@ -474,7 +490,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"machine: {machine_line()}")
     print(
-        f"gunicorn: {args.workers} sync workers per server; "
+        f"gunicorn: {args.workers} sync workers per server, rate limits counted in {args.ratelimit_storage}; "
         f"wrk: {args.connections} threads × 1 connection, {args.warmup} s warm-up, then {args.duration} s per target "
         f"in each of {args.rounds} round(s); {args.repeat:.0%} repeated keys, and every 100th key shared by all",
         flush=True,

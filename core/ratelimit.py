@@ -9,7 +9,10 @@ Built on `limits` (the library under Flask-Limiter: its limit syntax, its Redis 
 fixed-window counting for counters that processes share) without Flask-Limiter itself, whose
 per-request work to find which of its many kinds of limits apply cost a quarter of a comment's
 CPU (bench/README.md, ADR 0011); for this one rule a key, a limit and a hit are all there is to
-do. Counters kept in one process are a dict (`_InProcess`).
+do. Where the counters live is RATELIMIT_STORAGE_URI: `database://` (the default) in the app's
+own database (core.ratelimit_storage), shared by every worker of a host on SQLite and by every
+host on PostgreSQL; `redis://` for high traffic; `memory://` in this process only, a dict
+(`_InProcess`), for tests and a single process.
 """
 
 import math
@@ -17,14 +20,15 @@ import threading
 import time
 from functools import lru_cache
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from core.auth import current_account, is_staff
-from core.extensions import READS
+from core.extensions import READS, db
+from core.ratelimit_storage import DatabaseStorage
 
 _SCOPE = "writes"  # the one budget's name in the counters' keys
 
@@ -50,6 +54,39 @@ class _Shared:
 
     def reset(self) -> None:
         self.windows.storage.reset()
+
+
+class _InDatabase:
+    """Counts kept in the app's database (database://), by the same fixed windows and keys as
+    `limits`' FixedWindowRateLimiter.hit, but one statement a write: the storage's upsert
+    returns the count and the window's end, which `get_window_stats` would read again in two
+    more transactions."""
+
+    def __init__(self, app: Flask, uri: str):
+        with app.app_context():
+            self.storage = storage_from_string(uri, engine=db.engine)
+        if not isinstance(self.storage, DatabaseStorage):
+            raise TypeError(f"{uri} is not the database storage")
+
+    def hit(self, limit: RateLimitItem, caller: str) -> tuple[bool, int, float]:
+        if self.storage.on_sqlite:
+            _end_the_sessions_read()
+        count, end = self.storage.hit(limit.key_for(_SCOPE, caller), limit.get_expiry())
+        return count <= limit.amount, max(0, limit.amount - count), end
+
+    def reset(self) -> None:
+        self.storage.reset()
+
+
+def _end_the_sessions_read() -> None:
+    """On SQLite, end the transaction a partner's token lookup began in the session.
+
+    In a write request it began with BEGIN IMMEDIATE (core.extensions.configure_engine) and so
+    holds the database's write lock, which the counter's own transaction, on another connection
+    of the same worker, would wait for until busy_timeout. Before the view nothing was written
+    in it; as core.tick.catch_up does, it is committed, and the view's writes begin anew."""
+    if has_app_context() and db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
 
 
 class _InProcess:
@@ -93,7 +130,13 @@ class WriteLimiter:
         app.config.setdefault("RATELIMIT_ENABLED", True)
         uri = app.config["RATELIMIT_STORAGE_URI"]
         # Counted where the settings say, even when disabled, so that reset() always works.
-        app.extensions["write_limiter"] = _InProcess() if uri == "memory://" else _Shared(uri)
+        if uri == "memory://":
+            counter = _InProcess()
+        elif uri.startswith("database:"):
+            counter = _InDatabase(app, uri)
+        else:
+            counter = _Shared(uri)
+        app.extensions["write_limiter"] = counter
         if app.config["RATELIMIT_ENABLED"]:
             app.before_request(_count_write)
             app.after_request(_add_headers)

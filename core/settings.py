@@ -20,9 +20,10 @@ DEFAULTS = {
     "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
     # Comma-separated origins allowed by CORS; "*" lets any portal or app read the open data.
     "CORS_ORIGINS": "*",
-    # Where rate-limit counters live: memory:// for one process, redis://host:6379/0 when
-    # several gunicorn instances must share them.
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Where rate-limit counters live: database:// in the app's own database, shared by every
+    # worker and host that share it; redis://host:6379/0 for high traffic; memory:// in one
+    # process only (tests, a single process).
+    "RATELIMIT_STORAGE_URI": "database://",
     # Limits on writes from the public and from partner apps, in the `limits` library's syntax
     # ('30/minute', or several: '30/minute;500/day').
     "RATELIMIT_ANONYMOUS_WRITES": "30/minute",

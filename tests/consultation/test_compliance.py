@@ -386,6 +386,7 @@ def test_tick_marks_what_is_overdue_once_and_records_it_once(app, overdue, today
         "decisions moved into consultation": 0,
         "obligations marked overdue": 2,
         "inquiries marked overdue": 2,
+        "rate-limit windows ended": 0,
     }
     assert tick.run()["obligations marked overdue"] == 0
     assert tick.run()["inquiries marked overdue"] == 0
