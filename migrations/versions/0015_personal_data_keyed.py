@@ -11,7 +11,7 @@ aside for this one rewrite. Refused attempts (401, 403, 429) get a table of thei
 security_events (core.security_log).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -27,7 +27,7 @@ from core import privacy
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
