@@ -111,15 +111,19 @@ def _entry(obj, action: str) -> dict:
     }
 
 
-_INSERT_ENTRY = sa.insert(AuditEntry.__table__)
+_ENTRY = AuditEntry.__table__
+_INSERT_ENTRY = sa.insert(_ENTRY)
 
 
 def _append(connection: sa.Connection, entries: list[dict]) -> None:
     """Chain `entries` after the log's head and insert them: each its id, its hashes, and the
-    instant of its commit unless it has one."""
+    instant of its commit unless it has one. What is hashed is what is stored: a column an
+    entry does not give is stored empty (null), never filled in by a default."""
     now = utcnow()
     for entry in entries:
         entry.setdefault("at", now)
+        for name in _ENTRY.c.keys():
+            entry.setdefault(name, None)
     connection.execute(_INSERT_ENTRY, chain.append(connection, chain.AUDIT_LOG, entries))
 
 
@@ -141,8 +145,9 @@ def record_created(connection: sa.Connection, model, record_id: int, values: dic
     _append(connection, [_created_entry(model, record_id, values)])
 
 
-_ENTRY = AuditEntry.__table__
-_ENTRY_FIELDS = ("account_id", "actor", "request_id", "at", "action", "record_type", "record_id", "changes")
+# Every column of an entry but those the chain fills in: a column added to the log is written,
+# and hashed, by the hot path too.
+_ENTRY_FIELDS = tuple(name for name in _ENTRY.c.keys() if name not in {"id", *chain.LINKS})
 
 
 def insert_logged(table: sa.Table, fields: tuple[str, ...]) -> sa.Insert:
@@ -171,7 +176,7 @@ def logged_values(model, record_id: int, values: dict) -> dict:
     return {
         **row,
         "row_id": record_id,
-        **{f"entry_{name}": value for name, value in entry.items()},
+        **{f"entry_{name}": entry.get(name) for name in _ENTRY_FIELDS},
         "chain_before": before,
         "chain_after": after,
     }
@@ -214,11 +219,13 @@ def _append_at_commit(session):
         _append(session.connection(), entries)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop("audit_entries", None)
-    session.info.pop("audit_appending", None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction):
+    # However the session's transaction ends: committed, rolled back, or closed with the
+    # session (a request's teardown) — what a flush logged never outlives it.
+    if transaction.parent is None:
+        session.info.pop("audit_entries", None)
+        session.info.pop("audit_appending", None)
 
 
 # --- API (admin) -----------------------------------------------------------------------------

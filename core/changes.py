@@ -75,7 +75,7 @@ class ChangeSchema(ma.Schema):
     prev_hash = ma.fields.String(
         allow_none=True,
         metadata={
-            "description": "The hash of the entry before it (seq - 1); 64 zeros before the first entry",
+            "description": "The hash of the entry before it in cursor order; 64 zeros before the first entry",
             "pattern": "^[0-9a-f]{64}$",
         },
     )
