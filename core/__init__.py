@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             "Location",
             "Retry-After",
             "X-Request-ID",
+            "X-Record-Head",
             "X-RateLimit-Limit",
             "X-RateLimit-Remaining",
             "X-RateLimit-Reset",
@@ -99,7 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from consultation.adoption import views as adoption_views
     from consultation.compliance import views as compliance_views
     from consultation.inquiries import views as inquiry_views
-    from core import accounts, audit, backup, calendar, changes, health, obligations  # noqa: F401 (obligations: its tick)
+    from core import accounts, audit, backup, calendar, chain, changes, health, obligations  # noqa: F401 (obligations: its tick)
     from core.auth import check_credentials
     from core.auth import cli as accounts_cli
     from core.tick import cli as tick_cli
@@ -116,6 +117,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(tick_cli)
     app.register_blueprint(calendar.cli)
     app.register_blueprint(backup.cli)
+    app.register_blueprint(chain.cli)
     for blueprint in (
         *decision_views.blueprints,
         record_views.blp,

@@ -1,7 +1,8 @@
 """Who changed what, when: an append-only log written in the same transaction as the change.
 
 Every insert, update and delete of an audited model is recorded from the session's flush, so
-no service can forget it; the actor comes from the request (or the command line).
+no service can forget it; the actor comes from the request (or the command line). The log is a
+hash chain (core.chain): its entries are appended at commit, under the chain's lock.
 """
 
 import datetime as dt
@@ -12,6 +13,7 @@ from flask import g, has_app_context, has_request_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core import chain
 from core.extensions import UTCDateTime, db, index_where_set, utcnow
 
 
@@ -27,6 +29,9 @@ class AuditEntry(db.Model):
     record_id: Mapped[str] = mapped_column(sa.String(60))
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # The hash chain (core.chain). Empty only in a row that migration 0016 had yet to chain.
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (
         sa.Index("ix_audit_log_record", "record_type", "record_id"),
@@ -87,7 +92,7 @@ def _created(model, values) -> dict:
     }
 
 
-def _entry(obj, action: str) -> AuditEntry:
+def _entry(obj, action: str) -> dict:
     state = inspect(obj)
     when = getattr(obj, "__audit_exclude_when__", {})
     excluded = _excluded(type(obj), {other: getattr(obj, other) for other, _ in when.values()})
@@ -108,17 +113,30 @@ def _entry(obj, action: str) -> AuditEntry:
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             changes[attr.key] = [_plain(old), _plain(new)]
-    return AuditEntry(
+    return {
         **_who(),
-        action=action,
-        record_type=obj.__tablename__,
+        "action": action,
+        "record_type": obj.__tablename__,
         # Not state.identity: a new row gets its identity only after after_flush has run.
-        record_id="/".join(str(part) for part in state.mapper.primary_key_from_instance(obj)),
-        changes=changes,
-    )
+        "record_id": "/".join(str(part) for part in state.mapper.primary_key_from_instance(obj)),
+        "changes": changes,
+    }
 
 
-_INSERT_ENTRY = sa.insert(AuditEntry.__table__)
+_ENTRY = AuditEntry.__table__
+_INSERT_ENTRY = sa.insert(_ENTRY)
+
+
+def _append(connection: sa.Connection, entries: list[dict]) -> None:
+    """Chain `entries` after the log's head and insert them: each its id, its hashes, and the
+    instant of its commit unless it has one. What is hashed is what is stored: a column an
+    entry does not give is stored empty (null), never filled in by a default."""
+    now = utcnow()
+    for entry in entries:
+        entry.setdefault("at", now)
+        for name in _ENTRY.c.keys():
+            entry.setdefault(name, None)
+    connection.execute(_INSERT_ENTRY, chain.append(connection, chain.AUDIT_LOG, entries))
 
 
 def _created_entry(model, record_id: int, values: dict) -> dict:
@@ -135,35 +153,54 @@ def _created_entry(model, record_id: int, values: dict) -> dict:
 
 
 def record_created(connection: sa.Connection, model, record_id: int, values: dict) -> None:
-    """Log a row that a hot path inserted: its entry, in the same transaction."""
-    connection.execute(_INSERT_ENTRY, _created_entry(model, record_id, values))
+    """Log a row that a hot path inserted: its entry, chained, in the same transaction."""
+    _append(connection, [_created_entry(model, record_id, values)])
 
 
-_ENTRY = AuditEntry.__table__
-_ENTRY_FIELDS = ("account_id", "actor", "request_id", "at", "action", "record_type", "record_id", "changes")
+# Every column of an entry but those the chain fills in: a column added to the log is written,
+# and hashed, by the hot path too.
+_ENTRY_FIELDS = tuple(name for name in _ENTRY.c.keys() if name not in {"id", *chain.LINKS})
 
 
 def insert_logged(table: sa.Table, fields: tuple[str, ...]) -> sa.Insert:
-    """One statement that inserts a row of `table` (its `fields`, the id among them) and its audit
-    entry, for PostgreSQL (a data-modifying WITH): two writes in one round trip, atomic as any
-    statement is. Its parameters: `logged_values`."""
+    """One statement that inserts a row of `table` (its `fields`, the id among them) and its
+    chained audit entry, for PostgreSQL (data-modifying WITHs): the writes in one round trip,
+    atomic as any statement is, and in autocommit committed by it. The entry's id and hash are
+    only known once the statement holds the log's head (core.chain.moved_head_cte), so its hash
+    is computed there, from the canonical form split around the id. Its parameters:
+    `logged_values`."""
     row = sa.insert(table).values({name: sa.bindparam(f"row_{name}", type_=table.c[name].type) for name in fields})
+    head = chain.moved_head_cte(chain.AUDIT_LOG)
     entry = {name: sa.bindparam(f"entry_{name}", type_=_ENTRY.c[name].type) for name in _ENTRY_FIELDS}
-    return sa.insert(_ENTRY).values(entry).add_cte(row.cte("logged"))
+    entry |= {
+        "id": sa.select(head.c.position).scalar_subquery(),
+        "prev_hash": sa.select(head.c.prev_hash).scalar_subquery(),
+        "hash": sa.select(head.c.hash).scalar_subquery(),
+    }
+    return sa.insert(_ENTRY).values(entry).add_cte(row.cte("logged")).add_cte(head)
 
 
 def logged_values(model, record_id: int, values: dict) -> dict:
     """The parameters of `insert_logged` for a row of `model` with `values` and `record_id`."""
     entry = _created_entry(model, record_id, values)
+    before, after = chain.canonical_around(entry, "id")
     row = {f"row_{name}": value for name, value in values.items()}
-    return {**row, "row_id": record_id, **{f"entry_{name}": value for name, value in entry.items()}}
+    return {
+        **row,
+        "row_id": record_id,
+        **{f"entry_{name}": entry.get(name) for name in _ENTRY_FIELDS},
+        "chain_before": before,
+        "chain_after": after,
+    }
 
 
 @event.listens_for(Session, "after_flush")
 def _record_changes(session, _flush_context):
     # After the flush new rows know their keys, while the session's new/dirty/deleted sets
-    # and attribute histories still describe what the flush wrote. The entries added here go
-    # out in the commit's next flush, in the same transaction.
+    # and attribute histories still describe what the flush wrote. The entries are kept until
+    # the commit (below) and appended then, so the log's lock is held from there to the commit
+    # only; a flush that comes after that point (of another before_commit listener, or the
+    # commit's own) appends its entries at once.
     # An audit entry is never changed or deleted: the database refuses both (migration 0008).
     entries = []
     for obj in session.new:
@@ -172,12 +209,35 @@ def _record_changes(session, _flush_context):
     for obj in session.dirty:
         if not isinstance(obj, AuditEntry) and session.is_modified(obj, include_collections=False):
             entry = _entry(obj, "update")
-            if entry.changes:
+            if entry["changes"]:
                 entries.append(entry)
     for obj in session.deleted:
         if not isinstance(obj, AuditEntry):
             entries.append(_entry(obj, "delete"))
-    session.add_all(entries)
+    if not entries:
+        return
+    if session.info.get("audit_appending"):
+        _append(session.connection(), entries)
+    else:
+        session.info.setdefault("audit_entries", []).extend(entries)
+
+
+@event.listens_for(Session, "before_commit")
+def _append_at_commit(session):
+    session.flush()  # what is still pending logs its entries now, behind those kept
+    session.info["audit_appending"] = True  # and every later flush appends its own at once
+    entries = session.info.pop("audit_entries", None)
+    if entries:
+        _append(session.connection(), entries)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction):
+    # However the session's transaction ends: committed, rolled back, or closed with the
+    # session (a request's teardown) — what a flush logged never outlives it.
+    if transaction.parent is None:
+        session.info.pop("audit_entries", None)
+        session.info.pop("audit_appending", None)
 
 
 # --- API (admin) -----------------------------------------------------------------------------
@@ -207,6 +267,15 @@ class AuditEntrySchema(ma.Schema):
     record_id = ma.fields.String(metadata={"description": "The record's key", "examples": ["12"]})
     changes = ma.fields.Dict(metadata={"description": "Fields set (create) or {field: [before, after]} (update)"})
     request_id = ma.fields.String(allow_none=True, metadata={"description": "The request that made it"})
+    hash = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "SHA-256 (hex) over `prev_hash` and the entry's canonical form (README: Verify the record)"
+        },
+    )
+    prev_hash = ma.fields.String(
+        allow_none=True, metadata={"description": "The previous entry's hash; 64 zeros before the first"}
+    )
 
 
 class AuditQueryArgsSchema(ma.Schema):

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app
 
+from core import chain
 from core.extensions import db
 
 # SQLite pages copied per step of the backup API: 1024 pages of 4 KiB, 4 MiB between two
@@ -77,9 +78,9 @@ def verify_copy(connection: sa.Connection) -> str:
     """Check a copy before it replaces anything; returns its schema revision, raises Refused.
 
     `connection` reads the copy: on SQLite the file opened read-only, on PostgreSQL a scratch
-    database the archive was restored into. Today: the file is sound (SQLite's integrity
-    check) and its schema is at the migrations' head. The public record's hash chain (issue
-    15, point 4: core/chain.py) is to be checked here as well."""
+    database the archive was restored into: the file is sound (SQLite's integrity check), its
+    schema is at the migrations' head, and the hash chains of its public record and audit log
+    hold link by link up to their heads (core.chain.verify)."""
     if connection.dialect.name == "sqlite":
         problems = connection.exec_driver_sql("PRAGMA integrity_check").scalars().all()
         if problems != ["ok"]:
@@ -91,6 +92,12 @@ def verify_copy(connection: sa.Connection) -> str:
             f"The copy's schema is at {revision}, not at the migrations' head {head}: restore it with the "
             "release that made it, then run `flask db upgrade` with this one (README: Backup and restore)."
         )
+    for result in chain.verify_all(connection):
+        if result.broken is not None:
+            raise Refused(
+                f"The copy's record was rewritten or cut: {result.broken}. A copy whose hash chain does not "
+                "hold is not restored (README: Verify the record)."
+            )
     return revision
 
 

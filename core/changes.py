@@ -3,6 +3,10 @@
 Before answering, the feed appends what has fallen due since `tick` last ran (a consultation
 whose window ended, a deadline passed), so a partner mirroring it never waits for the
 scheduler to learn of them.
+
+Each entry shows its link of the record's hash chain (`hash`, `prev_hash`, core.chain) and
+every answer the record's head, so a mirror checks the chain as it reads and keeps a head that
+proves any later rewrite of what came before it.
 """
 
 from types import SimpleNamespace
@@ -11,7 +15,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import validate
 
-from core import publication, tick
+from core import chain, publication, tick
 from core.errors import UnknownCursor
 from core.http import Blueprint, api_url, documents, dump, json_response
 from core.serialize import Computed
@@ -53,6 +57,41 @@ class ChangeSchema(ma.Schema):
         data_key="decision",
         metadata={"description": "The decision", "type": ["string", "null"], "format": "uri"},
     )
+    target = ma.fields.String(
+        metadata={
+            "description": "The record's path below the API root (`href` without it): what the hash covers",
+            "examples": ["/decisions/7/drafts/2"],
+        }
+    )
+    hash = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "SHA-256 (hex) of `prev_hash` followed by the canonical JSON of seq, decision_id, type, "
+            "occurred_on, recorded_at, title, target, amends (as `amends_seq`) and reason, nulls left out "
+            "(README: Verify the record)",
+            "pattern": "^[0-9a-f]{64}$",
+        },
+    )
+    prev_hash = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The hash of the entry before it in cursor order; 64 zeros before the first entry",
+            "pattern": "^[0-9a-f]{64}$",
+        },
+    )
+
+
+class HeadSchema(ma.Schema):
+    cursor = Computed(
+        lambda h: str(h.position),
+        metadata={"description": 'The newest entry\'s cursor ("0" while the record is empty)', "type": "string"},
+    )
+    hash = ma.fields.String(
+        metadata={
+            "description": "The newest entry's hash (64 zeros while the record is empty)",
+            "pattern": "^[0-9a-f]{64}$",
+        }
+    )
 
 
 class ChangesSchema(ma.Schema):
@@ -60,6 +99,21 @@ class ChangesSchema(ma.Schema):
     next_cursor = ma.fields.String(
         metadata={"description": "Store it; ask again with `after` set to it. Unchanged when nothing new came."}
     )
+    head = ma.fields.Nested(
+        HeadSchema,
+        metadata={
+            "description": "The whole record's newest entry when this page was read (it may lie beyond the page): "
+            "keep it, and a later copy of the record must chain up to it unchanged. Also in `X-Record-Head`."
+        },
+    )
+
+
+HEAD_HEADER = "X-Record-Head"
+
+
+def head_header(head: chain.Head) -> str:
+    """`X-Record-Head`: the record's newest cursor and its hash, `<cursor> <hash>`."""
+    return f"{head.position} {head.hash}"
 
 
 class ChangesQueryArgsSchema(ma.Schema):
@@ -79,7 +133,16 @@ class ChangesQueryArgsSchema(ma.Schema):
 class Changes(MethodView):
     @blp.etag
     @blp.arguments(ChangesQueryArgsSchema, location="query")
-    @blp.response(200, ChangesSchema)
+    @blp.response(
+        200,
+        ChangesSchema,
+        headers={
+            HEAD_HEADER: {
+                "description": "The record's head as `body.head` has it: its newest cursor, a space, its hash",
+                "schema": {"type": "string", "pattern": "^[0-9]+ [0-9a-f]{64}$"},
+            }
+        },
+    )
     @documents(400)
     def get(self, args):
         """Read the change feed after a cursor
@@ -87,7 +150,12 @@ class Changes(MethodView):
         A client that stores `next_cursor` and asks again misses nothing and sees nothing twice,
         also while publications commit concurrently: cursors are handed out in commit order. A
         cursor this feed never handed out is refused (400), so a client that lost its place
-        learns it. Sends an ETag: `If-None-Match` gives 304 while nothing new came."""
+        learns it. Sends an ETag: `If-None-Match` gives 304 while nothing new came.
+
+        Each entry carries its `hash` and `prev_hash`, links of one chain in cursor order: recompute
+        each hash from the entry (README: Verify the record) and check that its `prev_hash` is the
+        hash of the entry you read before it. `head` is the record's newest entry; a mirror that
+        keeps it proves later that nothing before it was rewritten."""
         tick.catch_up()
         after = int(args["after"])
         if after > 0 and after > publication.last_seq():
@@ -96,7 +164,10 @@ class Changes(MethodView):
                 "Read on from the last cursor you stored, or from the beginning without `after`."
             )
         entries = publication.changes_after(after, args["limit"])
+        # Read after the entries: never behind the page, so a mirror at the page's end reads on
+        # until its cursor reaches the head.
+        head = publication.head()
         cursor = str(entries[-1].seq) if entries else str(after)
-        body = dump(ChangesSchema, SimpleNamespace(entries=entries, next_cursor=cursor))
+        body = dump(ChangesSchema, SimpleNamespace(entries=entries, next_cursor=cursor, head=head))
         blp.set_etag(body)
-        return json_response(body)
+        return json_response(body, headers={HEAD_HEADER: head_header(head)})

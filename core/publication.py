@@ -15,6 +15,9 @@ standing — superseded, withdrawn — is read live.
 Sequence numbers are handed out under a lock held until commit (an advisory lock on
 PostgreSQL, SQLite's single writer elsewhere), so they become visible in the order they were
 given: a client reading the feed after seq N can never later find a row below N appear.
+
+Each row is a link of a hash chain in that same order (core.chain): its `hash` covers its
+content and the previous row's hash, so a mirror that kept a head proves any later rewrite.
 """
 
 import dataclasses
@@ -27,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core import calendar
+from core import calendar, chain
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
 from core.extensions import UTCDateTime, db, read_connection, shown, utcnow
 from core.http import base_url, links_relative
@@ -87,6 +90,9 @@ class PublicRecordEntry(db.Model):
     # A correction, withdrawal or tombstone names the entry it amends; each says why.
     amends_seq: Mapped[int | None] = mapped_column(sa.ForeignKey("public_record.seq"))
     reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The hash chain (core.chain). Empty only in a row that migration 0016 had yet to chain.
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (
         # The timeline: one decision's rows in the order things happened.
@@ -130,17 +136,20 @@ def _next_seq() -> int:
 
 
 def _append(fact: Fact, day: dt.date) -> PublicRecordEntry:
-    entry = PublicRecordEntry(
-        seq=_next_seq(),
-        decision_id=fact.decision_id,
-        type=fact.type,
-        occurred_on=fact.occurred_on or day,
-        recorded_at=utcnow(),
-        title=fact.title,
-        target=fact.target,
-        amends_seq=fact.amends_seq,
-        reason=fact.reason,
-    )
+    values = {
+        "seq": _next_seq(),
+        "decision_id": fact.decision_id,
+        "type": fact.type,
+        "occurred_on": fact.occurred_on or day,
+        "recorded_at": utcnow(),
+        "title": fact.title,
+        "target": fact.target,
+        "amends_seq": fact.amends_seq,
+        "reason": fact.reason,
+    }
+    # Chained behind the entry of seq - 1: the lock `_next_seq` took is held until commit.
+    [values] = chain.append(db.session.connection(), chain.PUBLIC_RECORD, [values])
+    entry = PublicRecordEntry(**values)
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -363,6 +372,13 @@ def _timeline_statement():
 def timeline_entries(decision_id: int):
     """The decision's public record in the order things happened: one indexed query."""
     return read_connection().execute(_timeline_statement(), {"decision_id": decision_id}).all()
+
+
+def head() -> chain.Head:
+    """Where the public record stands: its newest entry's seq (0 when empty) and hash (64 zeros
+    when empty). For the change feed, exports and feeds: a mirror that keeps it proves later
+    that nothing before it was rewritten."""
+    return chain.head(read_connection(), chain.PUBLIC_RECORD)
 
 
 def last_seq() -> int:

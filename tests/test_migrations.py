@@ -112,3 +112,31 @@ def test_comments_stored_before_redaction_get_their_public_text(app, units, toke
     upgrade()
     shown = db.session.execute(sa.select(Comment.id, Comment.public_content).order_by(Comment.id)).all()
     assert [tuple(row) for row in shown] == [(texted, "请回电［已隐去：电话］"), (plain, None)]
+
+
+def test_the_chains_migration_0016_gives_existing_rows_the_hashes_the_application_gave_them(app, units, tokens, today):
+    from core import chain, publication
+    from core.audit import AuditEntry
+    from core.publication import EntryType, Fact, PublicRecordEntry
+
+    today(dt.date(2026, 4, 10))
+    _, consultation = factories.consulted_decision()
+    factories.comment(consultation, content="建议增设信号灯。")  # the hot path's entry
+    publication.record_fact(Fact(None, EntryType.inquiry_published, "一般性问题", "/inquiries/1", reason="示例"))
+    db.session.commit()
+
+    def hashes():
+        return [
+            db.session.execute(sa.select(model.__table__.c[key], model.hash).order_by(model.__table__.c[key])).all()
+            for model, key in ((PublicRecordEntry, "seq"), (AuditEntry, "id"))
+        ]
+
+    chained = hashes()
+    assert all(hash_ for rows in chained for _, hash_ in rows)
+    db.session.remove()  # no transaction may hold the tables while their columns go and come
+    downgrade(revision="0013")
+    assert "hash" not in {c["name"] for c in sa.inspect(db.engine).get_columns("audit_log")}
+    upgrade()
+    assert hashes() == chained
+    with db.engine.connect() as connection:
+        assert [verified.broken for verified in chain.verify_all(connection)] == [None, None]
