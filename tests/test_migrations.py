@@ -134,7 +134,7 @@ def test_the_chains_migration_0016_gives_existing_rows_the_hashes_the_applicatio
     chained = hashes()
     assert all(hash_ for rows in chained for _, hash_ in rows)
     db.session.remove()  # no transaction may hold the tables while their columns go and come
-    downgrade(revision="0013")
+    downgrade(revision="0015")
     assert "hash" not in {c["name"] for c in sa.inspect(db.engine).get_columns("audit_log")}
     upgrade()
     assert hashes() == chained

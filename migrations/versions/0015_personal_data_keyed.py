@@ -107,5 +107,7 @@ def upgrade():
 
 def downgrade():
     # The keyed fingerprints cannot be unkeyed, nor the organisations brought back: what was
-    # removed is gone, as intended. Only the security log's table goes.
+    # removed is gone, as intended. Only the security log's table goes. Upgrading again keys
+    # the fingerprints a second time: retries of comments made before would then be taken as
+    # new keys (409), so go below 0015 only to rebuild a database, never to roll back a release.
     op.drop_table('security_events')

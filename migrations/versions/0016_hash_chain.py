@@ -15,7 +15,7 @@ transaction only: disabled and enabled again on PostgreSQL, dropped and made aga
 own definitions on SQLite.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -28,7 +28,7 @@ from core.extensions import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0013'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
