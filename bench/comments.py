@@ -211,8 +211,8 @@ def open_consultation(backend: str, name: str = NAME) -> int:
 class Counter:
     """Reads the database the servers write: plain sqlite3 or psycopg."""
 
-    def __init__(self, backend: str):
-        _, url = urls(backend)
+    def __init__(self, backend: str, name: str = NAME):
+        _, url = urls(backend, name)
         if backend == "sqlite":
             self.db = sqlite3.connect(url.removeprefix("sqlite:///"))
             self.db.execute("PRAGMA busy_timeout=30000")
@@ -368,10 +368,10 @@ def verify(counter: Counter, consultation_id: int, logdir: str, tags: list[str])
 
 def bench_backend(backend: str, wrk: str, args, work: str) -> dict:
     print(f"\n=== {backend} ===", flush=True)
-    fresh_database(backend)
-    consultation_id = open_consultation(backend)
-    juece_url, base_url = urls(backend)
-    counter = Counter(backend)
+    fresh_database(backend, args.database_name)
+    consultation_id = open_consultation(backend, args.database_name)
+    juece_url, base_url = urls(backend, args.database_name)
+    counter = Counter(backend, args.database_name)
     servers = run.Servers(work, args.workers)
     env = {
         "DATABASE_URL": juece_url,
@@ -479,6 +479,11 @@ def main(argv=None) -> int:
         "--ratelimit-storage",
         default=DEFAULTS["RATELIMIT_STORAGE_URI"],
         help=f"where Juece and `stack` count writes (the default's: {DEFAULTS['RATELIMIT_STORAGE_URI']})",
+    )
+    parser.add_argument(
+        "--database-name",
+        default=NAME,
+        help=f"bench/data/NAME.sqlite3 and juece_bench_NAME ({NAME}): another name beside a running one",
     )
     parser.add_argument("--repeat", type=float, default=0.05, help="share of requests that repeat a key (0.05)")
     parser.add_argument("--patience", type=float, default=20, help="seconds to wait for a quiet machine (20)")

@@ -20,10 +20,11 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from consultation.models import Comment
-from core import calendar, tick
+from core import calendar, create_app, tick
 from core.extensions import db
 from core.ratelimit_storage import DatabaseStorage, RateLimitCounter
 from tests import factories
+from tests.conftest import IsolatedClient, auth
 from tests.serving import serve
 
 
@@ -117,6 +118,39 @@ def test_hits_from_many_threads_at_once_are_each_counted_once(storage):
         thread.join(60)
     assert errors == []
     assert sorted(counts) == list(range(1, 201))
+
+
+@pytest.fixture
+def limited(app):
+    """A second app over the test's database, counting its writes there, 2 a minute."""
+    limited = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "database://",
+            "RATELIMIT_ANONYMOUS_WRITES": "2/minute",
+            "RATELIMIT_PARTNER_WRITES": "2/minute",
+        }
+    )
+    limited.test_client_class = IsolatedClient
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_refused_and_failed_writes_count_too(limited, tokens):
+    # The count is committed before the request is answered, whatever the answer: a 401 or a
+    # 403 rolls back the request's session, not the counter.
+    client = limited.test_client()
+    assert [client.post("/api/v1/units", json={}).status_code for _ in range(3)] == [401, 401, 429]
+    # A partner's token lookup began the request's transaction (on SQLite with the write lock)
+    # before the counter counts on a connection of its own: it neither waits for it nor is
+    # rolled back with it.
+    partner = auth(tokens["partner"])
+    answers = [client.post("/api/v1/units", json={}, headers=partner).status_code for _ in range(3)]
+    assert answers == [403, 403, 429]
+    assert sorted(_rows().values()) == [3, 3]
 
 
 # --- Two gunicorn workers, one budget ------------------------------------------------------------
