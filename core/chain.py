@@ -31,6 +31,7 @@ reads and moves, and what `verify` compares the last entry with (a truncated tai
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -105,7 +106,9 @@ def _items(content: Mapping) -> list[tuple[str, str]]:
 
 def canonical(content: Mapping) -> str:
     """The entry's canonical JSON: what its hash covers with the previous hash."""
-    return "{" + ",".join(item for _, item in _items(content)) + "}"
+    # One call of the encoder (what `_items` joins, item by item, for `canonical_around`).
+    kept = {key: _plain(value) for key, value in content.items() if value is not None and key not in LINKS}
+    return json.dumps(kept, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 
 def canonical_around(content: Mapping, key: str) -> tuple[str, str]:
@@ -140,22 +143,71 @@ def _insert_head(dialect: str):
     return (postgresql if dialect == "postgresql" else sqlite).insert(_HEADS)
 
 
-def _taken(connection: sa.Connection, chain: Chain) -> Head:
-    """The chain's head, locked until this transaction ends. The row is written (made if it is
-    missing, else set to itself): on PostgreSQL that waits for a concurrent append to commit and
-    then reads the row as it committed it, where a SELECT would read this statement's snapshot,
-    taken before the wait; on SQLite it takes the write lock, if the transaction had not yet."""
-    insert = _insert_head(connection.dialect.name)
-    statement = (
-        insert.values(chain=chain.table, position=0, hash=GENESIS, prev_hash=GENESIS)
+# Statements built once per database: building one (and its cache key) on every append cost
+# more than SQLite takes to run it, on the comment's hot path.
+@functools.cache
+def _take_statement(dialect: str):
+    """The chain's head, to be locked until the transaction ends.
+
+    PostgreSQL: the row is written (made if missing, else set to itself), which waits for a
+    concurrent append to commit and then reads the row as that one committed it — a SELECT
+    would read its own snapshot, taken before the wait, and two appends would fork the chain.
+    SQLite: read. A write transaction holds the single writer's lock already (ADR 0005); a
+    deferred one that read an older head fails at its first write (SQLITE_BUSY), never forks."""
+    if dialect != "postgresql":
+        return sa.select(_HEADS.c.position, _HEADS.c.hash).where(_HEADS.c.chain == sa.bindparam("head_chain"))
+    insert = postgresql.insert(_HEADS)
+    return (
+        insert.values(chain=sa.bindparam("head_chain"), position=0, hash=GENESIS, prev_hash=GENESIS)
         .on_conflict_do_update(index_elements=[_HEADS.c.chain], set_={"chain": insert.excluded.chain})
         .returning(_HEADS.c.position, _HEADS.c.hash)
     )
-    position, hash_ = connection.execute(statement).one()
-    return Head(position, hash_)
 
 
-_MOVE = _HEADS.update().where(_HEADS.c.chain == sa.bindparam("head_chain"))
+@functools.cache
+def _move_statement(dialect: str):
+    """The head set to the chain's new last entry; made when it is missing."""
+    insert = _insert_head(dialect)
+    return insert.values(
+        chain=sa.bindparam("head_chain"),
+        position=sa.bindparam("head_position"),
+        hash=sa.bindparam("head_hash"),
+        prev_hash=sa.bindparam("head_prev_hash"),
+    ).on_conflict_do_update(
+        index_elements=[_HEADS.c.chain],
+        set_={name: insert.excluded[name] for name in ("position", "hash", "prev_hash")},
+    )
+
+
+# On SQLite the head is read and moved through the driver, in SQLAlchemy's transaction: two
+# statements on the comment's hot path, where SQLAlchemy's execution of each cost several
+# times what SQLite takes to run it (bench/README.md).
+_SQLITE_TAKE = "SELECT position, hash FROM chain_heads WHERE chain = ?"
+_SQLITE_MOVE = (
+    "INSERT INTO chain_heads (chain, position, hash, prev_hash) VALUES (?, ?, ?, ?) ON CONFLICT (chain) "
+    "DO UPDATE SET position = excluded.position, hash = excluded.hash, prev_hash = excluded.prev_hash"
+)
+
+
+def _taken(connection: sa.Connection, chain: Chain) -> Head:
+    if connection.dialect.name == "sqlite":
+        if not connection.in_transaction():
+            # The driver's statement would run alone, outside the transaction that appends.
+            raise RuntimeError("An append to a chain runs in the transaction that inserts its rows.")
+        row = connection.connection.driver_connection.execute(_SQLITE_TAKE, (chain.table,)).fetchone()
+    else:
+        row = connection.execute(_take_statement(connection.dialect.name), {"head_chain": chain.table}).one_or_none()
+    return Head(0, GENESIS) if row is None else Head(*row)
+
+
+def _move(connection: sa.Connection, chain: Chain, position: int, hash_: str, prev_hash: str) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute(_SQLITE_MOVE, (chain.table, position, hash_, prev_hash))
+        return
+    connection.execute(
+        _move_statement(connection.dialect.name),
+        {"head_chain": chain.table, "head_position": position, "head_hash": hash_, "head_prev_hash": prev_hash},
+    )
 
 
 def append(connection: sa.Connection, chain: Chain, rows: list[dict]) -> list[dict]:
@@ -173,9 +225,7 @@ def append(connection: sa.Connection, chain: Chain, rows: list[dict]) -> list[di
         row["prev_hash"] = prev_of_last = previous
         row["hash"] = previous = link(previous, row)
     if rows:
-        connection.execute(
-            _MOVE.values(position=position, hash=previous, prev_hash=prev_of_last), {"head_chain": chain.table}
-        )
+        _move(connection, chain, position, previous, prev_of_last)
     return rows
 
 
