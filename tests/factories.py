@@ -312,3 +312,23 @@ def legality_review(decision, *, completed_on, result="lawful"):
         summary="经审查，草案合法。",
         result=result,
     )
+
+
+def consultation_open_today() -> int:
+    """A published online consultation open on the real today, committed, for a server in
+    another process (tests.serving), whose calendar is its own: its id."""
+    from core import calendar
+
+    day = calendar.today()
+    decision = catalogued_decision(year=day.year)
+    draft(decision, published_on=day - dt.timedelta(days=2))
+    opened = consultation(
+        decision,
+        opens_on=day - dt.timedelta(days=1),
+        closes_on=day + dt.timedelta(days=40),
+        published_on=day - dt.timedelta(days=2),
+    )
+    db.session.commit()  # the workers read it through connections of their own
+    opened_id = opened.id
+    db.session.remove()  # and no transaction of the test's may hold SQLite's lock meanwhile
+    return opened_id

@@ -1,7 +1,6 @@
 """The service as deployed (gunicorn -c gunicorn.conf.py): oversize requests get the app's
 problem+json, not gunicorn's HTML; SIGTERM under load finishes what was begun."""
 
-import datetime as dt
 import http.client
 import json
 import socket
@@ -12,27 +11,9 @@ import urllib.parse
 import sqlalchemy as sa
 
 from consultation.models import Comment
-from core import calendar
 from core.extensions import db
 from tests import factories
 from tests.serving import serve
-
-
-def _open_consultation_today() -> int:
-    """A published consultation open on the real today: the server's calendar is its own."""
-    day = calendar.today()
-    decision = factories.catalogued_decision(year=day.year)
-    factories.draft(decision, published_on=day - dt.timedelta(days=2))
-    consultation = factories.consultation(
-        decision,
-        opens_on=day - dt.timedelta(days=1),
-        closes_on=day + dt.timedelta(days=40),
-        published_on=day - dt.timedelta(days=2),
-    )
-    db.session.commit()  # the workers read it through connections of their own
-    consultation_id = consultation.id
-    db.session.remove()  # and no transaction of the test's may hold SQLite's lock meanwhile
-    return consultation_id
 
 
 def _env(app) -> dict:
@@ -83,7 +64,7 @@ def _slow_comment(host: str, port: int, path: str, n: int, started: threading.Ev
 
 
 def test_sigterm_finishes_the_requests_in_flight_and_loses_no_accepted_comment(app, tokens):
-    consultation_id = _open_consultation_today()
+    consultation_id = factories.consultation_open_today()
     path = f"/api/v1/consultations/{consultation_id}/comments"
     with serve(_env(app), workers=2) as base_url:
         address = urllib.parse.urlsplit(base_url)

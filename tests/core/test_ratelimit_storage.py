@@ -3,7 +3,6 @@ many workers count at once, forgotten when their window ends, and one budget for
 of a gunicorn."""
 
 import collections
-import datetime as dt
 import json
 import re
 import threading
@@ -20,7 +19,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from consultation.models import Comment
-from core import calendar, create_app, tick
+from core import create_app, tick
 from core.extensions import db
 from core.ratelimit_storage import DatabaseStorage, RateLimitCounter
 from tests import factories
@@ -156,21 +155,6 @@ def test_refused_and_failed_writes_count_too(limited, tokens):
 # --- Two gunicorn workers, one budget ------------------------------------------------------------
 
 
-def _open_consultation_today() -> int:
-    """A published online consultation open on the real today: the server's calendar is its own."""
-    day = calendar.today()
-    decision = factories.catalogued_decision(year=day.year)
-    factories.draft(decision, published_on=day - dt.timedelta(days=2))
-    consultation = factories.consultation(
-        decision,
-        opens_on=day - dt.timedelta(days=1),
-        closes_on=day + dt.timedelta(days=40),
-        published_on=day - dt.timedelta(days=2),
-    )
-    db.session.commit()  # the workers read it through connections of their own
-    return consultation.id
-
-
 def _comment(url: str, n: int) -> int:
     body = json.dumps(
         {"content": f"建议进一步加大对小微企业的贷款贴息支持。第{n}条", "submitter_type": "individual"}
@@ -185,8 +169,7 @@ def _comment(url: str, n: int) -> int:
 
 
 def test_two_gunicorn_workers_share_one_exact_budget(app, tokens):
-    consultation_id = _open_consultation_today()
-    db.session.remove()  # no transaction of the test's may hold SQLite's lock while they serve
+    consultation_id = factories.consultation_open_today()
     env = {
         "DATABASE_URL": app.config["DATABASE_URL"],
         "RATELIMIT_STORAGE_URI": "database://",
