@@ -1,5 +1,5 @@
 """The security log: every refused attempt (401, 403, 429) with address, account and route,
-readable by admins at /api/v1/security-events.
+readable by admins at /api/v1/security-events, kept SECURITY_LOG_DAYS days (tick).
 
 Written after the answer is decided, in a transaction of its own (the request's own may have
 been rolled back), and itself limited: at most SECURITY_LOG_PER_MINUTE events per client
@@ -18,6 +18,7 @@ from flask import Flask, current_app, g, request
 from flask.views import MethodView
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import tick
 from core.extensions import UTCDateTime, db, utcnow
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,15 @@ def _log_refusal(response):
         f"; {dropped} more from this address not recorded" if dropped else "",
     )
     return response
+
+
+@tick.task("security events past their retention")
+def forget_old_events(_today) -> int:
+    """Events older than SECURITY_LOG_DAYS go: an address is personal data, kept only as long
+    as an attempt may still need looking into."""
+    cutoff = utcnow() - dt.timedelta(days=current_app.config["SECURITY_LOG_DAYS"])
+    with db.engine.begin() as connection:
+        return connection.execute(sa.delete(SecurityEvent.__table__).where(SecurityEvent.at < cutoff)).rowcount
 
 
 # --- Reading it ------------------------------------------------------------------------------

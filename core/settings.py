@@ -37,6 +37,8 @@ DEFAULTS = {
     "PERSONAL_DATA_KEY": "",
     # Refused attempts (401, 403, 429) recorded per client address and minute, per process.
     "SECURITY_LOG_PER_MINUTE": 20,
+    # Days a refused attempt is kept; `tick` deletes older ones.
+    "SECURITY_LOG_DAYS": 180,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }
@@ -50,6 +52,7 @@ _INTEGERS = {
     "CACHE_MAX_AGE",
     "CACHE_MAX_AGE_PUBLISHED",
     "SECURITY_LOG_PER_MINUTE",
+    "SECURITY_LOG_DAYS",
 }
 
 

@@ -64,3 +64,19 @@ def test_a_rate_limited_write_is_recorded(client, tokens, limited):
     for _ in range(3):
         client.post("/api/v1/comments", json={})
     assert [e.status for e in _events()][-1] == 429
+
+
+def test_tick_forgets_events_past_their_retention_and_only_those(app, client):
+    import datetime as dt
+
+    from core import tick
+    from core.extensions import utcnow
+
+    assert client.post("/api/v1/units", json=NEW_UNIT).status_code == 401
+    with db.engine.begin() as connection:
+        old = {"status": 403, "method": "POST", "route": "/api/v1/units", "address": "10.0.0.9"}
+        connection.execute(sa.insert(SecurityEvent.__table__), {**old, "at": utcnow() - dt.timedelta(days=181)})
+    assert len(_events()) == 2
+    db.session.remove()  # the tick's transactions take SQLite's write lock up front
+    assert tick.run()["security events past their retention"] == 1
+    assert [e.address for e in _events()] == ["127.0.0.1"]
