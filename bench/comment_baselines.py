@@ -86,7 +86,7 @@ def stack_app():
     """Juece's app with one more route: the bare INSERT inside the service (see above)."""
     import sqlalchemy as sa
 
-    from core import create_app
+    from app import create_app
     from core.extensions import db
     from core.http import json_response
 

@@ -106,8 +106,9 @@ def open_consultation(backend: str, name: str = NAME) -> int:
     import sqlalchemy as sa
     from flask import g
 
+    from app import create_app
     from consultation.models import Consultation
-    from core import calendar, create_app, publication
+    from core import calendar, publication
     from core.extensions import db
     from core.publication import EntryType, Fact
     from decisions.models import Catalogue, Decision, Unit

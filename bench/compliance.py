@@ -372,8 +372,8 @@ def _maxrss_mb() -> float:
 
 def measure(year: int, warm_runs: int) -> dict:
     """compliance(year) in this process: cold, warm, then under tracemalloc."""
+    from app import create_app
     from consultation.compliance.services import compliance
-    from core import create_app
     from core.extensions import db
 
     app = create_app({"DATABASE_URL": f"sqlite:///{DB}", "LOG_LEVEL": "WARNING"})

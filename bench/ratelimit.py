@@ -43,7 +43,7 @@ def redis_up() -> bool:
 
 
 def make_app(backend: str, storage: str):
-    from core import create_app
+    from app import create_app
 
     juece_url, _ = urls(backend, NAME)
     config = {"DATABASE_URL": juece_url, "LOG_LEVEL": "WARNING", "RATELIMIT_ANONYMOUS_WRITES": LIMIT}

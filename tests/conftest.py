@@ -15,7 +15,8 @@ from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from core import calendar, create_app
+from app import create_app
+from core import calendar
 from core.extensions import db
 from tests import factories
 

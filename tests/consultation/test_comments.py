@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from app import create_app
 from consultation import services
 from consultation.models import Comment
-from core import audit, create_app
+from core import audit
 from core.extensions import db
 from core.ratelimit import limiter
 from decisions import services as decision_services

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from core import calendar, create_app, settings
+from app import create_app
+from core import calendar, settings
 from core.extensions import close_read_connection, db, lean_write, now_writing, read_connection
 from decisions import services
 from decisions.models import Unit

@@ -6,7 +6,7 @@ import pytest
 import redis
 from flask_migrate import upgrade
 
-from core import create_app
+from app import create_app
 from core.ratelimit import limiter
 from tests import factories
 from tests.conftest import auth

@@ -18,8 +18,9 @@ from limits.errors import ConfigurationError
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from app import create_app
 from consultation.models import Comment
-from core import create_app, tick
+from core import tick
 from core.extensions import db
 from core.ratelimit_storage import DatabaseStorage, RateLimitCounter
 from tests import factories

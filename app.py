@@ -1,0 +1,190 @@
+"""The application factory: the core's extensions and hooks, then the one list of every
+domain's blueprints and command groups. It lives above `core` and the domains, so the core
+depends on nothing built on it (tests/test_layers.py)."""
+
+import logging
+import os
+import secrets
+from inspect import iscoroutinefunction
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
+from consultation import views as consultation_views
+from consultation.adoption import views as adoption_views
+from consultation.compliance import views as compliance_views
+from consultation.inquiries import views as inquiry_views
+from core import (
+    accounts,
+    audit,
+    backup,
+    caching,
+    calendar,
+    chain,
+    changes,
+    explorer,
+    health,
+    obligations,  # noqa: F401 (its tick task registers on import)
+    openapi,
+    privacy,
+    security_log,
+    settings,
+)
+from core.auth import check_credentials
+from core.auth import cli as accounts_cli
+from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate
+from core.http import IdConverter, TextConverter, answer_not_modified, refuse_oversized_head
+from core.json import OrjsonProvider
+from core.ratelimit import limiter
+from core.tick import cli as tick_cli
+from decisions import views as decision_views
+from decisions.meetings import views as meeting_views
+from decisions.records import views as record_views
+from demo import cli as demo_cli
+
+# The API's resources, in the order of the spec's tags.
+API_BLUEPRINTS = (
+    *decision_views.blueprints,
+    record_views.blp,
+    meeting_views.blp,
+    consultation_views.blp,
+    adoption_views.blp,
+    inquiry_views.blp,
+    calendar.blp,
+    compliance_views.blp,
+    changes.blp,
+    accounts.blp,
+    audit.blp,
+    security_log.blp,
+)
+# Pages outside the API (health, the explorer) and the `flask` command groups.
+SITE_BLUEPRINTS = (health.blp, explorer.blp)
+CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli)
+
+
+class Juece(Flask):
+    """Flask, with `ensure_sync`'s answer remembered per function.
+
+    flask-smorest calls `ensure_sync` in each of its decorators' wrappers on every request, and
+    Flask answers by inspecting the function's code flags anew each time: a dozen inspections
+    per request for an answer that never changes.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._is_async = {}
+
+    def ensure_sync(self, func):
+        # Remembered for the function under a bound method: a MethodView's method comes bound
+        # to a new instance on every request, and remembering those kept every instance alive.
+        key = getattr(func, "__func__", func)
+        is_async = self._is_async.get(key)
+        if is_async is None:
+            is_async = self._is_async[key] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints and commands."""
+    app = Juece(__name__, instance_path=os.path.abspath("instance"), static_folder=None)
+    # Path values the database cannot hold (an id past its integers, text with NUL) are 404, not 500.
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["string"] = app.url_map.converters["default"] = TextConverter
+    os.makedirs(app.instance_path, exist_ok=True)
+    config = settings.load(app.instance_path, test_config)
+    app.config.update(config)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=config["DATABASE_URL"],
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
+        **openapi.settings(),
+    )
+    app.json = OrjsonProvider(app)
+    _configure_logging(app)
+    if config["PROXY_COUNT"]:
+        n = config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
+
+    privacy.init_app(app)
+    db.init_app(app)
+    app.teardown_appcontext(close_read_connection)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
+    origins = [o.strip() for o in config["CORS_ORIGINS"].split(",") if o.strip()]
+    cors.init_app(
+        app,
+        resources={r"/api/*": {"origins": origins}, r"/openapi.json": {"origins": origins}},
+        expose_headers=[
+            "ETag",
+            "X-Pagination",
+            "Location",
+            "Retry-After",
+            "X-Request-ID",
+            "X-Record-Head",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ],
+        # Open data: with "*" any page may read, and caches need not vary by Origin.
+        send_wildcard=origins == ["*"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key"],
+    )
+    # First of the before_request hooks: nothing reads a request whose head is too large.
+    app.before_request(refuse_oversized_head)
+    limiter.init_app(app)
+    api.init_app(app)
+    # If-None-Match is compared weakly (RFC 9110), for every GET that sends an ETag.
+    app.after_request(answer_not_modified)
+    # Registered after it, so run before it (Flask runs after_request hooks in reverse): a
+    # list's ETag over its body is set in time for answer_not_modified to compare it.
+    caching.init_app(app)
+    security_log.init_app(app)
+
+    app.before_request(check_credentials)
+    for blueprint in SITE_BLUEPRINTS + CLI_GROUPS:
+        app.register_blueprint(blueprint)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    return app
+
+
+def _engine_options(config: dict) -> dict:
+    if config["DATABASE_URL"].startswith("sqlite"):
+        return {}
+    return {
+        "pool_size": config["DB_POOL_SIZE"],
+        "max_overflow": config["DB_MAX_OVERFLOW"],
+        "pool_pre_ping": True,
+    }
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        from flask import has_request_context
+
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def _configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger()
+    if not any(isinstance(f, _RequestIdFilter) for h in root.handlers for f in h.filters):
+        root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"].upper())
+
+    @app.before_request
+    def _request_id():
+        # Accept the proxy's id so one request can be followed across both logs.
+        # From the WSGI environ, as `request.headers` reads it, without the KeyError werkzeug
+        # raises and catches when the header is absent (core.auth._authorization).
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
+        g.request_id = incoming[:64] if incoming.isprintable() and incoming else secrets.token_hex(16)
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response

@@ -1,0 +1,36 @@
+"""The house's import direction: the core depends on nothing built on it, and `decisions`
+never on `consultation` (docs/architecture.md)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def imported_packages(package: str) -> dict[str, set[str]]:
+    """Each module of `package` and the top-level packages it imports."""
+    found = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+@pytest.mark.parametrize(
+    "package, above",
+    [
+        ("core", {"app", "wsgi", "demo", "decisions", "consultation"}),
+        ("decisions", {"app", "wsgi", "demo", "consultation"}),
+        ("consultation", {"app", "wsgi", "demo"}),
+    ],
+)
+def test_a_layer_imports_nothing_above_it(package, above):
+    escapes = {module: sorted(names & above) for module, names in imported_packages(package).items() if names & above}
+    assert escapes == {}
