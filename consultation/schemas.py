@@ -16,7 +16,8 @@ from consultation.models import (
     SubmitterType,
 )
 from core import redaction
-from core.http import MAX_ID, JsonBoolean, href
+from core.http import MAX_ID, JsonBoolean
+from core.links import href
 from core.serialize import Computed, Links, choice, describe
 
 F = ma.fields

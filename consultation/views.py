@@ -31,16 +31,8 @@ from consultation.schemas import (
 )
 from core.auth import accepts_token, current_account, requires
 from core.errors import Invalid
-from core.http import (
-    IF_MATCH_WHEN_REPLACING,
-    Blueprint,
-    api_url,
-    documents,
-    json_response,
-    path_parameter,
-    render,
-    render_many,
-)
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, json_response, path_parameter, render, render_many
+from core.links import api_url
 from core.serialize import dump_many, dumper
 from decisions import services as decision_services
 from decisions.records.schemas import PublishInSchema

@@ -9,17 +9,8 @@ from core import auth
 from core.auth import Account, Role, requires
 from core.errors import NotFound
 from core.extensions import db
-from core.http import (
-    Blueprint,
-    JsonBoolean,
-    api_url,
-    documents,
-    href,
-    json_response,
-    path_parameter,
-    render,
-    render_many,
-)
+from core.http import Blueprint, JsonBoolean, documents, json_response, path_parameter, render, render_many
+from core.links import api_url, href
 from core.serialize import Links, dumper
 from core.units import folded, stored_code
 

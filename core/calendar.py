@@ -190,7 +190,8 @@ from flask_smorest import abort  # noqa: E402
 from marshmallow import validate  # noqa: E402
 
 from core.auth import requires  # noqa: E402
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, dump, href, path_parameter, render  # noqa: E402
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, dump, path_parameter, render  # noqa: E402
+from core.links import href  # noqa: E402
 from core.serialize import Links  # noqa: E402
 
 blp = Blueprint(

@@ -17,7 +17,8 @@ from marshmallow import validate
 
 from core import chain, publication, tick
 from core.errors import UnknownCursor
-from core.http import Blueprint, api_url, documents, dump, json_response
+from core.http import Blueprint, documents, dump, json_response
+from core.links import api_url
 from core.serialize import Computed
 
 blp = Blueprint(

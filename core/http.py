@@ -1,25 +1,23 @@
 """Small pieces every view uses: documented error responses, absolute links, JSON responses."""
 
-import functools
 import hashlib
 import http
 from collections.abc import Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
 from copy import deepcopy
 from functools import wraps
 
 import flask_smorest
 import marshmallow as ma
 import orjson
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_smorest import abort
 from webargs.core import is_json
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
-from werkzeug.sansio.utils import get_current_url
 
 from core.body import NUL_REFUSED, read_json
+from core.links import links_on_base
+from core.serialize import dump_many, dumper, record
 
 # The largest id a path may name: ids are 32-bit INTEGER columns on PostgreSQL; a larger
 # number would overflow SQLite's driver (a 500) instead of finding nothing (404).
@@ -216,41 +214,6 @@ def documents(*statuses: int):
     return decorator
 
 
-# The base of links while `render` or `render_many` dumps a response. A list page builds 60
-# links, and finding the base through Flask's context-local proxies (`g`, `current_app`) for
-# each one cost as much as the rest of the dump; a context variable is read in a blink.
-_rendering_base: ContextVar[str | None] = ContextVar("rendering_base", default=None)
-
-
-def base_url() -> str:
-    """Scheme, host and script root for absolute links: PUBLIC_BASE_URL, else the request's own.
-
-    The script root is the path the app is mounted under: what `X-Forwarded-Prefix` says
-    behind a trusted proxy (ProxyFix sets it when PROXY_COUNT > 0), else the WSGI server's
-    SCRIPT_NAME. PUBLIC_BASE_URL, when set, is the whole base (its own prefix included) and
-    nothing the request says changes it. Computed once per request; list views build many links.
-    """
-    base = _rendering_base.get()
-    if base is not None:
-        return base
-    base = g.get("base_url")
-    if base is None:
-        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") or _host_base(
-            request.scheme, request.host, request.script_root
-        )
-        g.base_url = base
-    return base
-
-
-@functools.lru_cache(maxsize=64)
-def _host_base(scheme: str, host: str, root: str = "") -> str:
-    """`request.host_url` with the script root and without its slash, remembered: werkzeug makes
-    it an IRI anew for each request (a URL split and an IDNA decoding, a twentieth of a small
-    read's time), and a server answers to a handful of hosts and prefixes (a bounded cache: the
-    Host header is the client's)."""
-    return get_current_url(scheme, host, root_path=root).rstrip("/")
-
-
 # The request's head, as the app accepts it: gunicorn's own defaults, which gunicorn.conf.py
 # raises so that the app, not gunicorn's HTML page, answers beyond them (problem+json).
 MAX_REQUEST_LINE = 8190  # method, path and query, in bytes
@@ -296,16 +259,6 @@ def answer_not_modified(response):
     return response
 
 
-def api_url(path: str) -> str:
-    """The absolute URL of an API path, e.g. api_url('/decisions/7')."""
-    return f"{base_url()}/api/v1{path}"
-
-
-def href(path: str) -> dict:
-    """A link relation to an API path, e.g. href('/decisions/7')."""
-    return {"href": api_url(path)}
-
-
 def json_response(body, status: int = 200, headers: dict | None = None):
     """A JSON response from data already shaped for the client."""
     response = current_app.json.response(body)
@@ -317,13 +270,8 @@ def json_response(body, status: int = 200, headers: dict | None = None):
 
 def dump(schema_class, obj) -> dict:
     """`obj` dumped through its schema's compiled dumper, with the links' base looked up once."""
-    from core.serialize import dumper, record
-
-    token = _rendering_base.set(base_url())
-    try:
+    with links_on_base():
         return dumper(schema_class)(record(obj))
-    finally:
-        _rendering_base.reset(token)
 
 
 def render(schema_class, obj, status: int = 200, headers: dict | None = None):
@@ -332,13 +280,8 @@ def render(schema_class, obj, status: int = 200, headers: dict | None = None):
 
 
 def render_many(schema_class, objs, headers: dict | None = None):
-    from core.serialize import dump_many
-
-    token = _rendering_base.set(base_url())
-    try:
+    with links_on_base():
         body = dump_many(schema_class, objs)
-    finally:
-        _rendering_base.reset(token)
     return json_response(body, 200, headers)
 
 
@@ -362,14 +305,3 @@ class JsonBoolean(ma.fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
-
-
-@contextmanager
-def links_relative():
-    """Links dumped inside the block are API paths (/api/v1/...), not absolute URLs: what is
-    stored to be served again (a frozen publication) must not carry one request's host."""
-    token = _rendering_base.set("")
-    try:
-        yield
-    finally:
-        _rendering_base.reset(token)

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core import calendar, chain
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
 from core.extensions import UTCDateTime, db, read_connection, shown, utcnow
-from core.http import base_url, links_relative
+from core.links import base_url, links_relative
 
 # Any fixed number; names the lock that serialises appends to the public record.
 _APPEND_LOCK = 71_3713

@@ -14,6 +14,8 @@ from operator import attrgetter
 import marshmallow as ma
 import sqlalchemy as sa
 
+from core.links import links_on_base
+
 # Field types whose Python value orjson writes exactly as marshmallow would.
 _AS_IS = (
     ma.fields.String,
@@ -186,3 +188,22 @@ def record(obj):
 def dump_many(schema_class, objs) -> list[dict]:
     dump = dumper(schema_class)
     return [dump(obj) for obj in records(objs)]
+
+
+class Schema(ma.Schema):
+    """marshmallow's Schema, its `dump` compiled (`dumper`): the base of every response schema.
+
+    flask-smorest dumps a view's result through the instance given to `@blp.response`, and
+    `@blp.etag`'s ETag is taken over that dump, so a view returns its objects and both come out
+    of this one method. An instance that narrows its fields (`only`, `exclude`) is dumped by
+    marshmallow itself, as a compiled dumper knows only the class's fields.
+    """
+
+    def dump(self, obj, *, many: bool | None = None):
+        if self.only or self.exclude:
+            return super().dump(obj, many=many)
+        dump = dumper(type(self))
+        with links_on_base():
+            if self.many if many is None else many:
+                return [dump(each) for each in records(obj)]
+            return dump(record(obj))

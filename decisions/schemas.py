@@ -3,8 +3,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import MAX_ID, JsonBoolean, href
-from core.serialize import Computed, Links, choice, describe
+from core.http import MAX_ID, JsonBoolean
+from core.links import href
+from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.models import (
     AdjustmentType,
     Category,
@@ -47,7 +48,7 @@ UNIT_CODE = F.String(
 # --- Units -----------------------------------------------------------------------------------
 
 
-class UnitSchema(ma.Schema):
+class UnitSchema(Schema):
     code = F.String(metadata=describe("The unit's code; other records name the unit by it", "jd-fgw"))
     name = F.String(metadata=describe("The unit's name", "嘉定区发展和改革委员会"))
     kind = F.String(metadata=describe("What kind of unit", "department", enum=[k.value for k in UnitKind]))

@@ -22,6 +22,7 @@ from core.errors import (
     PartyConsentMissing,
 )
 from core.extensions import commit_or_conflict, db, read_connection, shown
+from core.pagination import Listing
 from core.publication import EntryType, Fact, PublicRecordEntry
 from core.units import folded, names, stored_code, unit_code, with_stored_codes
 from decisions import procedure
@@ -52,18 +53,10 @@ CATALOGUE_COLUMNS = (
 # --- Units -----------------------------------------------------------------------------------
 
 
-def list_units(*, kind=None, page: int, page_size: int):
-    """A page of units by code (whatever its case), and how many there are."""
+def list_units(*, kind=None) -> Listing:
+    """The units by code (whatever its case)."""
     condition = Unit.kind == kind if kind else sa.true()
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Unit).where(condition))
-    units = db.session.scalars(
-        sa.select(Unit)
-        .where(condition)
-        .order_by(sa.func.lower(Unit.code))
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return units, total
+    return Listing(sa.select(Unit).where(condition).order_by(sa.func.lower(Unit.code)))
 
 
 def get_unit(code: str) -> Unit:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from core import deadlines, publication
 from core.errors import NotFound
 from core.extensions import read_connection
-from core.http import api_url, href
+from core.links import api_url, href
 from core.obligations import Obligation
 from core.serialize import Computed, Links, RecordList, describe
 from decisions import services as decision_services

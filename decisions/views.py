@@ -3,7 +3,9 @@
 from flask.views import MethodView
 
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, api_url, documents, dump, json_response, path_parameter, render, render_many
+from core.http import Blueprint, documents, dump, json_response, path_parameter, render, render_many
+from core.links import api_url
+from core.pagination import Paged
 from core.serialize import dumper
 from decisions import services
 from decisions.schemas import (
@@ -69,16 +71,12 @@ def _item(schema_class, obj, blp):
 class Units(MethodView):
     @units.arguments(UnitQueryArgsSchema, location="query")
     @units.response(200, UnitSchema(many=True))
-    @units.paginate()
-    def get(self, args, pagination_parameters):
+    @units.paginate(Paged)
+    def get(self, args):
         """List the district's units
 
         Ordered by code. Open to everyone."""
-        rows, total = services.list_units(
-            **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return render_many(UnitSchema, rows)
+        return services.list_units(**args)
 
     @requires("admin")
     @units.etag
@@ -98,7 +96,7 @@ class UnitByCode(MethodView):
     @documents(404)
     def get(self, code):
         """Show one unit"""
-        return _item(UnitSchema, services.get_unit(code), units)
+        return services.get_unit(code)
 
     @requires("admin")
     @units.etag

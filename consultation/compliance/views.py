@@ -9,7 +9,8 @@ from flask.views import MethodView
 from marshmallow import validate
 
 from consultation.compliance import services
-from core.http import Blueprint, base_url, documents, json_response
+from core.http import Blueprint, documents, json_response
+from core.links import base_url
 
 blp = Blueprint(
     "compliance",

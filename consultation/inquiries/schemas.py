@@ -6,7 +6,8 @@ from marshmallow import validate
 
 from consultation.inquiries.services import status_of
 from consultation.models import Channel, InquiryState
-from core.http import JsonBoolean, href
+from core.http import JsonBoolean
+from core.links import href
 from core.serialize import Computed, Links, RecordList, choice, describe
 
 F = ma.fields

@@ -15,7 +15,8 @@ from consultation.inquiries.schemas import (
 )
 from consultation.schemas import RedactionInSchema
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, api_url, documents, dump, json_response, path_parameter, render
+from core.http import Blueprint, documents, dump, json_response, path_parameter, render
+from core.links import api_url
 from decisions import services as decision_services
 
 blp = Blueprint(

@@ -5,7 +5,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core import publication
-from core.http import MAX_ID, JsonBoolean, href
+from core.http import MAX_ID, JsonBoolean
+from core.links import href
 from core.serialize import Computed, Links, choice, describe
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
 from decisions.records.schemas import EXEMPTIONS_OUT, exemptions_field, exemptions_of

@@ -9,7 +9,6 @@ from core.auth import accepts_token, current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
     Blueprint,
-    api_url,
     documents,
     dump,
     json_response,
@@ -17,6 +16,7 @@ from core.http import (
     render,
     render_many,
 )
+from core.links import api_url
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.meetings import services

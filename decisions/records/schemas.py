@@ -5,7 +5,8 @@ import re
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import MAX_ID, JsonBoolean, href
+from core.http import MAX_ID, JsonBoolean
+from core.links import href
 from core.preconditions import EXEMPTIBLE
 from core.serialize import Computed, Links, choice, describe
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind

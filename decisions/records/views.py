@@ -6,16 +6,8 @@ from flask_smorest import abort
 
 from core import caching, publication
 from core.auth import accepts_token, current_account, requires
-from core.http import (
-    IF_MATCH_WHEN_REPLACING,
-    Blueprint,
-    api_url,
-    documents,
-    dump,
-    json_response,
-    path_parameter,
-    render,
-)
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, dump, json_response, path_parameter, render
+from core.links import api_url
 from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.records import schemas, services
