@@ -1,9 +1,4 @@
-"""Who changed what, when: an append-only log written in the same transaction as the change.
-
-Every insert, update and delete of an audited model is recorded from the session's flush, so
-no service can forget it; the actor comes from the request (or the command line). The log is a
-hash chain (core.chain): its entries are appended at commit, under the chain's lock.
-"""
+"""Recording every change of an audited model from the session's flush, chained at commit."""
 
 import datetime as dt
 import decimal
@@ -11,33 +6,11 @@ import decimal
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from core import chain
-from core.extensions import UTCDateTime, db, index_where_set, utcnow
-
-
-class AuditEntry(db.Model):
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    account_id: Mapped[int | None]
-    actor: Mapped[str] = mapped_column(sa.String(200))
-    action: Mapped[str] = mapped_column(sa.String(20))
-    record_type: Mapped[str] = mapped_column(sa.String(60))
-    record_id: Mapped[str] = mapped_column(sa.String(60))
-    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
-    request_id: Mapped[str | None] = mapped_column(sa.String(64))
-    # The hash chain (core.chain). Empty only in a row that migration 0016 had yet to chain.
-    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
-    hash: Mapped[str | None] = mapped_column(sa.String(64))
-
-    __table_args__ = (
-        sa.Index("ix_audit_log_record", "record_type", "record_id"),
-        index_where_set("audit_log", "account_id"),  # the public's many writes have no account
-    )
-
+from core.audit.models import AuditEntry
+from core.extensions import utcnow
 
 # Stands for the value of a field excluded from the log (`__audit_exclude__`).
 REDACTED = "[redacted]"
@@ -238,90 +211,3 @@ def _forget(session, transaction):
     if transaction.parent is None:
         session.info.pop("audit_entries", None)
         session.info.pop("audit_appending", None)
-
-
-# --- API (admin) -----------------------------------------------------------------------------
-
-import marshmallow as ma  # noqa: E402
-from flask.views import MethodView  # noqa: E402
-
-from core.auth import requires  # noqa: E402
-from core.http import MAX_ID, Blueprint, render_many  # noqa: E402
-
-blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who changed what, when (admin).")
-
-
-class AuditEntrySchema(ma.Schema):
-    id = ma.fields.Integer(metadata={"description": "The entry's id"})
-    at = ma.fields.DateTime(metadata={"description": "When the change was committed"})
-    account_id = ma.fields.Integer(
-        allow_none=True, metadata={"description": "The account that made it; null for the command line"}
-    )
-    actor = ma.fields.String(
-        metadata={"description": "Role and name of who made it", "examples": ["admin:区政府办公室"]}
-    )
-    action = ma.fields.String(
-        metadata={"description": "create, update or delete", "enum": ["create", "update", "delete"]}
-    )
-    record_type = ma.fields.String(metadata={"description": "The table", "examples": ["decisions"]})
-    record_id = ma.fields.String(metadata={"description": "The record's key", "examples": ["12"]})
-    changes = ma.fields.Dict(metadata={"description": "Fields set (create) or {field: [before, after]} (update)"})
-    request_id = ma.fields.String(allow_none=True, metadata={"description": "The request that made it"})
-    hash = ma.fields.String(
-        allow_none=True,
-        metadata={
-            "description": "SHA-256 (hex) over `prev_hash` and the entry's canonical form (README: Verify the record)"
-        },
-    )
-    prev_hash = ma.fields.String(
-        allow_none=True, metadata={"description": "The previous entry's hash; 64 zeros before the first"}
-    )
-
-
-class AuditQueryArgsSchema(ma.Schema):
-    account = ma.fields.Integer(
-        validate=ma.validate.Range(1, MAX_ID), metadata={"description": "Only this account's changes", "examples": [3]}
-    )
-    record_type = ma.fields.String(metadata={"description": "Only this table's records", "examples": ["decisions"]})
-    record_id = ma.fields.String(metadata={"description": "Only this record (with record_type)", "examples": ["12"]})
-    since = ma.fields.AwareDateTime(metadata={"description": "At or after this instant"})
-    until = ma.fields.AwareDateTime(metadata={"description": "Before this instant"})
-
-
-def list_entries(*, account=None, record_type=None, record_id=None, since=None, until=None, page: int, page_size: int):
-    """A page of the audit log, newest first."""
-    conditions = []
-    if account is not None:
-        conditions.append(AuditEntry.account_id == account)
-    if record_type is not None:
-        conditions.append(AuditEntry.record_type == record_type)
-    if record_id is not None:
-        conditions.append(AuditEntry.record_id == record_id)
-    if since is not None:
-        conditions.append(AuditEntry.at >= since)
-    if until is not None:
-        conditions.append(AuditEntry.at < until)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(*conditions))
-    rows = db.session.scalars(
-        sa.select(AuditEntry)
-        .where(*conditions)
-        .order_by(AuditEntry.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return rows, total
-
-
-@blp.route("")
-class AuditLog(MethodView):
-    @requires("admin")
-    @blp.arguments(AuditQueryArgsSchema, location="query")
-    @blp.response(200, AuditEntrySchema(many=True))
-    @blp.paginate()
-    def get(self, args, pagination_parameters):
-        """Read the audit log, newest first (admin)
-
-        Filter by `account`, record (`record_type`, `record_id`) and time (`since`, `until`)."""
-        rows, total = list_entries(**args, page=pagination_parameters.page, page_size=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return render_many(AuditEntrySchema, rows)
