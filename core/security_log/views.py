@@ -1,0 +1,31 @@
+"""The security log's API (admin)."""
+
+from flask.views import MethodView
+
+from core.auth import requires
+from core.http import Blueprint
+from core.pagination import Paged
+from core.security_log import services
+from core.security_log.schemas import SecurityEventQueryArgsSchema, SecurityEventSchema
+
+blp = Blueprint(
+    "security_events",
+    __name__,
+    url_prefix="/api/v1/security-events",
+    description="Refused attempts: 401, 403 and 429 (admin).",
+)
+
+
+@blp.route("")
+class SecurityEvents(MethodView):
+    @requires("admin")
+    @blp.arguments(SecurityEventQueryArgsSchema, location="query")
+    @blp.response(200, SecurityEventSchema(many=True))
+    @blp.paginate(Paged)
+    def get(self, args):
+        """Read the refused attempts, newest first (admin)
+
+        Filter by `status`, `address` and time (`since`). At most `SECURITY_LOG_PER_MINUTE`
+        events per address and minute are kept in each process; the service's log says how
+        many more there were."""
+        return services.list_events(**args)
