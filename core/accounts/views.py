@@ -1,0 +1,82 @@
+"""Accounts through the API (admin): list, create, change, rotate a token."""
+
+from flask.views import MethodView
+
+from core import auth
+from core.accounts import services
+from core.accounts.schemas import (
+    AccountInSchema,
+    AccountPatchSchema,
+    AccountQueryArgsSchema,
+    AccountSchema,
+    AccountWithTokenSchema,
+)
+from core.auth import requires
+from core.http import Blueprint, documents, json_response, path_parameter
+from core.links import api_url
+from core.pagination import Paged
+from core.serialize import dumper
+
+blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts and their tokens (admin).")
+
+ACCOUNT_ID = path_parameter("account_id", "The account's id", 2)
+
+
+@blp.route("")
+class Accounts(MethodView):
+    @requires("admin")
+    @blp.arguments(AccountQueryArgsSchema, location="query")
+    @blp.response(200, AccountSchema(many=True))
+    @blp.paginate(Paged)
+    def get(self, args):
+        """List accounts (admin)"""
+        return services.list_accounts(**args)
+
+    @requires("admin")
+    @blp.arguments(AccountInSchema)
+    @blp.response(201, AccountWithTokenSchema)
+    @documents(422)
+    def post(self, data):
+        """Create an account (admin); its token is in the answer, and only there"""
+        account, token = auth.create_account(data.pop("name"), **data)
+        item = dumper(AccountSchema)(account)
+        response = json_response({**item, "token": token}, 201, {"Location": api_url(f"/accounts/{account.id}")})
+        # The account's ETag, as a GET of it sends: the token is shown here only, not part of it.
+        # Not @blp.etag, which would take the token in, and document an ETag the contract has not.
+        response.set_etag(blp.etag_of(item))
+        return response
+
+
+@blp.route("/<int:account_id>", parameters=[ACCOUNT_ID])
+class AccountById(MethodView):
+    @requires("admin")
+    @blp.etag
+    @blp.response(200, AccountSchema)
+    @documents(404)
+    def get(self, account_id):
+        """Show an account (admin)"""
+        return services.get_account(account_id)
+
+    @requires("admin")
+    @blp.etag
+    @blp.arguments(AccountPatchSchema)
+    @blp.response(200, AccountSchema)
+    @documents(404, 422)
+    def patch(self, changes, account_id):
+        """Change an account: name, role, unit, channel, or deactivate it (admin)
+
+        Needs `If-Match`."""
+        account = services.get_account(account_id)
+        blp.check_etag(account, AccountSchema)
+        return auth.update_account(account, **changes)
+
+
+@blp.route("/<int:account_id>/token", parameters=[ACCOUNT_ID])
+class AccountToken(MethodView):
+    @requires("admin")
+    @blp.response(200, AccountWithTokenSchema)
+    @documents(404)
+    def post(self, account_id):
+        """Give an account a new token (admin); the old one stops working at once"""
+        account = services.get_account(account_id)
+        return services.WithToken(account, auth.rotate_token(account))
