@@ -255,13 +255,7 @@ def _restore_sqlite(path: str, database: str, pages: int, progress: Progress | N
                 source.backup(target, pages=pages, progress=_pages(progress))
             except sqlite3.OperationalError as error:
                 raise Refused(f"{database} was not replaced: {error}") from error
-    engine = sa.create_engine(f"sqlite:///{database}", poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            verify_copy(connection)
-            return _counted(connection)
-    finally:
-        engine.dispose()
+    return _verified(f"sqlite:///{database}")
 
 
 def _restore_postgresql(path: str, url: str):
@@ -280,16 +274,16 @@ def _restore_postgresql(path: str, url: str):
             _run([pg_restore, *RESTORING, "-d", scratch.database, path], libpq_environment(scratch)[0])
         except Refused as error:
             raise Refused(f"{path} does not restore; nothing was replaced.\n{error.message}") from error
-        engine = sa.create_engine(scratch, poolclass=sa.pool.NullPool)
-        try:
-            with engine.connect() as connection:
-                verify_copy(connection)
-        finally:
-            engine.dispose()
+        _verified(scratch)
     # One transaction: a failure leaves the target as it was.
     _ensure_alone(url)
     click.echo(f"pg_restore: replacing {where}", err=True)
     _run([pg_restore, *RESTORING, "--clean", "--if-exists", "-d", env["PGDATABASE"], path], env)
+    return _verified(url)
+
+
+def _verified(url) -> tuple[str | None, int, int]:
+    """`verify_copy` of the database at `url`, on a connection of its own; then its counts."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
