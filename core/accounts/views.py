@@ -11,10 +11,10 @@ from core.accounts.schemas import (
     AccountSchema,
     AccountWithTokenSchema,
 )
+from core.admin_lists import admin_list
 from core.auth import requires
 from core.http import Blueprint, documents, json_response, path_parameter
 from core.links import api_url
-from core.pagination import Paged
 from core.serialize import dumper
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts and their tokens (admin).")
@@ -24,10 +24,7 @@ ACCOUNT_ID = path_parameter("account_id", "The account's id", 2)
 
 @blp.route("")
 class Accounts(MethodView):
-    @requires("admin")
-    @blp.arguments(AccountQueryArgsSchema, location="query")
-    @blp.response(200, AccountSchema(many=True))
-    @blp.paginate(Paged)
+    @admin_list(blp, AccountQueryArgsSchema, AccountSchema)
     def get(self, args):
         """List accounts (admin)"""
         return services.list_accounts(**args)

@@ -2,21 +2,17 @@
 
 from flask.views import MethodView
 
+from core.admin_lists import admin_list
 from core.audit import services
 from core.audit.schemas import AuditEntrySchema, AuditQueryArgsSchema
-from core.auth import requires
 from core.http import Blueprint
-from core.pagination import Paged
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who changed what, when (admin).")
 
 
 @blp.route("")
 class AuditLog(MethodView):
-    @requires("admin")
-    @blp.arguments(AuditQueryArgsSchema, location="query")
-    @blp.response(200, AuditEntrySchema(many=True))
-    @blp.paginate(Paged)
+    @admin_list(blp, AuditQueryArgsSchema, AuditEntrySchema)
     def get(self, args):
         """Read the audit log, newest first (admin)
 

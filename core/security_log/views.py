@@ -2,9 +2,8 @@
 
 from flask.views import MethodView
 
-from core.auth import requires
+from core.admin_lists import admin_list
 from core.http import Blueprint
-from core.pagination import Paged
 from core.security_log import services
 from core.security_log.schemas import SecurityEventQueryArgsSchema, SecurityEventSchema
 
@@ -18,10 +17,7 @@ blp = Blueprint(
 
 @blp.route("")
 class SecurityEvents(MethodView):
-    @requires("admin")
-    @blp.arguments(SecurityEventQueryArgsSchema, location="query")
-    @blp.response(200, SecurityEventSchema(many=True))
-    @blp.paginate(Paged)
+    @admin_list(blp, SecurityEventQueryArgsSchema, SecurityEventSchema)
     def get(self, args):
         """Read the refused attempts, newest first (admin)
 
