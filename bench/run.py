@@ -498,6 +498,9 @@ def main(argv=None) -> int:
         help="no load: profile N requests of one decision in process (bench/request_profile.py) and stop",
     )
     parser.add_argument(
+        "--profile-what", choices=("item", "first"), default="item", help="what --profile asks: item (default) or first"
+    )
+    parser.add_argument(
         "--patience",
         type=float,
         default=20,
@@ -511,7 +514,12 @@ def main(argv=None) -> int:
     if args.profile:
         import request_profile
 
-        return request_profile.main(DB, args.profile)
+        lists, firsts, ids = sample_paths(random.Random(2))
+        paths = [f"/api/v1/decisions/{i}" for i in ids] if args.profile_what == "item" else None
+        paths = paths or [f"/api/v1/decisions?{q}" for q in firsts]
+        return request_profile.main(
+            DB, args.profile, paths, {"item": "one decision", "first": "a first page"}[args.profile_what]
+        )
     wrk = ensure_wrk()
     targets = [t for t in TARGETS if not args.only or t[0] in args.only]
     if args.no_datasette:
