@@ -104,14 +104,15 @@ def item_path(db: str, decision_id: int) -> str:
 def check_same_rows(url, juece_url, db: str, lists, ids) -> None:
     """Datasette must answer the rows Juece answers (same ids, same order), or it measures nothing.
 
-    `url(path)` and `juece_url(path)` make absolute URLs of Datasette and Juece."""
+    `url(path)` and `juece_url(path)` make absolute URLs of Datasette and Juece; every list
+    query string of `lists` and the first 20 `ids` are asked of both."""
 
     def get(address):
         with urllib.request.urlopen(address, timeout=10) as r:
             return json.loads(r.read())
 
     with sqlite3.connect(db) as connection:
-        for query in lists[:20]:
+        for query in lists:
             ours = [d["id"] for d in get(juece_url(f"/api/v1/decisions?{query}"))]
             theirs = [d["id"] for d in get(url(list_path(db, query, connection)))]
             if ours != theirs:

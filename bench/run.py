@@ -458,6 +458,8 @@ def side_by_side(best: dict) -> None:
     print("side by side: req/s, ratio to hand-written, CPU ms per request (of all the server's processes)")
     print(f"{'scenario':<24}" + "".join(f"{title:>22}" for title, _ in columns))
     for scenario, what in SCENARIOS:
+        if not any(pattern.format(scenario) in best for _, pattern in columns):
+            continue
         hand = best.get(f"hand_{scenario}")
         cells = []
         for _, pattern in columns:
@@ -548,7 +550,11 @@ def main(argv=None) -> int:
         for name in datasettes:
             for url in servers.urls(name):
                 peers.check_same_rows(
-                    lambda path, url=url: url + path, lambda path: servers.url("juece", path), DB, lists + firsts, ids
+                    lambda path, url=url: url + path,
+                    lambda path: servers.url("juece", path),
+                    DB,
+                    lists[:20] + firsts[:10],
+                    ids,
                 )
         if datasettes:
             print(f"checked: Datasette ({peers.version()}) answers the same rows, page by page and id by id")
