@@ -120,6 +120,19 @@ class Consultation(Versioned, db.Model):
     __table_args__ = (index_while_pending("consultations", "closes_on", "closed_seq"),)
 
 
+class SeenByStaff:
+    """A comment as the lead unit's staff read it, whole: its schema dumps what the public
+    does not see. The comment's fields read through."""
+
+    __slots__ = ("comment",)
+
+    def __init__(self, comment: "Comment"):
+        self.comment = comment
+
+    def __getattr__(self, name):
+        return getattr(self.comment, name)
+
+
 class Cluster(Versioned, db.Model):
     """较为集中意见: comments grouped under one summary, disposition and reason."""
 

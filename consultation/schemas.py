@@ -13,12 +13,13 @@ from consultation.models import (
     Method,
     ModerationState,
     ReasonCode,
+    SeenByStaff,
     SubmitterType,
 )
 from core import redaction
 from core.http import MAX_ID, JsonBoolean
 from core.links import href
-from core.serialize import Computed, Links, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe
 
 F = ma.fields
 
@@ -52,7 +53,7 @@ class ParticipantSchema(ma.Schema):
     organisation = F.String(allow_none=True, validate=_text(0, 300), metadata=describe("Organisation"))
 
 
-class ConsultationSchema(ma.Schema):
+class ConsultationSchema(Schema):
     id = F.Integer(metadata=describe("The consultation's id", 5))
     decision_id = F.Integer(metadata=describe("The decision", 12))
     draft_version = F.Integer(metadata=describe("The draft version consulted on", 1))
@@ -173,7 +174,7 @@ def _hidden(comment):
     return [{"kind": f.kind, "text": f.text} for f in redaction.hidden(comment.content, comment.redaction_overrides)]
 
 
-class CommentSchema(ma.Schema):
+class _CommentFields(Schema):
     """A comment as the public sees it: never a name, contact, or an individual's organisation."""
 
     id = F.Integer(metadata=describe("The comment's id", 101))
@@ -203,7 +204,7 @@ class CommentSchema(ma.Schema):
     )
 
 
-class StaffCommentSchema(CommentSchema):
+class StaffCommentSchema(_CommentFields):
     """A comment as the lead unit's staff see it: the opinion as written, and what of it the
     public does not read."""
 
@@ -250,7 +251,22 @@ class StaffCommentSchema(CommentSchema):
     entered_by = F.Integer(allow_none=True, metadata=describe("The staff account that entered an offline comment"))
 
 
-class SubmittedCommentSchema(ma.Schema):
+class CommentSchema(_CommentFields):
+    """A comment as its reader may see it: as the public sees it, or whole (StaffCommentSchema)
+    when the service hands it as SeenByStaff."""
+
+    def dump(self, obj, *, many: bool | None = None):
+        many = self.many if many is None else many
+        first = (obj[0] if obj else None) if many else obj
+        if isinstance(first, SeenByStaff):
+            return _STAFF.dump(obj, many=many)
+        return super().dump(obj, many=many)
+
+
+_STAFF = StaffCommentSchema()
+
+
+class SubmittedCommentSchema(Schema):
     """The answer to a submission: its id and the receipt that tells the commenter what became of it."""
 
     id = F.Integer(metadata=describe("The comment's id", 101))
@@ -362,7 +378,7 @@ class DispositionInSchema(ma.Schema):
     )
 
 
-class ClusterSchema(ma.Schema):
+class ClusterSchema(Schema):
     id = F.Integer(metadata=describe("The cluster's id", 3))
     consultation_id = F.Integer(metadata=describe("The consultation", 5))
     summary = F.String(metadata=describe("The concentrated opinion, summarised"))
@@ -410,7 +426,7 @@ class ClusterInSchema(ma.Schema):
     )
 
 
-class ReceiptSchema(ma.Schema):
+class ReceiptSchema(Schema):
     """What became of one comment, for the person holding its receipt."""
 
     comment_id = Computed(lambda c: c.id, metadata=describe("The comment", type="integer"))

@@ -24,6 +24,7 @@ from consultation.models import (
     Disposition,
     Method,
     ModerationState,
+    SeenByStaff,
     SubmitterType,
 )
 from core import audit, calendar, preconditions, publication, redaction, tick
@@ -42,6 +43,7 @@ from core.errors import (
     WindowTooShort,
 )
 from core.extensions import db, lean_write, now_writing, read_connection, utcnow
+from core.pagination import Listing
 from core.privacy import keyed_hash
 from core.publication import EntryType, Fact
 from decisions import procedure
@@ -106,6 +108,11 @@ def list_consultations(decision: Decision, *, viewer: Account | None):
         .where(Consultation.decision_id == decision.id, _visible(viewer, decision))
         .order_by(Consultation.opens_on, Consultation.id)
     ).all()
+
+
+def list_consultation_views(decision: Decision, *, viewer: Account | None) -> list[SimpleNamespace]:
+    """The decision's consultations the viewer may see, each with its status, window and counts."""
+    return [consultation_view(c) for c in list_consultations(decision, viewer=viewer)]
 
 
 def _check_consultation(decision: Decision, values: dict) -> None:
@@ -588,17 +595,24 @@ def comments_visible(consultation: Consultation, viewer: Account | None):
     return Comment.moderation == ModerationState.published, False
 
 
-def list_comments(consultation: Consultation, *, viewer: Account | None, page: int, page_size: int, **filters):
+def list_comments(consultation: Consultation, *, viewer: Account | None, **filters) -> Listing:
+    """The consultation's comments the viewer may read, by id; staff read each whole (SeenByStaff)."""
     condition, staff = comments_visible(consultation, viewer)
     conditions = [Comment.consultation_id == consultation.id, condition]
     for key, value in filters.items():
         if value is not None:
             conditions.append(getattr(Comment, key) == value)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Comment).where(*conditions))
-    comments = db.session.scalars(
-        sa.select(Comment).where(*conditions).order_by(Comment.id).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    return comments, total, staff
+    return Listing(
+        sa.select(Comment).where(*conditions).order_by(Comment.id),
+        shape=SeenByStaff if staff else None,
+    )
+
+
+def read_comment(comment_id: int, *, viewer: Account | None) -> Comment | SeenByStaff:
+    """One comment as the viewer may read it: whole (SeenByStaff) for the lead unit's staff."""
+    comment = get_comment(comment_id, viewer=viewer)
+    consultation = get_consultation(comment.consultation_id, viewer=viewer)
+    return SeenByStaff(comment) if is_staff_of(viewer, consultation) else comment
 
 
 def get_comment(comment_id: int, *, viewer: Account | None) -> Comment:

@@ -1,6 +1,7 @@
 """HTTP views of consultations, comments, clusters and receipts."""
 
 import hashlib
+from functools import wraps
 
 import marshmallow as ma
 from flask import current_app, request
@@ -31,9 +32,9 @@ from consultation.schemas import (
 )
 from core.auth import accepts_token, current_account, requires
 from core.errors import Invalid
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, json_response, path_parameter, render, render_many
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter, render
 from core.links import api_url
-from core.serialize import dump_many, dumper
+from core.pagination import Paged
 from decisions import services as decision_services
 from decisions.records.schemas import PublishInSchema
 
@@ -79,8 +80,17 @@ def _consultation(consultation_id):
     return services.get_consultation(consultation_id, viewer=current_account())
 
 
-def _render_consultation(consultation, status=200, headers=None):
-    return blp.render_with_etag(ConsultationSchema, services.consultation_view(consultation), status, headers)
+def sends_etag(view):
+    """The answer's ETag on a write too, so a client may send `If-Match` next without reading
+    the record again; unlike `@blp.etag` it asks no `If-Match` and is not in the contract."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = view(*args, **kwargs)
+        response.set_etag(blp.etag_of(response.get_json()))
+        return response
+
+    return wrapper
 
 
 @blp.route("/decisions/<int:decision_id>/consultations", parameters=[DECISION_ID])
@@ -91,9 +101,9 @@ class DecisionConsultations(MethodView):
     def get(self, decision_id):
         """List a decision's consultations"""
         decision = decision_services.get_decision(decision_id, viewer=current_account())
-        consultations = services.list_consultations(decision, viewer=current_account())
-        return render_many(ConsultationSchema, [services.consultation_view(c) for c in consultations])
+        return services.list_consultation_views(decision, viewer=current_account())
 
+    @sends_etag
     @requires(*_EDITORS)
     @blp.arguments(ConsultationInSchema)
     @blp.response(201, ConsultationSchema)
@@ -105,7 +115,8 @@ class DecisionConsultations(MethodView):
         why (409 `consultation-window-too-short`)."""
         decision = decision_services.get_decision(decision_id, viewer=current_account())
         consultation = services.create_consultation(decision, by=current_account(), **data)
-        return _render_consultation(consultation, 201, {"Location": api_url(f"/consultations/{consultation.id}")})
+        location = api_url(f"/consultations/{consultation.id}")
+        return services.consultation_view(consultation), 201, {"Location": location}
 
 
 @blp.route("/consultations/<int:consultation_id>", parameters=[CONSULTATION_ID])
@@ -118,9 +129,7 @@ class ConsultationById(MethodView):
         """Show a consultation, its status and its counts
 
         `status` follows the dates: open exactly from `opens_on` to `closes_on` inclusive."""
-        view = services.consultation_view(_consultation(consultation_id))
-        blp.set_etag(dumper(ConsultationSchema)(view))
-        return render(ConsultationSchema, view)
+        return services.consultation_view(_consultation(consultation_id))
 
     @requires(*_EDITORS)
     @blp.etag
@@ -132,16 +141,13 @@ class ConsultationById(MethodView):
 
         Needs `If-Match`."""
         consultation = _consultation(consultation_id)
-        blp.check_etag(dumper(ConsultationSchema)(services.consultation_view(consultation)))
-        consultation = services.update_consultation(consultation, by=current_account(), **changes)
-        # The new ETag: @blp.etag cannot compute it from a response rendered by us.
-        view = services.consultation_view(consultation)
-        blp.set_etag(dumper(ConsultationSchema)(view))
-        return render(ConsultationSchema, view)
+        blp.check_etag(services.consultation_view(consultation), ConsultationSchema)
+        return services.consultation_view(services.update_consultation(consultation, by=current_account(), **changes))
 
 
 @blp.route("/consultations/<int:consultation_id>/publish", parameters=[CONSULTATION_ID])
 class ConsultationPublication(MethodView):
+    @sends_etag
     @requires(*_EDITORS)
     @blp.arguments(PublishInSchema, required=False)
     @blp.response(200, ConsultationSchema)
@@ -151,11 +157,12 @@ class ConsultationPublication(MethodView):
 
         It takes comments from `opens_on`; the decision's timeline records `consultation_opened`."""
         consultation = services.publish_consultation(_consultation(consultation_id), by=current_account(), **data)
-        return _render_consultation(consultation)
+        return services.consultation_view(consultation)
 
 
 @blp.route("/consultations/<int:consultation_id>/hearing", parameters=[CONSULTATION_ID])
 class Hearing(MethodView):
+    @sends_etag
     @requires(*_EDITORS)
     @blp.arguments(HearingInSchema)
     @blp.response(200, ConsultationSchema)
@@ -166,7 +173,7 @@ class Hearing(MethodView):
         Participants published before the hearing, materials sent at least 7 days before it,
         the record signed by participants (409 `hearing-procedure` otherwise)."""
         consultation = services.record_hearing(_consultation(consultation_id), by=current_account(), **data)
-        return _render_consultation(consultation)
+        return services.consultation_view(consultation)
 
 
 @blp.route("/consultations/<int:consultation_id>/comments", parameters=[CONSULTATION_ID])
@@ -174,22 +181,14 @@ class Comments(MethodView):
     @accepts_token
     @blp.arguments(CommentQueryArgsSchema, location="query")
     @blp.response(200, CommentSchema(many=True))
-    @blp.paginate()
+    @blp.paginate(Paged)
     @documents(404)
-    def get(self, args, consultation_id, pagination_parameters):
+    def get(self, args, consultation_id):
         """List a consultation's comments
 
         The public sees published comments of a consultation whose comments are public, and
         never a name, a contact or an individual's organisation; the lead unit's staff see all."""
-        comments, total, staff = services.list_comments(
-            _consultation(consultation_id),
-            viewer=current_account(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **args,
-        )
-        pagination_parameters.item_count = total
-        return render_many(StaffCommentSchema if staff else CommentSchema, comments)
+        return services.list_comments(_consultation(consultation_id), viewer=current_account(), **args)
 
     @accepts_token
     @blp.arguments(IdempotencyHeaderSchema, location="headers")
@@ -209,7 +208,7 @@ class Comments(MethodView):
         extra = {"Location": api_url(f"/receipts/{comment.receipt}")}
         if replayed:
             extra["Idempotent-Replayed"] = "true"
-        return render(SubmittedCommentSchema, comment, 201, extra)
+        return comment, 201, extra
 
 
 @blp.route("/consultations/<int:consultation_id>/comments/import", parameters=[CONSULTATION_ID])
@@ -235,9 +234,7 @@ class CommentImport(MethodView):
         comments, replayed = services.import_comments(
             consultation, by=current_account(), rows=rows, bad_rows=errors, digest=hashlib.sha256(content).hexdigest()
         )
-        return json_response(
-            dump_many(SubmittedCommentSchema, comments), 201, {"Idempotent-Replayed": "true"} if replayed else None
-        )
+        return comments, 201, {"Idempotent-Replayed": "true"} if replayed else {}
 
 
 @blp.route("/comments/<int:comment_id>", parameters=[COMMENT_ID])
@@ -248,16 +245,12 @@ class CommentById(MethodView):
     @documents(404)
     def get(self, comment_id):
         """Show one comment"""
-        viewer = current_account()
-        comment = services.get_comment(comment_id, viewer=viewer)
-        consultation = services.get_consultation(comment.consultation_id, viewer=viewer)
-        schema = StaffCommentSchema if services.is_staff_of(viewer, consultation) else CommentSchema
-        blp.set_etag(dumper(schema)(comment))
-        return render(schema, comment)
+        return services.read_comment(comment_id, viewer=current_account())
 
 
 @blp.route("/comments/<int:comment_id>/moderation", parameters=[COMMENT_ID])
 class Moderation(MethodView):
+    @sends_etag
     @requires(*_EDITORS)
     @blp.arguments(ModerationInSchema)
     @blp.response(200, StaffCommentSchema)
@@ -267,14 +260,13 @@ class Moderation(MethodView):
 
         Where a consultation's comments are public, a comment shows only once published.
         Rejection needs a reason; every action is in the audit log."""
-        comment = services.moderate(
-            services.get_comment(comment_id, viewer=current_account()), by=current_account(), **data
-        )
-        return blp.render_with_etag(StaffCommentSchema, comment)
+        viewer = current_account()
+        return services.moderate(services.get_comment(comment_id, viewer=viewer), by=viewer, **data)
 
 
 @blp.route("/comments/<int:comment_id>/redaction", parameters=[COMMENT_ID])
 class CommentRedaction(MethodView):
+    @sends_etag
     @requires(*_EDITORS)
     @blp.arguments(RedactionInSchema)
     @blp.response(200, StaffCommentSchema)
@@ -289,12 +281,12 @@ class CommentRedaction(MethodView):
         `redaction_overrides` with its reason, and is in the audit log. Answers the comment as
         staff see it, with its ETag."""
         viewer = current_account()
-        comment = services.override_redaction(services.get_comment(comment_id, viewer=viewer), by=viewer, **data)
-        return blp.render_with_etag(StaffCommentSchema, comment)
+        return services.override_redaction(services.get_comment(comment_id, viewer=viewer), by=viewer, **data)
 
 
 @blp.route("/comments/<int:comment_id>/disposition", parameters=[COMMENT_ID])
 class CommentDisposition(MethodView):
+    @sends_etag
     @requires(*_EDITORS)
     @blp.doc(
         parameters=[
@@ -318,9 +310,8 @@ class CommentDisposition(MethodView):
         if comment.disposition is not None:
             if not request.if_match:
                 abort(428)
-            blp.check_etag(dumper(StaffCommentSchema)(comment))
-        comment = services.dispose(comment, by=viewer, **data)
-        return blp.render_with_etag(StaffCommentSchema, comment)
+            blp.check_etag(comment, StaffCommentSchema)
+        return services.dispose(comment, by=viewer, **data)
 
 
 @blp.route("/consultations/<int:consultation_id>/clusters", parameters=[CONSULTATION_ID])
@@ -330,8 +321,9 @@ class Clusters(MethodView):
     @documents(404)
     def get(self, consultation_id):
         """List a consultation's concentrated opinions (较为集中意见)"""
-        return render_many(ClusterSchema, services.list_clusters(_consultation(consultation_id)))
+        return services.list_clusters(_consultation(consultation_id))
 
+    @sends_etag
     @requires(*_EDITORS)
     @blp.arguments(ClusterInSchema)
     @blp.response(201, ClusterSchema)
@@ -343,7 +335,7 @@ class Clusters(MethodView):
         adoption report is not published while a concentrated opinion not adopted lacks one."""
         cluster = services.create_cluster(_consultation(consultation_id), by=current_account(), **data)
         location = api_url(f"/consultations/{consultation_id}/clusters/{cluster.id}")
-        return blp.render_with_etag(ClusterSchema, cluster, 201, {"Location": location})
+        return cluster, 201, {"Location": location}
 
 
 @blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>", parameters=[CONSULTATION_ID, CLUSTER_ID])
@@ -354,9 +346,7 @@ class ClusterById(MethodView):
     @documents(404)
     def get(self, consultation_id, cluster_id):
         """Show one concentrated opinion"""
-        cluster = services.get_cluster(_consultation(consultation_id), cluster_id)
-        blp.set_etag(dumper(ClusterSchema)(cluster))
-        return render(ClusterSchema, cluster)
+        return services.get_cluster(_consultation(consultation_id), cluster_id)
 
     @requires(*_EDITORS)
     @blp.etag
@@ -368,10 +358,8 @@ class ClusterById(MethodView):
 
         Its comments follow. Needs `If-Match`."""
         cluster = services.get_cluster(_consultation(consultation_id), cluster_id)
-        blp.check_etag(dumper(ClusterSchema)(cluster))
-        cluster = services.update_cluster(cluster, by=current_account(), **changes)
-        blp.set_etag(dumper(ClusterSchema)(cluster))
-        return render(ClusterSchema, cluster)
+        blp.check_etag(cluster, ClusterSchema)
+        return services.update_cluster(cluster, by=current_account(), **changes)
 
 
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
