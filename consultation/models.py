@@ -186,7 +186,7 @@ class Comment(Versioned, db.Model):
 
     __table_args__ = (
         # The key first: a submission finds a repeat by its key alone, with this index and no
-        # other (consultation.services._SUBMISSION).
+        # other (consultation.comments.services._SUBMISSION).
         sa.UniqueConstraint("idempotency_key", "consultation_id"),
         sa.Index("ix_comments_consultation", "consultation_id", "id"),
         index_where_set("comments", "cluster_id"),  # most comments are in no cluster

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from consultation.adoption.services import clusters_of, figures
-from consultation.schemas import ClusterSchema
+from consultation.clusters.schemas import ClusterSchema
 from core import obligations
 from core.serialize import Computed, Links, Schema, dump_many
 from decisions.records.schemas import EXEMPTIONS_OUT, RecordSchema, _version_links, exemptions_of, status_of

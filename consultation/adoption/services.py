@@ -3,8 +3,8 @@ rules. Its figures come from the comments; its deadline is the decision's obliga
 
 import sqlalchemy as sa
 
+from consultation.consultations.services import counts
 from consultation.models import AdoptionReport, Cluster, Comment, Consultation, Disposition, ModerationState
-from consultation.services import counts
 from core import obligations, preconditions
 from core.auth import ensure_may_edit
 from core.errors import AdoptionNotOnRecord, ClusterReasonMissing, CommentsUndisposed, NotFound, ResultNotIssued

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from consultation.comments.schemas import RedactionInSchema
 from consultation.inquiries import services
 from consultation.inquiries.schemas import (
     AskedInquirySchema,
@@ -13,7 +14,6 @@ from consultation.inquiries.schemas import (
     StaffInquirySchema,
     TransferInSchema,
 )
-from consultation.schemas import RedactionInSchema
 from core.auth import accepts_token, current_account, requires
 from core.http import Blueprint, documents, dump, json_response, path_parameter, render
 from core.links import api_url
