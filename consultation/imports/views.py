@@ -12,8 +12,8 @@ from consultation.blueprint import (
     consultation_for,
 )
 from consultation.comments.schemas import SubmittedCommentSchema
-from consultation.imports.files import FileUnreadable, read
 from consultation.imports import services
+from consultation.imports.files import FileUnreadable, read
 from consultation.imports.schemas import ImportFileSchema
 from core.auth import current_account, requires
 from core.errors import Invalid
