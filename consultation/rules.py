@@ -9,7 +9,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from consultation.models import Audience, Comment, Consultation, Method, ModerationState, SubmitterType
+from consultation.comments.models import Comment, ModerationState, SubmitterType
+from consultation.consultations.models import Audience, Consultation, Method
 from core import preconditions
 from core.errors import EnterpriseOpinionsMissing, HearingMissing, ProcedureMissing
 from core.extensions import db

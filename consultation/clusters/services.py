@@ -3,14 +3,11 @@
 import sqlalchemy as sa
 
 from consultation import facts
+from consultation.clusters.models import Cluster
+from consultation.comments.models import Comment, ModerationState
+from consultation.consultations.models import Consultation
+from consultation.dispositions.models import Disposition
 from consultation.dispositions.services import decided_on
-from consultation.models import (
-    Cluster,
-    Comment,
-    Consultation,
-    Disposition,
-    ModerationState,
-)
 from core.auth import Account, ensure_may_edit
 from core.errors import (
     Invalid,

@@ -4,16 +4,15 @@ organisation."""
 import marshmallow as ma
 from marshmallow import validate
 
-from consultation.models import (
+from consultation.comments.models import (
     COMMENT_MAX_CHARS,
     ORGANISATIONS_SHOWN,
     Channel,
-    Disposition,
     ModerationState,
-    ReasonCode,
     SeenByStaff,
     SubmitterType,
 )
+from consultation.dispositions.models import Disposition, ReasonCode
 from consultation.schemas import F, bounded_text, enum_values
 from core import redaction
 from core.links import href

@@ -9,15 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from consultation import facts
+from consultation.comments.models import OFFLINE_CHANNELS, Channel, Comment, ModerationState, SeenByStaff
+from consultation.consultations.models import Consultation
 from consultation.consultations.services import get_consultation, is_staff_of, shown, status_of
-from consultation.models import (
-    OFFLINE_CHANNELS,
-    Channel,
-    Comment,
-    Consultation,
-    ModerationState,
-    SeenByStaff,
-)
 from core import audit, calendar, redaction
 from core.auth import Account, Role, ensure_may_edit, owner_of
 from core.errors import (

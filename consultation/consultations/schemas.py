@@ -3,11 +3,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from consultation.models import (
-    Audience,
-    Channel,
-    Method,
-)
+from consultation.comments.models import Channel
+from consultation.consultations.models import Audience, Method
 from consultation.schemas import F, bounded_text, enum_values
 from core.http import MAX_ID, JsonBoolean
 from core.links import href

@@ -5,14 +5,8 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from consultation.models import (
-    HEARING_MATERIALS_DAYS,
-    MIN_WINDOW_DAYS,
-    Comment,
-    Consultation,
-    Method,
-    ModerationState,
-)
+from consultation.comments.models import Comment, ModerationState
+from consultation.consultations.models import HEARING_MATERIALS_DAYS, MIN_WINDOW_DAYS, Consultation, Method
 from core import calendar, preconditions, publication, tick
 from core.auth import Account, ensure_may_edit, is_staff, owner_of
 from core.errors import (

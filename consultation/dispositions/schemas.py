@@ -3,10 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from consultation.models import (
-    Disposition,
-    ReasonCode,
-)
+from consultation.dispositions.models import Disposition, ReasonCode
 from consultation.schemas import F, bounded_text
 from core.http import MAX_ID
 from core.serialize import choice, describe

@@ -3,12 +3,10 @@
 import datetime as dt
 
 from consultation import facts
+from consultation.clusters.models import Cluster
+from consultation.comments.models import Comment
 from consultation.comments.services import editable
-from consultation.models import (
-    Cluster,
-    Comment,
-    Disposition,
-)
+from consultation.dispositions.models import Disposition
 from core import calendar
 from core.auth import Account
 from core.errors import (

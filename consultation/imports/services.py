@@ -5,11 +5,9 @@ import secrets
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from consultation.comments.models import Comment
 from consultation.comments.services import fingerprint, prepare
-from consultation.models import (
-    Comment,
-    Consultation,
-)
+from consultation.consultations.models import Consultation
 from core import calendar
 from core.auth import Account, ensure_may_edit
 from core.errors import (
