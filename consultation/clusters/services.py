@@ -96,6 +96,7 @@ def _apply_cluster(cluster: Cluster, comments, consultation: Consultation, dispo
 
 
 def get_cluster(consultation: Consultation, cluster_id: int) -> Cluster:
+    """One of the consultation's clusters, with its `comment_count` (NotFound otherwise)."""
     for cluster in list_clusters(consultation):
         if cluster.id == cluster_id:
             return cluster

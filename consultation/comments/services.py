@@ -262,6 +262,7 @@ def read_comment(comment_id: int, *, viewer: Account | None) -> Comment | SeenBy
 
 
 def get_comment(comment_id: int, *, viewer: Account | None) -> Comment:
+    """One comment, as the viewer may see it (NotFound otherwise)."""
     comment = db.session.get(Comment, comment_id)
     if comment is not None:
         consultation = db.session.get(Consultation, comment.consultation_id)
@@ -272,6 +273,7 @@ def get_comment(comment_id: int, *, viewer: Account | None) -> Comment:
 
 
 def by_receipt(receipt: str) -> Comment:
+    """The comment a receipt was given for (NotFound otherwise)."""
     comment = db.session.scalar(sa.select(Comment).where(Comment.receipt == receipt))
     if comment is None:
         raise NotFound("No comment has that receipt.")

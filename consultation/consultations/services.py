@@ -37,6 +37,7 @@ def status_of(consultation: Consultation, today: dt.date | None = None) -> str:
 
 
 def window_days(consultation) -> int:
+    """The consultation's length in calendar days, both ends included."""
     return (consultation.closes_on - consultation.opens_on).days + 1
 
 
@@ -68,6 +69,7 @@ def ensure_may_write(decision: Decision, by: Account | None) -> None:
 
 
 def get_consultation(consultation_id: int, *, viewer: Account | None) -> Consultation:
+    """One consultation, as the viewer may see it (NotFound otherwise)."""
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is not None:
         decision = db.session.get(Decision, consultation.decision_id)
@@ -77,6 +79,7 @@ def get_consultation(consultation_id: int, *, viewer: Account | None) -> Consult
 
 
 def list_consultations(decision: Decision, *, viewer: Account | None):
+    """The decision's consultations the viewer may see, in the order they open."""
     return db.session.scalars(
         sa.select(Consultation)
         .where(Consultation.decision_id == decision.id, _visible(viewer, decision))
@@ -324,5 +327,6 @@ def consultation_view(consultation: Consultation) -> SimpleNamespace:
 
 
 def is_staff_of(viewer, consultation) -> bool:
+    """Whether the viewer is staff of the consultation's lead unit."""
     decision = db.session.get(Decision, consultation.decision_id)
     return is_staff(viewer) and viewer.may_edit_unit(decision.lead_unit)
