@@ -2,7 +2,10 @@
 public fact (the change feed carries it), in words that hold no personal data and no content;
 the comment, or its consultation, says the rest."""
 
-from consultation.models import Cluster, Comment, Consultation, Disposition, ModerationState
+from consultation.clusters.models import Cluster
+from consultation.comments.models import Comment, ModerationState
+from consultation.consultations.models import Consultation
+from consultation.dispositions.models import Disposition
 from core import publication
 from core.publication import EntryType, Fact
 

@@ -4,9 +4,9 @@ import marshmallow as ma
 from marshmallow import validate
 
 from consultation.adoption.services import clusters_of, figures
-from consultation.schemas import ClusterSchema
+from consultation.clusters.schemas import ClusterSchema
 from core import obligations
-from core.serialize import Computed, Links, dump_many
+from core.serialize import Computed, Links, Schema, dump_many
 from decisions.records.schemas import EXEMPTIONS_OUT, RecordSchema, _version_links, exemptions_of, status_of
 
 F = ma.fields
@@ -22,7 +22,7 @@ def _deadline_status(report) -> str:
     return "not_due" if obligation is None else obligation.status
 
 
-class AdoptionReportSchema(RecordSchema):
+class AdoptionReportSchema(RecordSchema, Schema):
     version = F.Integer(metadata={"description": "Version; a correction is the next one", "examples": [1]})
     summary = F.String(metadata={"description": "The drafting department's account of the opinions and their adoption"})
     figures = Computed(

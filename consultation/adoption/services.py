@@ -3,8 +3,12 @@ rules. Its figures come from the comments; its deadline is the decision's obliga
 
 import sqlalchemy as sa
 
-from consultation.models import AdoptionReport, Cluster, Comment, Consultation, Disposition, ModerationState
-from consultation.services import counts
+from consultation.adoption.models import AdoptionReport
+from consultation.clusters.models import Cluster
+from consultation.comments.models import Comment, ModerationState
+from consultation.consultations.models import Consultation
+from consultation.consultations.services import counts
+from consultation.dispositions.models import Disposition
 from core import obligations, preconditions
 from core.auth import ensure_may_edit
 from core.errors import AdoptionNotOnRecord, ClusterReasonMissing, CommentsUndisposed, NotFound, ResultNotIssued

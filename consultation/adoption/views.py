@@ -5,7 +5,7 @@ from flask.views import MethodView
 from consultation.adoption.schemas import AdoptionReportInSchema, AdoptionReportPatchSchema, AdoptionReportSchema
 from consultation.adoption.services import ADOPTION_REPORT, working_report
 from core.auth import current_account, requires
-from core.http import Blueprint, documents, path_parameter, render
+from core.http import Blueprint, documents, path_parameter
 from decisions import services as decision_services
 from decisions.records.schemas import ExemptingPublishInSchema
 from decisions.records.views import register_record_routes
@@ -44,4 +44,4 @@ class WorkingAdoptionReport(MethodView):
         would publish. A published version reads as it was published; comments and dispositions
         entered since change only this working report."""
         decision = decision_services.get_decision(decision_id, viewer=current_account())
-        return render(AdoptionReportSchema, working_report(decision, by=current_account()))
+        return working_report(decision, by=current_account())

@@ -7,8 +7,9 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from consultation.models import MIN_WINDOW_DAYS, Consultation, Inquiry, Method
-from consultation.services import enterprises_heard_at
+from consultation.consultations.models import MIN_WINDOW_DAYS, Consultation, Method
+from consultation.inquiries.models import Inquiry
+from consultation.rules import enterprises_heard_at
 from core import calendar, deadlines, obligations
 from core.extensions import db
 from core.units import unit_code

@@ -4,8 +4,9 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from consultation.comments.models import Channel
+from consultation.inquiries.models import InquiryState
 from consultation.inquiries.services import status_of
-from consultation.models import Channel, InquiryState
 from core.http import JsonBoolean
 from core.links import href
 from core.serialize import Computed, Links, RecordList, choice, describe

@@ -12,8 +12,9 @@ import secrets
 
 import sqlalchemy as sa
 
-from consultation.models import PUBLIC_INQUIRY_STATES, Channel, Inquiry, InquiryState, InquiryTransfer
-from consultation.services import public_channel
+from consultation.comments.models import Channel
+from consultation.comments.services import public_channel
+from consultation.inquiries.models import PUBLIC_INQUIRY_STATES, Inquiry, InquiryState, InquiryTransfer
 from core import calendar, deadlines, publication, redaction, tick
 from core.auth import Account, Role, ensure_may_edit, owner_of
 from core.errors import (

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from consultation.comments.schemas import RedactionInSchema
 from consultation.inquiries import services
 from consultation.inquiries.schemas import (
     AskedInquirySchema,
@@ -13,7 +14,6 @@ from consultation.inquiries.schemas import (
     StaffInquirySchema,
     TransferInSchema,
 )
-from consultation.schemas import RedactionInSchema
 from core.auth import accepts_token, current_account, requires
 from core.http import Blueprint, documents, dump, json_response, path_parameter, render
 from core.links import api_url
@@ -50,6 +50,22 @@ def _render_page(rows, total, pagination_parameters):
     return json_response(
         [dump(StaffInquirySchema if services.may_handle(viewer, i) else InquirySchema, i) for i in rows]
     )
+
+
+def _step_on_held(arguments):
+    """What a step on a held question takes: an editor of its unit, a body, and one answer."""
+
+    def decorate(view):
+        view = documents(404, 409, 422)(view)
+        view = blp.response(200, ONE)(view)
+        return requires("admin", "editor")(blp.arguments(arguments)(view))
+
+    return decorate
+
+
+def _step(action, inquiry_id: int, data: dict):
+    """`action` taken on a question the current account holds; the question as they see it."""
+    return _render(action(services.get_to_handle(inquiry_id), by=current_account(), **data))
 
 
 def _asked(inquiry):
@@ -165,40 +181,31 @@ class InquiryRedaction(MethodView):
 
 @blp.route("/inquiries/<int:inquiry_id>/decline", parameters=[INQUIRY_ID])
 class InquiryDecline(MethodView):
-    @requires("admin", "editor")
-    @blp.arguments(DeclineInSchema)
-    @blp.response(200, ONE)
-    @documents(404, 409, 422)
+    @_step_on_held(DeclineInSchema)
     def post(self, data, inquiry_id):
         """Decline a received question with a reason (holding unit's editor, admin)
 
         Never public; the asker reads the reason through the receipt. It settles the question's
         deadline. 409 `inquiry-not-received` once it is public."""
-        return _render(services.decline(services.get_to_handle(inquiry_id), by=current_account(), **data))
+        return _step(services.decline, inquiry_id, data)
 
 
 @blp.route("/inquiries/<int:inquiry_id>/transfer", parameters=[INQUIRY_ID])
 class InquiryTransfer(MethodView):
-    @requires("admin", "editor")
-    @blp.arguments(TransferInSchema)
-    @blp.response(200, ONE)
-    @documents(404, 409, 422)
+    @_step_on_held(TransferInSchema)
     def post(self, data, inquiry_id):
         """Transfer a question to another unit (转办; holding unit's editor, admin)
 
         Admins also assign general questions this way. The reply stays due when it was due."""
-        return _render(services.transfer(services.get_to_handle(inquiry_id), by=current_account(), **data))
+        return _step(services.transfer, inquiry_id, data)
 
 
 @blp.route("/inquiries/<int:inquiry_id>/reply", parameters=[INQUIRY_ID])
 class InquiryReply(MethodView):
-    @requires("admin", "editor")
-    @blp.arguments(ReplyInSchema)
-    @blp.response(200, ONE)
-    @documents(404, 409, 422)
+    @_step_on_held(ReplyInSchema)
     def post(self, data, inquiry_id):
         """Answer a question (holding unit's editor, admin)
 
         It is public with its answer. Once: an answer given is not replaced (409
         `inquiry-answered`); a declined question is not answered (409 `inquiry-declined`)."""
-        return _render(services.reply(services.get_to_handle(inquiry_id), by=current_account(), **data))
+        return _step(services.reply, inquiry_id, data)

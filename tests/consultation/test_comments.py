@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
-from consultation import services
+from consultation.comments import services
 from consultation.models import Comment
 from core import audit
 from core.extensions import db

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from consultation import services
+from consultation.imports import services
 from consultation.models import Comment
 from core.extensions import db
 from tests import factories

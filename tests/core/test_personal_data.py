@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from consultation import services
+from consultation.comments import services
 from consultation.models import Comment
 from core import privacy
 from core.audit import AuditEntry

@@ -6,7 +6,7 @@ import io
 import marshmallow as ma
 import openpyxl
 
-from consultation.schemas import CommentInSchema
+from consultation.comments.schemas import CommentInSchema
 
 # Column headings we accept, in English or as the district's forms print them.
 HEADINGS = {

@@ -1,0 +1,43 @@
+"""The consultation blueprint, which every resource of public participation registers its
+routes on, and what those views share: path parameters, who edits, a write's ETag."""
+
+from functools import wraps
+
+from consultation.consultations import services
+from core.auth import current_account
+from core.http import Blueprint, path_parameter
+
+blp = Blueprint(
+    "consultation",
+    __name__,
+    url_prefix="/api/v1",
+    description="Public consultation (意见征集): consultations on a draft, comments from every channel, their "
+    "moderation and disposition with reasons, clusters of concentrated opinions, and receipts.",
+)
+
+EDITORS = ("admin", "editor")
+DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
+CONSULTATION_ID = path_parameter("consultation_id", "The consultation's id", 1)
+COMMENT_ID = path_parameter("comment_id", "The comment's id", 1)
+CLUSTER_ID = path_parameter("cluster_id", "The cluster's id", 1)
+RECEIPT = path_parameter(
+    "receipt", "The receipt given with the comment, or with the question (`Q.`…)", "Yk3v9Qe2sXw4bN7pLm1cTg"
+)
+
+
+def consultation_for(consultation_id):
+    """The consultation the path names, as the current account may see it (404 otherwise)."""
+    return services.get_consultation(consultation_id, viewer=current_account())
+
+
+def sends_etag(view):
+    """The answer's ETag on a write too, so a client may send `If-Match` next without reading
+    the record again; unlike `@blp.etag` it asks no `If-Match` and is not in the contract."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = view(*args, **kwargs)
+        response.set_etag(blp.etag_of(response.get_json()))
+        return response
+
+    return wrapper

@@ -1,0 +1,65 @@
+"""HTTP views of concentrated opinions (较为集中意见)."""
+
+from flask.views import MethodView
+
+from consultation.blueprint import (
+    CLUSTER_ID,
+    CONSULTATION_ID,
+    EDITORS,
+    blp,
+    consultation_for,
+    sends_etag,
+)
+from consultation.clusters import services
+from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
+from core.auth import accepts_token, current_account, requires
+from core.http import documents
+from core.links import api_url
+
+
+@blp.route("/consultations/<int:consultation_id>/clusters", parameters=[CONSULTATION_ID])
+class Clusters(MethodView):
+    @accepts_token
+    @blp.response(200, ClusterSchema(many=True))
+    @documents(404)
+    def get(self, consultation_id):
+        """List a consultation's concentrated opinions (较为集中意见)"""
+        return services.list_clusters(consultation_for(consultation_id))
+
+    @sends_etag
+    @requires(*EDITORS)
+    @blp.arguments(ClusterInSchema)
+    @blp.response(201, ClusterSchema)
+    @documents(404, 409, 422)
+    def post(self, data, consultation_id):
+        """Group comments as one concentrated opinion with its disposition (lead unit's editor, admin)
+
+        Its disposition and reason apply to each of its comments. The reason may follow (PATCH), but the
+        adoption report is not published while a concentrated opinion not adopted lacks one."""
+        cluster = services.create_cluster(consultation_for(consultation_id), by=current_account(), **data)
+        location = api_url(f"/consultations/{consultation_id}/clusters/{cluster.id}")
+        return cluster, 201, {"Location": location}
+
+
+@blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>", parameters=[CONSULTATION_ID, CLUSTER_ID])
+class ClusterById(MethodView):
+    @accepts_token
+    @blp.etag
+    @blp.response(200, ClusterSchema)
+    @documents(404)
+    def get(self, consultation_id, cluster_id):
+        """Show one concentrated opinion"""
+        return services.get_cluster(consultation_for(consultation_id), cluster_id)
+
+    @requires(*EDITORS)
+    @blp.etag
+    @blp.arguments(ClusterPatchSchema)
+    @blp.response(200, ClusterSchema)
+    @documents(404, 422)
+    def patch(self, changes, consultation_id, cluster_id):
+        """Change a concentrated opinion's summary, disposition or reason (lead unit's editor, admin)
+
+        Its comments follow. Needs `If-Match`."""
+        cluster = services.get_cluster(consultation_for(consultation_id), cluster_id)
+        blp.check_etag(cluster, ClusterSchema)
+        return services.update_cluster(cluster, by=current_account(), **changes)
