@@ -93,7 +93,7 @@ def _decision_links(d):
     }
 
 
-class DecisionSchema(ma.Schema):
+class DecisionSchema(Schema):
     id = F.Integer(metadata=describe("The decision's id", 12))
     catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
     seq_no = F.Integer(metadata=describe("Sequence number in the catalogue", 3))
@@ -231,7 +231,7 @@ class DecisionQueryArgsSchema(ma.Schema):
 # --- Catalogues and adjustments --------------------------------------------------------------
 
 
-class AdjustmentSchema(ma.Schema):
+class AdjustmentSchema(Schema):
     id = F.Integer(metadata=describe("The adjustment's id", 1))
     catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
     type = F.String(metadata=describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
@@ -291,7 +291,7 @@ class CatalogueItemSchema(ma.Schema):
     _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
 
 
-class CatalogueSchema(ma.Schema):
+class CatalogueSchema(Schema):
     year = F.Integer(metadata=describe("The year; a catalogue's natural key", 2026))
     title = F.String(metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
     issuer_unit = F.String(metadata=describe("Code of the issuing unit", "jd-gov"))

@@ -117,22 +117,17 @@ def _catalogue_visible(viewer: Account | None):
     return sa.true() if is_staff(viewer) else Catalogue.published_on.is_not(None)
 
 
-def list_catalogues(*, viewer: Account | None, status=None, page: int, page_size: int):
-    """A page of catalogues, newest year first; drafts only for staff."""
+def list_catalogues(*, viewer: Account | None, status=None) -> Listing:
+    """The catalogues, newest year first, each as `viewer` may see it; drafts only for staff."""
     condition = _catalogue_visible(viewer)
     if status == "published":
         condition = sa.and_(condition, Catalogue.published_on.is_not(None))
     elif status == "draft":
         condition = sa.and_(condition, Catalogue.published_on.is_(None))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Catalogue).where(condition))
-    catalogues = db.session.scalars(
-        sa.select(Catalogue)
-        .where(condition)
-        .order_by(Catalogue.year.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return catalogues, total
+    return Listing(
+        sa.select(Catalogue).where(condition).order_by(Catalogue.year.desc()),
+        shape=functools.partial(catalogue_view, viewer=viewer),
+    )
 
 
 def get_catalogue(year: int, *, viewer: Account | None) -> Catalogue:
@@ -255,13 +250,9 @@ def publish_catalogue(
 # --- Adjustments -----------------------------------------------------------------------------
 
 
-def list_adjustments(catalogue: Catalogue, *, page: int, page_size: int):
-    condition = Adjustment.catalogue_year == catalogue.year
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Adjustment).where(condition))
-    rows = db.session.scalars(
-        sa.select(Adjustment).where(condition).order_by(Adjustment.id).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    return rows, total
+def list_adjustments(catalogue: Catalogue) -> Listing:
+    """The catalogue's adjustments, oldest first."""
+    return Listing(sa.select(Adjustment).where(Adjustment.catalogue_year == catalogue.year).order_by(Adjustment.id))
 
 
 def get_adjustment(catalogue: Catalogue, adjustment_id: int) -> Adjustment:
@@ -484,14 +475,7 @@ def _list_statements(audience: str, filters: tuple, enterprise_related, updated_
         )
     # Count over the index with the same filters, never over a subquery of the page's SELECT.
     count = sa.select(sa.func.count()).select_from(Decision).where(*conditions)
-    page = (
-        sa.select(*DECISION_COLUMNS)
-        .where(*conditions)
-        .order_by(*_SORTS[sort])
-        .limit(sa.bindparam("limit"))
-        .offset(sa.bindparam("offset"))
-    )
-    return count, page
+    return count, sa.select(*DECISION_COLUMNS).where(*conditions).order_by(*_SORTS[sort])
 
 
 def _filter_value(name: str):
@@ -509,8 +493,6 @@ def _like_escaped(term: str) -> str:
 def list_decisions(
     *,
     viewer: Account | None,
-    page: int,
-    page_size: int,
     sort: str = "-catalogue_year,seq_no",
     year=None,
     unit=None,
@@ -520,7 +502,7 @@ def list_decisions(
     q=None,
     updated_since=None,
 ):
-    """A page of decisions as rows, and the total: two indexed queries whatever the size."""
+    """The decisions `viewer` may see, as rows: counted and paged by two indexed queries."""
     audience = _audience(viewer)
     values = {"year": year, "unit": unit and folded(unit), "state": state, "category": category}
     params = {name: value for name, value in values.items() if value is not None}
@@ -531,13 +513,8 @@ def list_decisions(
     if updated_since is not None:
         params["updated_since"] = updated_since
     filters = tuple(name for name in _FILTERS if name in params)
-    count, select_page = _list_statements(
-        audience, filters, enterprise_related, updated_since is not None, len(terms), sort
-    )
-    connection = read_connection()
-    total = connection.execute(count, params).scalar_one()
-    rows = connection.execute(select_page, {**params, "limit": page_size, "offset": (page - 1) * page_size}).all()
-    return rows, total
+    count, rows = _list_statements(audience, filters, enterprise_related, updated_since is not None, len(terms), sort)
+    return Listing(rows, count=count, params=params)
 
 
 @functools.cache

@@ -1,12 +1,11 @@
-"""HTTP views of units, catalogues, adjustments and decisions: parse, call one service, render."""
+"""HTTP views of units, catalogues, adjustments and decisions: parse, call one service, return the objects."""
 
 from flask.views import MethodView
 
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, documents, dump, json_response, path_parameter, render, render_many
+from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
 from core.pagination import Paged
-from core.serialize import dumper
 from decisions import services
 from decisions.schemas import (
     AdjustmentInSchema,
@@ -52,18 +51,6 @@ ADJUSTMENT_ID = path_parameter("adjustment_id", "The adjustment's id", 1)
 DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 
 
-def _created(schema_class, obj, location: str, blp):
-    body = dumper(schema_class)(obj)
-    blp.set_etag(body)
-    return render(schema_class, obj, 201, {"Location": location})
-
-
-def _item(schema_class, obj, blp):
-    body = dumper(schema_class)(obj)
-    blp.set_etag(body)
-    return render(schema_class, obj)
-
-
 # --- Units -----------------------------------------------------------------------------------
 
 
@@ -86,7 +73,7 @@ class Units(MethodView):
     def post(self, data):
         """Add a unit (admin)"""
         unit = services.create_unit(data.pop("code"), **data)
-        return _created(UnitSchema, unit, api_url(f"/units/{unit.code}"), units)
+        return unit, 201, {"Location": api_url(f"/units/{unit.code}")}
 
 
 @units.route("/<string:code>", parameters=[UNIT_CODE])
@@ -108,8 +95,8 @@ class UnitByCode(MethodView):
 
         Its code never changes. Needs `If-Match`."""
         unit = services.get_unit(code)
-        units.check_etag(dumper(UnitSchema)(unit))
-        return _item(UnitSchema, services.update_unit(unit, **changes), units)
+        units.check_etag(unit, UnitSchema)
+        return services.update_unit(unit, **changes)
 
 
 # --- Catalogues ------------------------------------------------------------------------------
@@ -120,17 +107,12 @@ class Catalogues(MethodView):
     @accepts_token
     @catalogues.arguments(CatalogueQueryArgsSchema, location="query")
     @catalogues.response(200, CatalogueSchema(many=True))
-    @catalogues.paginate()
-    def get(self, args, pagination_parameters):
+    @catalogues.paginate(Paged)
+    def get(self, args):
         """List catalogues, newest year first
 
         The public sees published catalogues only; staff also see drafts."""
-        viewer = current_account()
-        rows, total = services.list_catalogues(
-            viewer=viewer, **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return render_many(CatalogueSchema, [services.catalogue_view(c, viewer=viewer) for c in rows])
+        return services.list_catalogues(viewer=current_account(), **args)
 
     @requires("admin")
     @catalogues.etag
@@ -141,7 +123,7 @@ class Catalogues(MethodView):
         """Open a year's catalogue, as a draft (admin)"""
         catalogue = services.create_catalogue(data.pop("year"), **data)
         view = services.catalogue_view(catalogue, viewer=current_account())
-        return _created(CatalogueSchema, view, api_url(f"/catalogues/{catalogue.year}"), catalogues)
+        return view, 201, {"Location": api_url(f"/catalogues/{catalogue.year}")}
 
 
 @catalogues.route("/<int:year>", parameters=[YEAR])
@@ -155,8 +137,7 @@ class CatalogueByYear(MethodView):
 
         `due_on` is 31 March of the year; `on_time` says whether it was published by then."""
         viewer = current_account()
-        catalogue = services.get_catalogue(year, viewer=viewer)
-        return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
+        return services.catalogue_view(services.get_catalogue(year, viewer=viewer), viewer=viewer)
 
     @requires("admin")
     @catalogues.etag
@@ -169,9 +150,8 @@ class CatalogueByYear(MethodView):
         A published catalogue changes only through adjustments (409). Needs `If-Match`."""
         viewer = current_account()
         catalogue = services.get_catalogue(year, viewer=viewer)
-        catalogues.check_etag(dumper(CatalogueSchema)(services.catalogue_view(catalogue, viewer=viewer)))
-        catalogue = services.update_catalogue(catalogue, **changes)
-        return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
+        catalogues.check_etag(services.catalogue_view(catalogue, viewer=viewer), CatalogueSchema)
+        return services.catalogue_view(services.update_catalogue(catalogue, **changes), viewer=viewer)
 
 
 @catalogues.route("/<int:year>/publication", parameters=[YEAR])
@@ -194,16 +174,11 @@ class CataloguePublication(MethodView):
 class Adjustments(MethodView):
     @accepts_token
     @catalogues.response(200, AdjustmentSchema(many=True))
-    @catalogues.paginate()
+    @catalogues.paginate(Paged)
     @documents(404)
-    def get(self, year, pagination_parameters):
+    def get(self, year):
         """List a catalogue's adjustments, oldest first"""
-        catalogue = services.get_catalogue(year, viewer=current_account())
-        rows, total = services.list_adjustments(
-            catalogue, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return render_many(AdjustmentSchema, rows)
+        return services.list_adjustments(services.get_catalogue(year, viewer=current_account()))
 
     @requires("admin")
     @catalogues.arguments(AdjustmentInSchema)
@@ -235,7 +210,7 @@ class AdjustmentById(MethodView):
     def get(self, year, adjustment_id):
         """Show one adjustment"""
         catalogue = services.get_catalogue(year, viewer=current_account())
-        return _item(AdjustmentSchema, services.get_adjustment(catalogue, adjustment_id), catalogues)
+        return services.get_adjustment(catalogue, adjustment_id)
 
 
 # --- Decisions -------------------------------------------------------------------------------
@@ -246,21 +221,14 @@ class Decisions(MethodView):
     @accepts_token
     @decisions.arguments(DecisionQueryArgsSchema, location="query")
     @decisions.response(200, DecisionSchema(many=True))
-    @decisions.paginate()
-    def get(self, args, pagination_parameters):
+    @decisions.paginate(Paged)
+    def get(self, args):
         """List decisions
 
         Filter by catalogue `year`, lead `unit`, `state`, `category`, `enterprise_related`,
         words in title or summary (`q`), or `updated_since` to sync. The public sees only
         decisions in a published catalogue."""
-        rows, total = services.list_decisions(
-            viewer=current_account(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **args,
-        )
-        pagination_parameters.item_count = total
-        return render_many(DecisionSchema, rows)
+        return services.list_decisions(viewer=current_account(), **args)
 
     @requires("admin", "editor")
     @decisions.etag
@@ -273,7 +241,7 @@ class Decisions(MethodView):
         It stays unpublished until the catalogue is published, or, once it is, until an
         `add` adjustment brings it in."""
         decision = services.create_decision(data.pop("catalogue_year"), by=current_account(), **data)
-        return _created(DecisionSchema, decision, api_url(f"/decisions/{decision.id}"), decisions)
+        return decision, 201, {"Location": api_url(f"/decisions/{decision.id}")}
 
 
 @decisions.route("/<int:decision_id>", parameters=[DECISION_ID])
@@ -284,10 +252,7 @@ class DecisionById(MethodView):
     @documents(404)
     def get(self, decision_id):
         """Show one decision"""
-        # Dumped once, for both the ETag and the body (the shared `_item` dumps it twice).
-        body = dump(DecisionSchema, services.get_decision_row(decision_id, viewer=current_account()))
-        decisions.set_etag(body)
-        return json_response(body)
+        return services.get_decision_row(decision_id, viewer=current_account())
 
     @requires("admin", "editor")
     @decisions.etag
@@ -301,8 +266,8 @@ class DecisionById(MethodView):
         adjustment (409); `state` is never set by hand. Needs `If-Match`."""
         viewer = current_account()
         decision = services.get_decision(decision_id, viewer=viewer)
-        decisions.check_etag(dumper(DecisionSchema)(decision))
-        return _item(DecisionSchema, services.update_decision(decision, by=viewer, **changes), decisions)
+        decisions.check_etag(decision, DecisionSchema)
+        return services.update_decision(decision, by=viewer, **changes)
 
     @requires("admin", "editor")
     @decisions.etag
@@ -314,6 +279,6 @@ class DecisionById(MethodView):
         Only while it was never public. Needs `If-Match`."""
         viewer = current_account()
         decision = services.get_decision(decision_id, viewer=viewer)
-        decisions.check_etag(dumper(DecisionSchema)(decision))
+        decisions.check_etag(decision, DecisionSchema)
         services.delete_decision(decision, by=viewer)
         return ""
