@@ -1,14 +1,16 @@
 """What the procedure's records look like on the wire."""
 
 import re
+from collections.abc import Callable
 
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import MAX_ID, JsonBoolean
+from core import publication
+from core.http import MAX_ID, JsonBoolean, dump
 from core.links import href
 from core.preconditions import EXEMPTIBLE
-from core.serialize import Computed, Links, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS
 
@@ -33,8 +35,30 @@ def status_of(record) -> str:
     return "published" if record.published_on is not None else "draft"
 
 
-class RecordSchema(ma.Schema):
-    """What every publishable record carries."""
+class RecordSchema(Schema):
+    """What every publishable record carries.
+
+    Given `target` (record -> where its published version is), it shows each record as its
+    reader sees it: a published version as it was published (its standing read live), an
+    unpublished one as it is.
+    """
+
+    def __init__(self, *args, target: Callable[[object], str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+
+    def dump(self, obj, *, many: bool | None = None):
+        if self.target is None:
+            return super().dump(obj, many=many)
+        if self.many if many is None else many:
+            return [self._shown(record) for record in obj]
+        return self._shown(obj)
+
+    def _shown(self, record) -> dict:
+        # The class's compiled dumper, whatever its Meta excludes (the instance's `exclude`
+        # would send Schema.dump to marshmallow's own).
+        body = dump(type(self), record)
+        return publication.as_published(body, self.target(record)) if record.published_on is not None else body
 
     decision_id = F.Integer(metadata=describe("The decision it belongs to", 12))
     status = Computed(
@@ -272,7 +296,7 @@ class DiffLineSchema(ma.Schema):
     text = F.String(metadata=describe("The line"))
 
 
-class DraftDiffSchema(ma.Schema):
+class DraftDiffSchema(Schema):
     version = F.Integer(metadata=describe("This version", 2))
     against = F.Integer(metadata=describe("The version it is compared with", 1))
     added = F.Integer(metadata=describe("Lines added"))
