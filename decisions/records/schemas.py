@@ -36,12 +36,8 @@ def status_of(record) -> str:
 
 
 class RecordSchema(Schema):
-    """What every publishable record carries.
-
-    Given `target` (record -> where its published version is), it shows each record as its
-    reader sees it: a published version as it was published (its standing read live), an
-    unpublished one as it is.
-    """
+    """What every publishable record carries. Given `target` (record -> its address), each is
+    shown as its reader sees it: published as it was published (its standing read live)."""
 
     def __init__(self, *args, target: Callable[[object], str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,8 +51,7 @@ class RecordSchema(Schema):
         return self._shown(obj)
 
     def _shown(self, record) -> dict:
-        # The class's compiled dumper, whatever its Meta excludes (the instance's `exclude`
-        # would send Schema.dump to marshmallow's own).
+        # The class's dumper, whatever its Meta excludes (which send Schema.dump to marshmallow).
         body = dump(type(self), record)
         return publication.as_published(body, self.target(record)) if record.published_on is not None else body
 
@@ -171,38 +166,31 @@ def correction_schema(patch_schema: type[ma.Schema]) -> type[ma.Schema]:
     )
 
 
-def _version_links(kind_path):
+def _record_links(path_of):
+    """A record's links: itself (at `path_of(record)`), its decision and timeline, and the
+    correction and the version it corrects, both ways."""
+
     def build(r):
         links = {
-            "self": href(f"/decisions/{r.decision_id}/{kind_path}/versions/{r.version}"),
+            "self": href(path_of(r)),
             "decision": href(f"/decisions/{r.decision_id}"),
             "timeline": href(f"/decisions/{r.decision_id}/timeline"),
         }
-        _amend_links(links, r, lambda other: f"/decisions/{r.decision_id}/{kind_path}/versions/{other.version}")
+        if r.corrects_id is not None:
+            links["corrects"] = href(path_of(r.corrects))
+        if r.superseded_by_id is not None:
+            links["superseded_by"] = href(path_of(r.superseded_by))
         return links
 
     return build
+
+
+def _version_links(kind_path):
+    return _record_links(lambda r: f"/decisions/{r.decision_id}/{kind_path}/versions/{r.version}")
 
 
 def _item_links(kind_path, key="id"):
-    def build(r):
-        links = {
-            "self": href(f"/decisions/{r.decision_id}/{kind_path}/{getattr(r, key)}"),
-            "decision": href(f"/decisions/{r.decision_id}"),
-            "timeline": href(f"/decisions/{r.decision_id}/timeline"),
-        }
-        _amend_links(links, r, lambda other: f"/decisions/{r.decision_id}/{kind_path}/{getattr(other, key)}")
-        return links
-
-    return build
-
-
-def _amend_links(links, record, path_of):
-    """Link a correction and the version it corrects, both ways."""
-    if record.corrects_id is not None:
-        links["corrects"] = href(path_of(record.corrects))
-    if record.superseded_by_id is not None:
-        links["superseded_by"] = href(path_of(record.superseded_by))
+    return _record_links(lambda r: f"/decisions/{r.decision_id}/{kind_path}/{getattr(r, key)}")
 
 
 # --- Background ------------------------------------------------------------------------------
