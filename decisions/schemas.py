@@ -43,6 +43,18 @@ UNIT_CODE = F.String(
 )
 
 
+def adjustment_mark() -> ma.fields.String:
+    """`adjustment`, read-only: the catalogue adjustment a decision last had, if any."""
+    return F.String(
+        allow_none=True,
+        metadata=describe(
+            "The catalogue adjustment it last had",
+            None,
+            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
+        ),
+    )
+
+
 # --- Decisions -------------------------------------------------------------------------------
 
 
@@ -88,14 +100,7 @@ class DecisionSchema(Schema):
             enum=[s.value for s in DecisionState],
         )
     )
-    adjustment = F.String(
-        allow_none=True,
-        metadata=describe(
-            "The catalogue adjustment it last had",
-            None,
-            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
-        ),
-    )
+    adjustment = adjustment_mark()
     catalogued_on = F.Date(
         allow_none=True,
         metadata=describe("Day it became public in the catalogue; null while unpublished", "2026-03-10"),

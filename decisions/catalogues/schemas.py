@@ -7,7 +7,14 @@ from core.http import MAX_ID, JsonBoolean
 from core.links import href
 from core.serialize import Links, Schema, choice, describe
 from decisions.models import AdjustmentType, Category, DecisionState
-from decisions.schemas import PLANNED_COMPLETION, UNIT_CODE, WEB_ADDRESS, _DecisionFields, _planned_completion
+from decisions.schemas import (
+    PLANNED_COMPLETION,
+    UNIT_CODE,
+    WEB_ADDRESS,
+    _DecisionFields,
+    _planned_completion,
+    adjustment_mark,
+)
 
 F = ma.fields
 
@@ -61,14 +68,7 @@ class CatalogueItemSchema(ma.Schema):
     planned_completion = F.String(metadata=describe("Planned completion at the catalogue's precision", "2026-Q3"))
     hearing_required = JsonBoolean(metadata=describe("A hearing is required"))
     state = F.String(metadata=describe("Procedure state", "initiated", enum=[s.value for s in DecisionState]))
-    adjustment = F.String(
-        allow_none=True,
-        metadata=describe(
-            "The catalogue adjustment it last had",
-            None,
-            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
-        ),
-    )
+    adjustment = adjustment_mark()
     _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
 
 

@@ -169,50 +169,50 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             return services.current_record(kind, _decision(decision_id), viewer=current_account())
         return item_of(decision_id, key)
 
-    class Publish(MethodView):
-        @requires(*_EDITORS)
-        @blp.arguments(publish_schema, required=False)
-        @blp.response(200, out_schema)
-        @documents(404, 409, 422)
-        def post(self, data, decision_id, **ids):
-            record = services.publish(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return with_etag(record)
+    def action(path, use_case, in_schema, status, doc, **arguments):
+        """Register POST `{action_base}/{path}`: `use_case` on the record, answered with its ETag."""
 
-    Publish.post.__doc__ = (
+        def post(self, data, decision_id, **ids):
+            record = use_case(kind, record_for_action(decision_id, ids), by=current_account(), **data)
+            headers = {"Location": api_url(kind.target(record))} if status == 201 else None
+            return with_etag(record, status, headers)
+
+        for decorate in (
+            documents(404, 409, 422),
+            blp.response(status, out_schema),
+            blp.arguments(in_schema, **arguments),
+            requires(*_EDITORS),
+        ):
+            post = decorate(post)
+        post.__doc__ = doc
+        view = type(path.title(), (MethodView,), {"post": post})
+        blp.route(f"{action_base}/{path}", endpoint=f"{name}_{path}", parameters=action_params)(view)
+
+    action(
+        "publish",
+        services.publish,
+        publish_schema,
+        200,
         f"Publish the {label} (lead unit's editor, admin)\n\nFrozen from then on, and on the decision's timeline; "
-        "`published_on` gives the real day when entered after the fact."
+        "`published_on` gives the real day when entered after the fact.",
+        required=False,
     )
-    blp.route(f"{action_base}/publish", endpoint=f"{name}_publish", parameters=action_params)(Publish)
-
-    class Correction(MethodView):
-        @requires(*_EDITORS)
-        @blp.arguments(correction_schema)
-        @blp.response(201, out_schema)
-        @documents(404, 409, 422)
-        def post(self, data, decision_id, **ids):
-            record = services.correct(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return with_etag(record, 201, {"Location": api_url(kind.target(record))})
-
-    Correction.post.__doc__ = (
+    action(
+        "correction",
+        services.correct,
+        correction_schema,
+        201,
         f"Publish a correction of the {label} (lead unit's editor, admin)\n\nA new version that supersedes the "
-        "published one: both are kept and linked, and the timeline records the correction with its reason."
+        "published one: both are kept and linked, and the timeline records the correction with its reason.",
     )
-    blp.route(f"{action_base}/correction", endpoint=f"{name}_correction", parameters=action_params)(Correction)
-
-    class Withdrawal(MethodView):
-        @requires(*_EDITORS)
-        @blp.arguments(schemas.WithdrawalInSchema)
-        @blp.response(200, out_schema)
-        @documents(404, 409, 422)
-        def post(self, data, decision_id, **ids):
-            record = services.withdraw(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return with_etag(record)
-
-    Withdrawal.post.__doc__ = (
+    action(
+        "withdrawal",
+        services.withdraw,
+        schemas.WithdrawalInSchema,
+        200,
         f"Withdraw the published {label}, with a reason (lead unit's editor, admin)\n\nIt stays readable, "
-        "marked withdrawn; the timeline records the withdrawal."
+        "marked withdrawn; the timeline records the withdrawal.",
     )
-    blp.route(f"{action_base}/withdrawal", endpoint=f"{name}_withdrawal", parameters=action_params)(Withdrawal)
 
 
 _routes(BACKGROUND, schemas.BackgroundSchema, schemas.BackgroundInSchema, schemas.BackgroundPatchSchema, "background")
