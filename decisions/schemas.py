@@ -1,17 +1,15 @@
-"""What the catalogue and decision resources look like on the wire."""
+"""What decisions look like on the wire, and the fields the catalogue shares with them."""
 
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import MAX_ID, JsonBoolean
+from core.http import JsonBoolean
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.models import (
-    AdjustmentType,
     Category,
     DecisionState,
     Procedure,
-    UnitKind,
     completion_last_day,
     completion_precision,
 )
@@ -45,41 +43,16 @@ UNIT_CODE = F.String(
 )
 
 
-# --- Units -----------------------------------------------------------------------------------
-
-
-class UnitSchema(Schema):
-    code = F.String(metadata=describe("The unit's code; other records name the unit by it", "jd-fgw"))
-    name = F.String(metadata=describe("The unit's name", "嘉定区发展和改革委员会"))
-    kind = F.String(metadata=describe("What kind of unit", "department", enum=[k.value for k in UnitKind]))
-    _links = Links(lambda u: {"self": href(f"/units/{u.code}")})
-
-
-class UnitInSchema(ma.Schema):
-    code = F.String(
-        required=True,
-        validate=validate.Regexp(
-            r"^[A-Za-z0-9][A-Za-z0-9_-]{0,17}$", error="Use letters, digits, - and _ (at most 18)."
-        ),
+def adjustment_mark() -> ma.fields.String:
+    """`adjustment`, read-only: the catalogue adjustment a decision last had, if any."""
+    return F.String(
+        allow_none=True,
         metadata=describe(
-            "The unit's code, fixed for good and stored as given: a short code, or its 统一社会信用代码. "
-            "It names the unit in any case, so no other unit may have it in another case.",
-            "jd-fgw",
+            "The catalogue adjustment it last had",
+            None,
+            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
         ),
     )
-    name = F.String(
-        required=True, validate=validate.Length(1, 200), metadata=describe("Name", "嘉定区发展和改革委员会")
-    )
-    kind = F.String(required=True, validate=choice(UnitKind), metadata=describe("Kind", "department"))
-
-
-class UnitPatchSchema(ma.Schema):
-    name = F.String(validate=validate.Length(1, 200), metadata=describe("Name", "嘉定区发展和改革委员会"))
-    kind = F.String(validate=choice(UnitKind), metadata=describe("Kind", "department"))
-
-
-class UnitQueryArgsSchema(ma.Schema):
-    kind = F.String(validate=choice(UnitKind), metadata=describe("Only units of this kind"))
 
 
 # --- Decisions -------------------------------------------------------------------------------
@@ -93,7 +66,7 @@ def _decision_links(d):
     }
 
 
-class DecisionSchema(ma.Schema):
+class DecisionSchema(Schema):
     id = F.Integer(metadata=describe("The decision's id", 12))
     catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
     seq_no = F.Integer(metadata=describe("Sequence number in the catalogue", 3))
@@ -127,14 +100,7 @@ class DecisionSchema(ma.Schema):
             enum=[s.value for s in DecisionState],
         )
     )
-    adjustment = F.String(
-        allow_none=True,
-        metadata=describe(
-            "The catalogue adjustment it last had",
-            None,
-            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
-        ),
-    )
+    adjustment = adjustment_mark()
     catalogued_on = F.Date(
         allow_none=True,
         metadata=describe("Day it became public in the catalogue; null while unpublished", "2026-03-10"),
@@ -225,134 +191,4 @@ class DecisionQueryArgsSchema(ma.Schema):
             ]
         ),
         metadata=describe("Order; `-` for descending"),
-    )
-
-
-# --- Catalogues and adjustments --------------------------------------------------------------
-
-
-class AdjustmentSchema(ma.Schema):
-    id = F.Integer(metadata=describe("The adjustment's id", 1))
-    catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
-    type = F.String(metadata=describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
-    decision_id = F.Integer(metadata=describe("The decision it adjusts", 12))
-    reason = F.String(metadata=describe("Why", "受上位规划调整影响，需延期至第四季度。"))
-    approved_on = F.Date(metadata=describe("Day the decision body approved it", "2026-06-15"))
-    published_on = F.Date(metadata=describe("Day it was published", "2026-06-18"))
-    changes = F.Dict(
-        metadata=describe("What it changed: {field: [before, after]}", {"planned_completion": ["2026-Q3", "2026-Q4"]})
-    )
-    recorded_at = F.DateTime(metadata=describe("When the service recorded it", "2026-06-18T03:20:00+00:00"))
-    _links = Links(
-        lambda a: {
-            "self": href(f"/catalogues/{a.catalogue_year}/adjustments/{a.id}"),
-            "decision": href(f"/decisions/{a.decision_id}"),
-            "catalogue": href(f"/catalogues/{a.catalogue_year}"),
-        }
-    )
-
-
-class AdjustmentInSchema(ma.Schema):
-    type = F.String(required=True, validate=choice(AdjustmentType), metadata=describe("Kind", "postpone"))
-    decision_id = F.Integer(
-        required=True, validate=validate.Range(1, MAX_ID), metadata=describe("The decision it adjusts", 12)
-    )
-    reason = F.String(
-        required=True,
-        validate=validate.Length(1, 5000),
-        metadata=describe("Why", "受上位规划调整影响，需延期至第四季度。"),
-    )
-    approved_on = F.Date(required=True, metadata=describe("Day the decision body approved it", "2026-06-15"))
-    published_on = F.Date(metadata=describe("Day it was published; today when omitted", "2026-06-18"))
-    planned_completion = F.String(
-        validate=_planned_completion,
-        metadata=describe("postpone: the new planned completion, later than the old", "2026-Q4", **PLANNED_COMPLETION),
-    )
-    changes = F.Nested(_DecisionFields, metadata=describe("modify: the catalogue columns it changes", {"title": "……"}))
-
-
-class CatalogueItemSchema(ma.Schema):
-    id = F.Integer(metadata=describe("The decision's id", 12))
-    seq_no = F.Integer(metadata=describe("Sequence number", 1))
-    title = F.String(metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
-    category = F.String(metadata=describe("Category", "public_policy", enum=[c.value for c in Category]))
-    lead_unit = F.String(metadata=describe("Lead unit's code", "jd-fgw"))
-    planned_completion = F.String(metadata=describe("Planned completion at the catalogue's precision", "2026-Q3"))
-    hearing_required = JsonBoolean(metadata=describe("A hearing is required"))
-    state = F.String(metadata=describe("Procedure state", "initiated", enum=[s.value for s in DecisionState]))
-    adjustment = F.String(
-        allow_none=True,
-        metadata=describe(
-            "The catalogue adjustment it last had",
-            None,
-            enum=["added", "modified", "postponed", "withdrawn", "carried_over", None],
-        ),
-    )
-    _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
-
-
-class CatalogueSchema(ma.Schema):
-    year = F.Integer(metadata=describe("The year; a catalogue's natural key", 2026))
-    title = F.String(metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
-    issuer_unit = F.String(metadata=describe("Code of the issuing unit", "jd-gov"))
-    status = F.String(metadata=describe("draft or published", "published", enum=["draft", "published"]))
-    party_consent_on = F.Date(allow_none=True, metadata=describe("Day the Party committee consented", "2026-02-28"))
-    published_on = F.Date(allow_none=True, metadata=describe("Day it was published", "2026-03-10"))
-    doc_number = F.String(allow_none=True, metadata=describe("Document number (文号)", "嘉府发〔2026〕5号"))
-    url = F.String(
-        allow_none=True,
-        metadata=describe("Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html"),
-    )
-    due_on = F.Date(metadata=describe("Publication deadline: 31 March of its year", "2026-03-31"))
-    on_time = JsonBoolean(allow_none=True, metadata=describe("Published by due_on; null while it still may be", True))
-    items = F.List(F.Nested(CatalogueItemSchema), metadata=describe("Its decisions, by sequence number"))
-    adjustments = F.List(F.Nested(AdjustmentSchema), metadata=describe("Its adjustments, oldest first"))
-    _links = Links(
-        lambda c: {
-            "self": href(f"/catalogues/{c.year}"),
-            "decisions": href(f"/decisions?year={c.year}"),
-            "adjustments": href(f"/catalogues/{c.year}/adjustments"),
-            "issuer_unit": href(f"/units/{c.issuer_unit}"),
-        }
-    )
-
-
-class CatalogueInSchema(ma.Schema):
-    year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=describe("Year", 2026))
-    title = F.String(
-        required=True,
-        validate=validate.Length(1, 300),
-        metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"),
-    )
-    issuer_unit = F.String(
-        required=True, validate=UNIT_CODE.validate, metadata=describe("Issuing unit's code", "jd-gov")
-    )
-    party_consent_on = F.Date(metadata=describe("Day the Party committee consented, if it has", "2026-02-20"))
-
-
-class CataloguePatchSchema(ma.Schema):
-    title = F.String(
-        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录")
-    )
-    issuer_unit = F.String(validate=UNIT_CODE.validate, metadata=describe("Issuing unit's code", "jd-gov"))
-    party_consent_on = F.Date(allow_none=True, metadata=describe("Day the Party committee consented", "2026-02-20"))
-
-
-class PublicationInSchema(ma.Schema):
-    party_consent_on = F.Date(
-        metadata=describe("Day the Party committee consented, unless recorded already", "2026-02-20")
-    )
-    published_on = F.Date(metadata=describe("Day of publication; today when omitted", "2026-03-15"))
-    doc_number = F.String(validate=validate.Length(1, 100), metadata=describe("Document number", "嘉府发〔2026〕5号"))
-    url = F.Url(
-        validate=validate.Length(max=1000),
-        metadata=describe(
-            "Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html", pattern=WEB_ADDRESS
-        ),
-    )
-
-
-class CatalogueQueryArgsSchema(ma.Schema):
-    status = F.String(
-        validate=validate.OneOf(["draft", "published"]), metadata=describe("draft (staff only) or published")
     )

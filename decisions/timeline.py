@@ -12,7 +12,7 @@ from core.errors import NotFound
 from core.extensions import read_connection
 from core.links import api_url, href
 from core.obligations import Obligation
-from core.serialize import Computed, Links, RecordList, describe
+from core.serialize import Computed, Links, RecordList, Schema, describe
 from decisions import services as decision_services
 from decisions.models import Decision
 
@@ -65,7 +65,7 @@ class TimelineDecisionSchema(ma.Schema):
     _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
 
 
-class TimelineSchema(ma.Schema):
+class TimelineSchema(Schema):
     decision = F.Nested(TimelineDecisionSchema, metadata=describe("The decision"))
     entries = RecordList(TimelineEntrySchema, metadata=describe("The public record, in the order things happened"))
     obligations = RecordList(ObligationSchema, metadata=describe("What the procedure owes or owed"))

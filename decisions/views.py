@@ -1,244 +1,26 @@
-"""HTTP views of units, catalogues, adjustments and decisions: parse, call one service, render."""
+"""HTTP views of decisions: parse, call one service, return the objects; and the domain's
+blueprints, units' and the catalogue's included."""
 
 from flask.views import MethodView
 
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, documents, dump, json_response, path_parameter, render, render_many
+from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
 from core.pagination import Paged
-from core.serialize import dumper
 from decisions import services
-from decisions.schemas import (
-    AdjustmentInSchema,
-    AdjustmentSchema,
-    CatalogueInSchema,
-    CataloguePatchSchema,
-    CatalogueQueryArgsSchema,
-    CatalogueSchema,
-    DecisionInSchema,
-    DecisionPatchSchema,
-    DecisionQueryArgsSchema,
-    DecisionSchema,
-    PublicationInSchema,
-    UnitInSchema,
-    UnitPatchSchema,
-    UnitQueryArgsSchema,
-    UnitSchema,
-)
+from decisions.catalogues import views as catalogue_views
+from decisions.schemas import DecisionInSchema, DecisionPatchSchema, DecisionQueryArgsSchema, DecisionSchema
+from decisions.units import views as unit_views
 
-units = Blueprint(
-    "units",
-    __name__,
-    url_prefix="/api/v1/units",
-    description="The district's units: the government office, departments, towns and streets.",
-)
-catalogues = Blueprint(
-    "catalogues",
-    __name__,
-    url_prefix="/api/v1/catalogues",
-    description="The yearly catalogue of major administrative decisions (重大行政决策事项目录) and its adjustments.",
-)
 decisions = Blueprint(
     "decisions",
     __name__,
     url_prefix="/api/v1/decisions",
     description="Decisions (决策事项): the catalogue's items and where their procedure stands.",
 )
-blueprints = (units, catalogues, decisions)
+blueprints = (unit_views.blp, catalogue_views.blp, decisions)
 
-UNIT_CODE = path_parameter("code", "The unit's code", "jd-fgw")
-YEAR = path_parameter("year", "The catalogue's year", 2026)
-ADJUSTMENT_ID = path_parameter("adjustment_id", "The adjustment's id", 1)
 DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
-
-
-def _created(schema_class, obj, location: str, blp):
-    body = dumper(schema_class)(obj)
-    blp.set_etag(body)
-    return render(schema_class, obj, 201, {"Location": location})
-
-
-def _item(schema_class, obj, blp):
-    body = dumper(schema_class)(obj)
-    blp.set_etag(body)
-    return render(schema_class, obj)
-
-
-# --- Units -----------------------------------------------------------------------------------
-
-
-@units.route("")
-class Units(MethodView):
-    @units.arguments(UnitQueryArgsSchema, location="query")
-    @units.response(200, UnitSchema(many=True))
-    @units.paginate(Paged)
-    def get(self, args):
-        """List the district's units
-
-        Ordered by code. Open to everyone."""
-        return services.list_units(**args)
-
-    @requires("admin")
-    @units.etag
-    @units.arguments(UnitInSchema)
-    @units.response(201, UnitSchema)
-    @documents(409, 422)
-    def post(self, data):
-        """Add a unit (admin)"""
-        unit = services.create_unit(data.pop("code"), **data)
-        return _created(UnitSchema, unit, api_url(f"/units/{unit.code}"), units)
-
-
-@units.route("/<string:code>", parameters=[UNIT_CODE])
-class UnitByCode(MethodView):
-    @units.etag
-    @units.response(200, UnitSchema)
-    @documents(404)
-    def get(self, code):
-        """Show one unit"""
-        return services.get_unit(code)
-
-    @requires("admin")
-    @units.etag
-    @units.arguments(UnitPatchSchema)
-    @units.response(200, UnitSchema)
-    @documents(404, 409, 422)
-    def patch(self, changes, code):
-        """Rename a unit or change its kind (admin)
-
-        Its code never changes. Needs `If-Match`."""
-        unit = services.get_unit(code)
-        units.check_etag(dumper(UnitSchema)(unit))
-        return _item(UnitSchema, services.update_unit(unit, **changes), units)
-
-
-# --- Catalogues ------------------------------------------------------------------------------
-
-
-@catalogues.route("")
-class Catalogues(MethodView):
-    @accepts_token
-    @catalogues.arguments(CatalogueQueryArgsSchema, location="query")
-    @catalogues.response(200, CatalogueSchema(many=True))
-    @catalogues.paginate()
-    def get(self, args, pagination_parameters):
-        """List catalogues, newest year first
-
-        The public sees published catalogues only; staff also see drafts."""
-        viewer = current_account()
-        rows, total = services.list_catalogues(
-            viewer=viewer, **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return render_many(CatalogueSchema, [services.catalogue_view(c, viewer=viewer) for c in rows])
-
-    @requires("admin")
-    @catalogues.etag
-    @catalogues.arguments(CatalogueInSchema)
-    @catalogues.response(201, CatalogueSchema)
-    @documents(409, 422)
-    def post(self, data):
-        """Open a year's catalogue, as a draft (admin)"""
-        catalogue = services.create_catalogue(data.pop("year"), **data)
-        view = services.catalogue_view(catalogue, viewer=current_account())
-        return _created(CatalogueSchema, view, api_url(f"/catalogues/{catalogue.year}"), catalogues)
-
-
-@catalogues.route("/<int:year>", parameters=[YEAR])
-class CatalogueByYear(MethodView):
-    @accepts_token
-    @catalogues.etag
-    @catalogues.response(200, CatalogueSchema)
-    @documents(404)
-    def get(self, year):
-        """Show a year's catalogue with its items and adjustments
-
-        `due_on` is 31 March of the year; `on_time` says whether it was published by then."""
-        viewer = current_account()
-        catalogue = services.get_catalogue(year, viewer=viewer)
-        return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
-
-    @requires("admin")
-    @catalogues.etag
-    @catalogues.arguments(CataloguePatchSchema)
-    @catalogues.response(200, CatalogueSchema)
-    @documents(404, 409, 422)
-    def patch(self, changes, year):
-        """Change a draft catalogue (admin)
-
-        A published catalogue changes only through adjustments (409). Needs `If-Match`."""
-        viewer = current_account()
-        catalogue = services.get_catalogue(year, viewer=viewer)
-        catalogues.check_etag(dumper(CatalogueSchema)(services.catalogue_view(catalogue, viewer=viewer)))
-        catalogue = services.update_catalogue(catalogue, **changes)
-        return _item(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer), catalogues)
-
-
-@catalogues.route("/<int:year>/publication", parameters=[YEAR])
-class CataloguePublication(MethodView):
-    @requires("admin")
-    @catalogues.arguments(PublicationInSchema, required=False)
-    @catalogues.response(200, CatalogueSchema)
-    @documents(404, 409, 422)
-    def post(self, data, year):
-        """Publish a year's catalogue (admin)
-
-        Refused (409 `party-consent-missing`) until the Party committee's consent date is on
-        record and not after the publication day. Its items become public."""
-        viewer = current_account()
-        catalogue = services.publish_catalogue(services.get_catalogue(year, viewer=viewer), **data)
-        return catalogues.render_with_etag(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer))
-
-
-@catalogues.route("/<int:year>/adjustments", parameters=[YEAR])
-class Adjustments(MethodView):
-    @accepts_token
-    @catalogues.response(200, AdjustmentSchema(many=True))
-    @catalogues.paginate()
-    @documents(404)
-    def get(self, year, pagination_parameters):
-        """List a catalogue's adjustments, oldest first"""
-        catalogue = services.get_catalogue(year, viewer=current_account())
-        rows, total = services.list_adjustments(
-            catalogue, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return render_many(AdjustmentSchema, rows)
-
-    @requires("admin")
-    @catalogues.arguments(AdjustmentInSchema)
-    @catalogues.response(201, AdjustmentSchema)
-    @documents(404, 409, 422)
-    def post(self, data, year):
-        """Adjust the published catalogue (admin)
-
-        `add` brings an entered decision into the catalogue (it becomes public), `modify`
-        changes catalogue columns (`changes`), `postpone` gives a later `planned_completion`,
-        `withdraw` withdraws the decision, `carry_over` carries it over to next year. Each
-        needs a reason and its approval date, and is published."""
-        catalogue = services.get_catalogue(year, viewer=current_account())
-        adjustment = services.adjust(catalogue, **data)
-        return catalogues.render_with_etag(
-            AdjustmentSchema,
-            adjustment,
-            201,
-            {"Location": api_url(f"/catalogues/{year}/adjustments/{adjustment.id}")},
-        )
-
-
-@catalogues.route("/<int:year>/adjustments/<int:adjustment_id>", parameters=[YEAR, ADJUSTMENT_ID])
-class AdjustmentById(MethodView):
-    @accepts_token
-    @catalogues.etag
-    @catalogues.response(200, AdjustmentSchema)
-    @documents(404)
-    def get(self, year, adjustment_id):
-        """Show one adjustment"""
-        catalogue = services.get_catalogue(year, viewer=current_account())
-        return _item(AdjustmentSchema, services.get_adjustment(catalogue, adjustment_id), catalogues)
-
-
-# --- Decisions -------------------------------------------------------------------------------
 
 
 @decisions.route("")
@@ -246,21 +28,14 @@ class Decisions(MethodView):
     @accepts_token
     @decisions.arguments(DecisionQueryArgsSchema, location="query")
     @decisions.response(200, DecisionSchema(many=True))
-    @decisions.paginate()
-    def get(self, args, pagination_parameters):
+    @decisions.paginate(Paged)
+    def get(self, args):
         """List decisions
 
         Filter by catalogue `year`, lead `unit`, `state`, `category`, `enterprise_related`,
         words in title or summary (`q`), or `updated_since` to sync. The public sees only
         decisions in a published catalogue."""
-        rows, total = services.list_decisions(
-            viewer=current_account(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **args,
-        )
-        pagination_parameters.item_count = total
-        return render_many(DecisionSchema, rows)
+        return services.list_decisions(viewer=current_account(), **args)
 
     @requires("admin", "editor")
     @decisions.etag
@@ -273,7 +48,7 @@ class Decisions(MethodView):
         It stays unpublished until the catalogue is published, or, once it is, until an
         `add` adjustment brings it in."""
         decision = services.create_decision(data.pop("catalogue_year"), by=current_account(), **data)
-        return _created(DecisionSchema, decision, api_url(f"/decisions/{decision.id}"), decisions)
+        return decision, 201, {"Location": api_url(f"/decisions/{decision.id}")}
 
 
 @decisions.route("/<int:decision_id>", parameters=[DECISION_ID])
@@ -284,10 +59,7 @@ class DecisionById(MethodView):
     @documents(404)
     def get(self, decision_id):
         """Show one decision"""
-        # Dumped once, for both the ETag and the body (the shared `_item` dumps it twice).
-        body = dump(DecisionSchema, services.get_decision_row(decision_id, viewer=current_account()))
-        decisions.set_etag(body)
-        return json_response(body)
+        return services.get_decision_row(decision_id, viewer=current_account())
 
     @requires("admin", "editor")
     @decisions.etag
@@ -301,8 +73,8 @@ class DecisionById(MethodView):
         adjustment (409); `state` is never set by hand. Needs `If-Match`."""
         viewer = current_account()
         decision = services.get_decision(decision_id, viewer=viewer)
-        decisions.check_etag(dumper(DecisionSchema)(decision))
-        return _item(DecisionSchema, services.update_decision(decision, by=viewer, **changes), decisions)
+        decisions.check_etag(decision, DecisionSchema)
+        return services.update_decision(decision, by=viewer, **changes)
 
     @requires("admin", "editor")
     @decisions.etag
@@ -314,6 +86,6 @@ class DecisionById(MethodView):
         Only while it was never public. Needs `If-Match`."""
         viewer = current_account()
         decision = services.get_decision(decision_id, viewer=viewer)
-        decisions.check_etag(dumper(DecisionSchema)(decision))
+        decisions.check_etag(decision, DecisionSchema)
         services.delete_decision(decision, by=viewer)
         return ""

@@ -7,7 +7,7 @@ from marshmallow import validate
 from core import publication
 from core.http import MAX_ID, JsonBoolean
 from core.links import href
-from core.serialize import Computed, Links, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
 from decisions.records.schemas import EXEMPTIONS_OUT, exemptions_field, exemptions_of
 
@@ -47,7 +47,7 @@ class AttendeeSchema(ma.Schema):
     adoption_note = F.String(allow_none=True, metadata=describe("Why, or how"))
 
 
-class MeetingSchema(ma.Schema):
+class MeetingSchema(Schema):
     id = F.Integer(metadata=describe("The meeting's id", 3))
     title = F.String(metadata=describe("Title", "区政府第15次常务会议"))
     body_type = F.String(
@@ -65,6 +65,14 @@ class MeetingSchema(ma.Schema):
     created_at = F.DateTime(metadata=describe("When the service recorded it"))
     updated_at = F.DateTime(metadata=describe("When it last changed"))
     _links = Links(lambda m: {"self": href(f"/meetings/{m.id}")})
+
+    def dump(self, obj, *, many: bool | None = None):
+        """A published meeting as it was published (its standing read live), any other as it is;
+        a list shows each as it is."""
+        body = super().dump(obj, many=many)
+        if (self.many if many is None else many) or obj.published_on is None:
+            return body
+        return publication.as_published(body, f"/meetings/{obj.id}")
 
 
 class AgendaItemInSchema(ma.Schema):
@@ -121,7 +129,7 @@ class MeetingQueryArgsSchema(ma.Schema):
     decision_id = F.Integer(validate=validate.Range(1, MAX_ID), metadata=describe("Deliberated this decision", 12))
 
 
-class InvitedAttendanceSchema(ma.Schema):
+class InvitedAttendanceSchema(Schema):
     unit = F.String(metadata=describe("The unit's code", "jd-fgw"))
     year = F.Integer(metadata=describe("The year", 2026))
     meetings_with_attendees = F.Integer(

@@ -14,6 +14,7 @@ from core.errors import (
     NotFound,
 )
 from core.extensions import commit_or_conflict, db
+from core.pagination import Listing
 from core.publication import EntryType, Fact
 from decisions import procedure
 from decisions.meetings.models import (
@@ -26,21 +27,14 @@ from decisions.meetings.models import (
 from decisions.models import Decision, DecisionState
 
 
-def list_meetings(*, viewer: Account | None, year=None, decision_id=None, page: int, page_size: int):
+def list_meetings(*, viewer: Account | None, year=None, decision_id=None) -> Listing:
+    """The meetings `viewer` may see, latest first."""
     conditions = [] if is_staff(viewer) else [Meeting.published_on.is_not(None)]
     if year is not None:
         conditions.append(Meeting.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     if decision_id is not None:
         conditions.append(Meeting.id.in_(sa.select(AgendaItem.meeting_id).where(AgendaItem.decision_id == decision_id)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(*conditions))
-    meetings = db.session.scalars(
-        sa.select(Meeting)
-        .where(*conditions)
-        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return meetings, total
+    return Listing(sa.select(Meeting).where(*conditions).order_by(Meeting.held_on.desc(), Meeting.id.desc()))
 
 
 def get_meeting(meeting_id: int, *, viewer: Account | None) -> Meeting:

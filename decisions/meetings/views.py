@@ -4,20 +4,16 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
-from core import caching, publication
+from core import caching
 from core.auth import accepts_token, current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
     Blueprint,
     documents,
-    dump,
-    json_response,
     path_parameter,
-    render,
-    render_many,
 )
 from core.links import api_url
-from core.serialize import dumper
+from core.pagination import Paged
 from decisions import services as decision_services
 from decisions.meetings import services
 from decisions.meetings.schemas import (
@@ -43,16 +39,12 @@ class Meetings(MethodView):
     @accepts_token
     @blp.arguments(MeetingQueryArgsSchema, location="query")
     @blp.response(200, MeetingSchema(many=True))
-    @blp.paginate()
-    def get(self, args, pagination_parameters):
+    @blp.paginate(Paged)
+    def get(self, args):
         """List meetings, latest first
 
         The public sees published meetings only."""
-        rows, total = services.list_meetings(
-            viewer=current_account(), **args, page=pagination_parameters.page, page_size=pagination_parameters.page_size
-        )
-        pagination_parameters.item_count = total
-        return render_many(MeetingSchema, rows)
+        return services.list_meetings(viewer=current_account(), **args)
 
     @requires("admin")
     @blp.arguments(MeetingInSchema)
@@ -84,12 +76,9 @@ class MeetingById(MethodView):
     def get(self, meeting_id):
         """Show a meeting with its agenda and invited attendees"""
         meeting = services.get_meeting(meeting_id, viewer=current_account())
-        body = dump(MeetingSchema, meeting)
         if meeting.published_on is not None:
-            body = publication.as_published(body, f"/meetings/{meeting.id}")
             caching.published_version()
-        blp.set_etag(body)
-        return json_response(body)
+        return meeting
 
     @requires("admin")
     @blp.doc(parameters=[{**IF_MATCH_WHEN_REPLACING, "required": True}])
@@ -103,7 +92,7 @@ class MeetingById(MethodView):
         meeting = services.get_meeting(meeting_id, viewer=current_account())
         if not request.if_match:
             abort(428)
-        blp.check_etag(dumper(MeetingSchema)(meeting))
+        blp.check_etag(meeting, MeetingSchema)
         meeting = services.replace_meeting(meeting, **data, by=current_account())
         return blp.render_with_etag(MeetingSchema, meeting)
 
@@ -135,4 +124,4 @@ class InvitedAttendance(MethodView):
         the unit's decisions with enterprises, associations, citizens or other stakeholders
         attending."""
         unit = decision_services.get_unit(code)
-        return render(InvitedAttendanceSchema, services.invited_attendance(unit.code, year=args["year"]))
+        return services.invited_attendance(unit.code, year=args["year"])

@@ -1,14 +1,16 @@
 """What the procedure's records look like on the wire."""
 
 import re
+from collections.abc import Callable
 
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import MAX_ID, JsonBoolean
+from core import publication
+from core.http import MAX_ID, JsonBoolean, dump
 from core.links import href
 from core.preconditions import EXEMPTIBLE
-from core.serialize import Computed, Links, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS
 
@@ -33,8 +35,25 @@ def status_of(record) -> str:
     return "published" if record.published_on is not None else "draft"
 
 
-class RecordSchema(ma.Schema):
-    """What every publishable record carries."""
+class RecordSchema(Schema):
+    """What every publishable record carries. Given `target` (record -> its address), each is
+    shown as its reader sees it: published as it was published (its standing read live)."""
+
+    def __init__(self, *args, target: Callable[[object], str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+
+    def dump(self, obj, *, many: bool | None = None):
+        if self.target is None:
+            return super().dump(obj, many=many)
+        if self.many if many is None else many:
+            return [self._shown(record) for record in obj]
+        return self._shown(obj)
+
+    def _shown(self, record) -> dict:
+        # The class's dumper, whatever its Meta excludes (which send Schema.dump to marshmallow).
+        body = dump(type(self), record)
+        return publication.as_published(body, self.target(record)) if record.published_on is not None else body
 
     decision_id = F.Integer(metadata=describe("The decision it belongs to", 12))
     status = Computed(
@@ -147,38 +166,31 @@ def correction_schema(patch_schema: type[ma.Schema]) -> type[ma.Schema]:
     )
 
 
-def _version_links(kind_path):
+def _record_links(path_of):
+    """A record's links: itself (at `path_of(record)`), its decision and timeline, and the
+    correction and the version it corrects, both ways."""
+
     def build(r):
         links = {
-            "self": href(f"/decisions/{r.decision_id}/{kind_path}/versions/{r.version}"),
+            "self": href(path_of(r)),
             "decision": href(f"/decisions/{r.decision_id}"),
             "timeline": href(f"/decisions/{r.decision_id}/timeline"),
         }
-        _amend_links(links, r, lambda other: f"/decisions/{r.decision_id}/{kind_path}/versions/{other.version}")
+        if r.corrects_id is not None:
+            links["corrects"] = href(path_of(r.corrects))
+        if r.superseded_by_id is not None:
+            links["superseded_by"] = href(path_of(r.superseded_by))
         return links
 
     return build
+
+
+def _version_links(kind_path):
+    return _record_links(lambda r: f"/decisions/{r.decision_id}/{kind_path}/versions/{r.version}")
 
 
 def _item_links(kind_path, key="id"):
-    def build(r):
-        links = {
-            "self": href(f"/decisions/{r.decision_id}/{kind_path}/{getattr(r, key)}"),
-            "decision": href(f"/decisions/{r.decision_id}"),
-            "timeline": href(f"/decisions/{r.decision_id}/timeline"),
-        }
-        _amend_links(links, r, lambda other: f"/decisions/{r.decision_id}/{kind_path}/{getattr(other, key)}")
-        return links
-
-    return build
-
-
-def _amend_links(links, record, path_of):
-    """Link a correction and the version it corrects, both ways."""
-    if record.corrects_id is not None:
-        links["corrects"] = href(path_of(record.corrects))
-    if record.superseded_by_id is not None:
-        links["superseded_by"] = href(path_of(record.superseded_by))
+    return _record_links(lambda r: f"/decisions/{r.decision_id}/{kind_path}/{getattr(r, key)}")
 
 
 # --- Background ------------------------------------------------------------------------------
@@ -272,7 +284,7 @@ class DiffLineSchema(ma.Schema):
     text = F.String(metadata=describe("The line"))
 
 
-class DraftDiffSchema(ma.Schema):
+class DraftDiffSchema(Schema):
     version = F.Integer(metadata=describe("This version", 2))
     against = F.Integer(metadata=describe("The version it is compared with", 1))
     added = F.Integer(metadata=describe("Lines added"))

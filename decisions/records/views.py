@@ -6,9 +6,8 @@ from flask_smorest import abort
 
 from core import caching, publication
 from core.auth import accepts_token, current_account, requires
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, dump, json_response, path_parameter, render
+from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter
 from core.links import api_url
-from core.serialize import dumper
 from decisions import services as decision_services
 from decisions.records import schemas, services
 from decisions.records.diff import draft_diff
@@ -32,27 +31,24 @@ def _decision(decision_id):
     return decision_services.get_decision(decision_id, viewer=current_account())
 
 
-def _shown(schema, kind, record) -> dict:
-    """A record as its reader sees it: a published version as it was published (its standing
-    read live), an unpublished one as it is."""
-    body = dump(schema, record)
-    return publication.as_published(body, kind.target(record)) if record.published_on is not None else body
-
-
 def _require_if_match(schema, record):
-    """A PUT or PATCH that changes an existing record names the version it read."""
+    """A PUT that replaces an existing record names the version it read."""
     if not request.if_match:
         abort(428)
-    blp.check_etag(dumper(schema)(record))
+    blp.check_etag(record, schema)
 
 
 def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_schema=schemas.PublishInSchema):
     """Register the routes of one kind of record on `blp` (this module's unless given)."""
     correction_schema = schemas.correction_schema(patch_schema)
     publication.freezes(kind.model, out_schema)
+    # Each record as its reader sees it (RecordSchema): the one representation, ETag and body.
+    shown = out_schema(target=kind.target)
+    shown_many = out_schema(many=True, target=kind.target)
 
     def with_etag(record, status=200, headers=None):
-        return blp.render_body_with_etag(_shown(out_schema, kind, record), status, headers)
+        # These writes document no ETag (no @etag), yet answer one for the next If-Match.
+        return blp.render_body_with_etag(shown.dump(record), status, headers)
 
     base = f"/<int:decision_id>/{kind.path}"
     name = kind.path.replace("-", "_")
@@ -71,10 +67,10 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         class Current(MethodView):
             @accepts_token
             @blp.etag
-            @blp.response(200, out_schema)
+            @blp.response(200, shown)
             @documents(404)
             def get(self, decision_id):
-                return with_etag(services.current_record(kind, _decision(decision_id), viewer=current_account()))
+                return services.current_record(kind, _decision(decision_id), viewer=current_account())
 
             @requires(*_EDITORS)
             @blp.doc(parameters=[IF_MATCH_WHEN_REPLACING])
@@ -85,7 +81,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             def put(self, data, decision_id):
                 decision = _decision(decision_id)
                 record, created = services.put_singular(
-                    kind, decision, by=current_account(), if_match=lambda r: _require_if_match(out_schema, r), **data
+                    kind, decision, by=current_account(), if_match=lambda r: _require_if_match(shown, r), **data
                 )
                 return with_etag(record, 201 if created else 200)
 
@@ -101,11 +97,10 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
 
         class Versions(MethodView):
             @accepts_token
-            @blp.response(200, out_schema(many=True))
+            @blp.response(200, shown_many)
             @documents(404)
             def get(self, decision_id):
-                versions = services.list_records(kind, _decision(decision_id), viewer=current_account())
-                return json_response([_shown(out_schema, kind, v) for v in versions])
+                return services.list_records(kind, _decision(decision_id), viewer=current_account())
 
         Versions.get.__doc__ = (
             f"List every version of the decision's {label}, oldest first\n\nEach as it was published; its "
@@ -118,11 +113,10 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
 
         class Collection(MethodView):
             @accepts_token
-            @blp.response(200, out_schema(many=True))
+            @blp.response(200, shown_many)
             @documents(404)
             def get(self, decision_id):
-                records = services.list_records(kind, _decision(decision_id), viewer=current_account())
-                return json_response([_shown(out_schema, kind, r) for r in records])
+                return services.list_records(kind, _decision(decision_id), viewer=current_account())
 
             @requires(*_EDITORS)
             @blp.arguments(in_schema)
@@ -140,13 +134,13 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
     class Item(MethodView):
         @accepts_token
         @blp.etag
-        @blp.response(200, out_schema)
+        @blp.response(200, shown)
         @documents(404)
         def get(self, decision_id, **ids):
             record = item_of(decision_id, ids[var])
             if record.published_on is not None:
                 caching.published_version()
-            return with_etag(record)
+            return record
 
     Item.get.__doc__ = f"Show one {label}" + (" version" if kind.singular else "")
     if not kind.singular:
@@ -154,12 +148,12 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         @requires(*_EDITORS)
         @blp.etag
         @blp.arguments(patch_schema)
-        @blp.response(200, out_schema)
+        @blp.response(200, shown)
         @documents(404, 409, 422)
         def patch(self, changes, decision_id, **ids):
             record = item_of(decision_id, ids[var])
-            blp.check_etag(dumper(out_schema)(record))
-            return with_etag(services.update(kind, record, by=current_account(), **changes))
+            blp.check_etag(record, shown)
+            return services.update(kind, record, by=current_account(), **changes)
 
         patch.__doc__ = (
             f"Change an unpublished {label} (lead unit's editor, admin)\n\n"
@@ -175,50 +169,50 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             return services.current_record(kind, _decision(decision_id), viewer=current_account())
         return item_of(decision_id, key)
 
-    class Publish(MethodView):
-        @requires(*_EDITORS)
-        @blp.arguments(publish_schema, required=False)
-        @blp.response(200, out_schema)
-        @documents(404, 409, 422)
-        def post(self, data, decision_id, **ids):
-            record = services.publish(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return with_etag(record)
+    def action(path, use_case, in_schema, status, doc, **arguments):
+        """Register POST `{action_base}/{path}`: `use_case` on the record, answered with its ETag."""
 
-    Publish.post.__doc__ = (
+        def post(self, data, decision_id, **ids):
+            record = use_case(kind, record_for_action(decision_id, ids), by=current_account(), **data)
+            headers = {"Location": api_url(kind.target(record))} if status == 201 else None
+            return with_etag(record, status, headers)
+
+        for decorate in (
+            documents(404, 409, 422),
+            blp.response(status, out_schema),
+            blp.arguments(in_schema, **arguments),
+            requires(*_EDITORS),
+        ):
+            post = decorate(post)
+        post.__doc__ = doc
+        view = type(path.title(), (MethodView,), {"post": post})
+        blp.route(f"{action_base}/{path}", endpoint=f"{name}_{path}", parameters=action_params)(view)
+
+    action(
+        "publish",
+        services.publish,
+        publish_schema,
+        200,
         f"Publish the {label} (lead unit's editor, admin)\n\nFrozen from then on, and on the decision's timeline; "
-        "`published_on` gives the real day when entered after the fact."
+        "`published_on` gives the real day when entered after the fact.",
+        required=False,
     )
-    blp.route(f"{action_base}/publish", endpoint=f"{name}_publish", parameters=action_params)(Publish)
-
-    class Correction(MethodView):
-        @requires(*_EDITORS)
-        @blp.arguments(correction_schema)
-        @blp.response(201, out_schema)
-        @documents(404, 409, 422)
-        def post(self, data, decision_id, **ids):
-            record = services.correct(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return with_etag(record, 201, {"Location": api_url(kind.target(record))})
-
-    Correction.post.__doc__ = (
+    action(
+        "correction",
+        services.correct,
+        correction_schema,
+        201,
         f"Publish a correction of the {label} (lead unit's editor, admin)\n\nA new version that supersedes the "
-        "published one: both are kept and linked, and the timeline records the correction with its reason."
+        "published one: both are kept and linked, and the timeline records the correction with its reason.",
     )
-    blp.route(f"{action_base}/correction", endpoint=f"{name}_correction", parameters=action_params)(Correction)
-
-    class Withdrawal(MethodView):
-        @requires(*_EDITORS)
-        @blp.arguments(schemas.WithdrawalInSchema)
-        @blp.response(200, out_schema)
-        @documents(404, 409, 422)
-        def post(self, data, decision_id, **ids):
-            record = services.withdraw(kind, record_for_action(decision_id, ids), by=current_account(), **data)
-            return with_etag(record)
-
-    Withdrawal.post.__doc__ = (
+    action(
+        "withdrawal",
+        services.withdraw,
+        schemas.WithdrawalInSchema,
+        200,
         f"Withdraw the published {label}, with a reason (lead unit's editor, admin)\n\nIt stays readable, "
-        "marked withdrawn; the timeline records the withdrawal."
+        "marked withdrawn; the timeline records the withdrawal.",
     )
-    blp.route(f"{action_base}/withdrawal", endpoint=f"{name}_withdrawal", parameters=action_params)(Withdrawal)
 
 
 _routes(BACKGROUND, schemas.BackgroundSchema, schemas.BackgroundInSchema, schemas.BackgroundPatchSchema, "background")
@@ -252,8 +246,7 @@ class DraftDiff(MethodView):
         """Show what changed between two versions of the draft, line by line
 
         Against the previous version unless `against` names another."""
-        diff = draft_diff(_decision(decision_id), version, against=args.get("against"), viewer=current_account())
-        return render(schemas.DraftDiffSchema, diff)
+        return draft_diff(_decision(decision_id), version, against=args.get("against"), viewer=current_account())
 
 
 @blp.route("/<int:decision_id>/timeline", parameters=[DECISION_ID])
@@ -267,7 +260,4 @@ class Timeline(MethodView):
         Everything published about it, in the order things happened, each entry linking to its
         record; and the obligations the procedure still owes, with their due dates. The same for
         every caller: unpublished work never appears."""
-        # Dumped once for both the ETag and the body: dumping it twice cost a fifth of the request.
-        body = dump(TimelineSchema, timeline(decision_id))
-        blp.set_etag(body)
-        return json_response(body)
+        return timeline(decision_id)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from decisions import services
+from decisions.units import services
 from tests import factories
 from tests.conftest import auth
 

@@ -1,0 +1,297 @@
+"""The use cases of the yearly catalogue and its adjustments. Each public function is one
+transaction; the catalogue's rules live here and nowhere else."""
+
+import datetime as dt
+import functools
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+from core import calendar, publication
+from core.auth import Account, is_staff
+from core.errors import (
+    AdjustmentNotApplicable,
+    CatalogueAlreadyPublished,
+    CatalogueNotPublished,
+    Conflict,
+    DecisionWithdrawn,
+    Invalid,
+    NotFound,
+    PartyConsentMissing,
+)
+from core.extensions import db
+from core.pagination import Listing
+from core.publication import EntryType, Fact, PublicRecordEntry
+from decisions import procedure
+from decisions.models import (
+    ADJUSTED,
+    Adjustment,
+    AdjustmentType,
+    Catalogue,
+    Decision,
+    DecisionState,
+    completion_last_day,
+)
+from decisions.rules import apply_changes, check_references, visible
+from decisions.units.services import ensure_units_exist, stored_codes
+
+# --- Catalogues ------------------------------------------------------------------------------
+
+
+def _catalogue_visible(viewer: Account | None):
+    return sa.true() if is_staff(viewer) else Catalogue.published_on.is_not(None)
+
+
+def list_catalogues(*, viewer: Account | None, status=None) -> Listing:
+    """The catalogues, newest year first, each as `viewer` may see it; drafts only for staff."""
+    condition = _catalogue_visible(viewer)
+    if status == "published":
+        condition = sa.and_(condition, Catalogue.published_on.is_not(None))
+    elif status == "draft":
+        condition = sa.and_(condition, Catalogue.published_on.is_(None))
+    return Listing(
+        sa.select(Catalogue).where(condition).order_by(Catalogue.year.desc()),
+        shape=functools.partial(catalogue_view, viewer=viewer),
+    )
+
+
+def get_catalogue(year: int, *, viewer: Account | None) -> Catalogue:
+    """The catalogue of `year`; a draft is 404 to the public."""
+    catalogue = db.session.get(Catalogue, year)
+    if catalogue is None or (catalogue.published_on is None and not is_staff(viewer)):
+        raise NotFound(f"No catalogue for {year} is published.")
+    return catalogue
+
+
+def catalogue_view(catalogue: Catalogue, *, viewer: Account | None) -> SimpleNamespace:
+    """The catalogue with its items and adjustments as `viewer` may see them (three queries)."""
+    items = db.session.execute(
+        sa.select(
+            Decision.id,
+            Decision.seq_no,
+            Decision.title,
+            Decision.category,
+            Decision.lead_unit,
+            Decision.planned_completion,
+            Decision.hearing_required,
+            Decision.state,
+            Decision.adjustment,
+        )
+        .where(Decision.catalogue_year == catalogue.year, visible(viewer))
+        .order_by(Decision.seq_no)
+    ).all()
+    adjustments = db.session.scalars(
+        sa.select(Adjustment).where(Adjustment.catalogue_year == catalogue.year).order_by(Adjustment.id)
+    ).all()
+    return SimpleNamespace(
+        year=catalogue.year,
+        title=catalogue.title,
+        issuer_unit=catalogue.issuer_unit,
+        status=catalogue.status,
+        party_consent_on=catalogue.party_consent_on,
+        published_on=catalogue.published_on,
+        doc_number=catalogue.doc_number,
+        url=catalogue.url,
+        due_on=catalogue.due_on,
+        on_time=catalogue.on_time(calendar.today()),
+        items=items,
+        adjustments=adjustments,
+    )
+
+
+def create_catalogue(year: int, *, title: str, issuer_unit: str, party_consent_on=None) -> Catalogue:
+    """Open the catalogue of a year, as a draft."""
+    if db.session.get(Catalogue, year) is not None:
+        raise Conflict(f"The catalogue for {year} exists already.")
+    issuer_unit = stored_codes({"issuer_unit": issuer_unit})["issuer_unit"]
+    ensure_units_exist([issuer_unit], "issuer_unit")
+    catalogue = Catalogue(year=year, title=title, issuer_unit=issuer_unit, party_consent_on=party_consent_on)
+    db.session.add(catalogue)
+    db.session.commit()
+    return catalogue
+
+
+def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
+    """Change a draft catalogue; a published one changes only through adjustments."""
+    if catalogue.published_on is not None:
+        raise CatalogueAlreadyPublished(
+            f"The {catalogue.year} catalogue was published on {catalogue.published_on}; record an adjustment instead."
+        )
+    if "issuer_unit" in changes:
+        changes = stored_codes(changes)
+        ensure_units_exist([changes["issuer_unit"]], "issuer_unit")
+    for key, value in changes.items():
+        setattr(catalogue, key, value)
+    db.session.commit()
+    return catalogue
+
+
+def publish_catalogue(
+    catalogue: Catalogue, *, party_consent_on=None, published_on=None, doc_number=None, url=None
+) -> Catalogue:
+    """Publish the catalogue; needs the Party committee's consent first [national, Art. 3]."""
+    if catalogue.published_on is not None:
+        raise CatalogueAlreadyPublished(f"The {catalogue.year} catalogue was published on {catalogue.published_on}.")
+    published_on = publication.publication_day(published_on)
+    consent = party_consent_on or catalogue.party_consent_on
+    if consent is None:
+        raise PartyConsentMissing(
+            "The Party committee's consent is not on record: give `party_consent_on`, the day "
+            "it consented, before the catalogue can be published."
+        )
+    if consent > published_on:
+        raise PartyConsentMissing(
+            f"The Party committee consented on {consent}, after the publication day "
+            f"{published_on}: a catalogue is published only after consent."
+        )
+    items = db.session.scalars(
+        sa.select(Decision)
+        .where(Decision.catalogue_year == catalogue.year, Decision.catalogued_on.is_(None))
+        .order_by(Decision.seq_no)
+    ).all()
+    # Set after the read, so that the publication is one change of the catalogue (one audit entry).
+    catalogue.party_consent_on = consent
+    catalogue.doc_number = doc_number or catalogue.doc_number
+    catalogue.url = url or catalogue.url
+    for decision in items:
+        decision.catalogued_on = published_on
+    publication.publish(
+        catalogue,
+        *(
+            Fact(
+                decision.id,
+                EntryType.catalogued,
+                f"列入《{catalogue.title}》（第{decision.seq_no}项）",
+                f"/catalogues/{catalogue.year}",
+            )
+            for decision in items
+        ),
+        published_on=published_on,
+    )
+    db.session.commit()
+    return catalogue
+
+
+# --- Adjustments -----------------------------------------------------------------------------
+
+
+def list_adjustments(catalogue: Catalogue) -> Listing:
+    """The catalogue's adjustments, oldest first."""
+    return Listing(sa.select(Adjustment).where(Adjustment.catalogue_year == catalogue.year).order_by(Adjustment.id))
+
+
+def get_adjustment(catalogue: Catalogue, adjustment_id: int) -> Adjustment:
+    adjustment = db.session.get(Adjustment, adjustment_id)
+    if adjustment is None or adjustment.catalogue_year != catalogue.year:
+        raise NotFound(f"The {catalogue.year} catalogue has no adjustment {adjustment_id}.")
+    return adjustment
+
+
+def adjust(
+    catalogue: Catalogue,
+    *,
+    type: str,
+    decision_id: int,
+    reason: str,
+    approved_on: dt.date,
+    published_on: dt.date | None = None,
+    planned_completion: str | None = None,
+    changes: dict | None = None,
+) -> Adjustment:
+    """Add, modify, postpone, withdraw or carry over an item of the published catalogue."""
+    if catalogue.published_on is None:
+        raise CatalogueNotPublished(
+            f"The {catalogue.year} catalogue is still a draft: change its items directly; "
+            "adjustments are for a published catalogue."
+        )
+    published_on = publication.publication_day(published_on)
+    if approved_on > published_on:
+        raise Invalid("approved_on", "An adjustment is approved before it is published.")
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.catalogue_year != catalogue.year:
+        raise Invalid("decision_id", f"The {catalogue.year} catalogue has no decision {decision_id}.")
+    if decision.state == DecisionState.withdrawn:
+        raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn; it takes no further adjustment.")
+    kind = AdjustmentType(type)
+    if kind == AdjustmentType.add:
+        if decision.catalogued_on is not None:
+            raise AdjustmentNotApplicable(f"Decision {decision.id} is in the catalogue already.")
+    elif decision.catalogued_on is None:
+        raise AdjustmentNotApplicable(
+            f"Decision {decision.id} is not in the published catalogue: add it first (type `add`)."
+        )
+    recorded = {}
+    if kind == AdjustmentType.modify:
+        changes = {k: v for k, v in stored_codes(changes or {}).items() if getattr(decision, k) != v}
+        if not changes:
+            raise Invalid("changes", "A modification names at least one catalogue column that it changes.")
+        # Check the item as it will stand, so that a new lead unit cannot already be a co-unit.
+        check_references({"lead_unit": decision.lead_unit, "co_units": decision.co_units, **changes})
+        recorded = apply_changes(decision, changes)
+    elif kind == AdjustmentType.postpone:
+        if not planned_completion:
+            raise Invalid("planned_completion", "A postponement gives the new planned completion.")
+        if completion_last_day(planned_completion) <= decision.planned_completion_by:
+            raise Invalid(
+                "planned_completion",
+                f"{planned_completion} is not later than the current {decision.planned_completion}.",
+            )
+        recorded = apply_changes(decision, {"planned_completion": planned_completion})
+    elif kind == AdjustmentType.add:
+        decision.catalogued_on = published_on
+    decision.adjustment = ADJUSTED[kind]
+    adjustment = Adjustment(
+        catalogue_year=catalogue.year,
+        type=kind,
+        decision_id=decision.id,
+        reason=reason,
+        approved_on=approved_on,
+        published_on=published_on,
+        changes=recorded,
+    )
+    db.session.add(adjustment)
+    db.session.flush()
+    _record_adjustment(catalogue, decision, adjustment)
+    procedure.refresh_state(decision)
+    db.session.commit()
+    return adjustment
+
+
+_ADJUSTMENT_TITLES = {
+    AdjustmentType.add: "调整：增列入《{catalogue}》",
+    AdjustmentType.modify: "调整：修改目录事项",
+    AdjustmentType.postpone: "调整：延期至{planned}",
+    AdjustmentType.withdraw: "调整：撤回目录事项",
+    AdjustmentType.carry_over: "调整：结转至{next_year}年度",
+}
+
+
+def _record_adjustment(catalogue: Catalogue, decision: Decision, adjustment: Adjustment) -> None:
+    """Append the adjustment to the decision's public record."""
+    kind = AdjustmentType(adjustment.type)
+    title = _ADJUSTMENT_TITLES[kind].format(
+        catalogue=catalogue.title, planned=decision.planned_completion, next_year=catalogue.year + 1
+    )
+    entry_type = {
+        AdjustmentType.add: EntryType.catalogued,
+        AdjustmentType.withdraw: EntryType.withdrawn,
+    }.get(kind, EntryType.adjusted)
+    amends = None
+    if kind == AdjustmentType.withdraw:
+        amends = db.session.scalar(
+            sa.select(PublicRecordEntry.seq)
+            .where(PublicRecordEntry.decision_id == decision.id, PublicRecordEntry.type == EntryType.catalogued)
+            .order_by(PublicRecordEntry.seq.desc())
+            .limit(1)
+        )
+    publication.record_fact(
+        Fact(
+            decision.id,
+            entry_type,
+            title,
+            f"/catalogues/{catalogue.year}/adjustments/{adjustment.id}",
+            amends_seq=amends,
+            reason=adjustment.reason,
+        ),
+        on=adjustment.published_on,
+    )

@@ -1,0 +1,62 @@
+"""A decision's rules that its catalogue shares: who sees it, which units it may name, which
+columns the published catalogue freezes, and how a change is applied and recorded."""
+
+import sqlalchemy as sa
+
+from core.auth import Account, Role
+from core.errors import Invalid
+from decisions.models import Decision, completion_last_day
+from decisions.units.services import ensure_units_exist
+
+# Columns the published catalogue shows: once public they change only through an adjustment.
+CATALOGUE_COLUMNS = (
+    "title",
+    "category",
+    "lead_unit",
+    "co_units",
+    "planned_completion",
+    "enterprise_related",
+    "hearing_required",
+    "procedures",
+    "seq_no",
+)
+
+
+def visible(viewer: Account | None):
+    """What `viewer` may see: the public only catalogued items; an editor also its unit's."""
+    if viewer is not None and viewer.role == Role.admin:
+        return sa.true()
+    public = Decision.catalogued_on.is_not(None)
+    if viewer is not None and viewer.role == Role.editor:
+        return sa.or_(public, Decision.lead_unit == viewer.unit)
+    return public
+
+
+def may_see(decision: Decision, viewer: Account | None) -> bool:
+    """`visible` for one decision already loaded."""
+    if decision.catalogued_on is not None or (viewer is not None and viewer.role == Role.admin):
+        return True
+    return viewer is not None and viewer.role == Role.editor and viewer.unit == decision.lead_unit
+
+
+def check_references(fields: dict) -> None:
+    """The units a decision names exist, and its lead unit is not also a co-unit."""
+    if "lead_unit" in fields:
+        ensure_units_exist([fields["lead_unit"]], "lead_unit")
+    if "co_units" in fields:
+        ensure_units_exist(fields["co_units"], "co_units")
+        if fields.get("lead_unit") in fields["co_units"]:
+            raise Invalid("co_units", "The lead unit is not also a co-unit.")
+
+
+def apply_changes(decision: Decision, changes: dict) -> dict:
+    """Set fields on a decision; returns {field: [before, after]}."""
+    recorded = {}
+    for key, value in changes.items():
+        before = getattr(decision, key)
+        if before != value:
+            recorded[key] = [before, value]
+            setattr(decision, key, value)
+            if key == "planned_completion":
+                decision.planned_completion_by = completion_last_day(value)
+    return recorded

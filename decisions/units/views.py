@@ -1,0 +1,64 @@
+"""HTTP views of the district's units: parse, call one service, return the objects."""
+
+from flask.views import MethodView
+
+from core.auth import requires
+from core.http import Blueprint, documents, path_parameter
+from core.links import api_url
+from core.pagination import Paged
+from decisions.units import services
+from decisions.units.schemas import UnitInSchema, UnitPatchSchema, UnitQueryArgsSchema, UnitSchema
+
+blp = Blueprint(
+    "units",
+    __name__,
+    url_prefix="/api/v1/units",
+    description="The district's units: the government office, departments, towns and streets.",
+)
+
+UNIT_CODE = path_parameter("code", "The unit's code", "jd-fgw")
+
+
+@blp.route("")
+class Units(MethodView):
+    @blp.arguments(UnitQueryArgsSchema, location="query")
+    @blp.response(200, UnitSchema(many=True))
+    @blp.paginate(Paged)
+    def get(self, args):
+        """List the district's units
+
+        Ordered by code. Open to everyone."""
+        return services.list_units(**args)
+
+    @requires("admin")
+    @blp.etag
+    @blp.arguments(UnitInSchema)
+    @blp.response(201, UnitSchema)
+    @documents(409, 422)
+    def post(self, data):
+        """Add a unit (admin)"""
+        unit = services.create_unit(data.pop("code"), **data)
+        return unit, 201, {"Location": api_url(f"/units/{unit.code}")}
+
+
+@blp.route("/<string:code>", parameters=[UNIT_CODE])
+class UnitByCode(MethodView):
+    @blp.etag
+    @blp.response(200, UnitSchema)
+    @documents(404)
+    def get(self, code):
+        """Show one unit"""
+        return services.get_unit(code)
+
+    @requires("admin")
+    @blp.etag
+    @blp.arguments(UnitPatchSchema)
+    @blp.response(200, UnitSchema)
+    @documents(404, 409, 422)
+    def patch(self, changes, code):
+        """Rename a unit or change its kind (admin)
+
+        Its code never changes. Needs `If-Match`."""
+        unit = services.get_unit(code)
+        blp.check_etag(unit, UnitSchema)
+        return services.update_unit(unit, **changes)
