@@ -9,6 +9,7 @@ from functools import wraps
 import flask_smorest
 import marshmallow as ma
 import orjson
+from apispec import BasePlugin
 from flask import current_app, request
 from flask_smorest import abort
 from webargs.core import is_json
@@ -104,31 +105,11 @@ class PaginationParser(Parser):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint with the contract's page size: 20 by default, at most 100.
-
-    It also documents the errors that any operation of a kind may answer: 400 (not JSON) and
-    413 (too large) where there is a body, 429 (rate limit) on every write.
-    """
+    """flask-smorest's Blueprint with the contract's page size: 20 by default, at most 100."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
     PAGINATION_ARGUMENTS_PARSER = PaginationParser()
     ARGUMENTS_PARSER = Parser()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._prepare_doc_cbks.append(self._prepare_common_errors_doc)
-
-    @staticmethod
-    def _prepare_common_errors_doc(doc, doc_info, *, method, **kwargs):
-        responses = doc.setdefault("responses", {})
-        if "requestBody" in doc:
-            responses.setdefault(400, http.HTTPStatus.BAD_REQUEST.name)
-            responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
-        if method in ("post", "put", "patch", "delete"):
-            responses.setdefault(429, "RATE_LIMITED")
-        # Any operation refuses a token that is not valid (core.auth.check_credentials).
-        responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
-        return doc
 
     def arguments(self, schema, **kwargs):
         """flask-smorest's `arguments`, given a schema instance: webargs builds a schema class
@@ -191,6 +172,26 @@ class Blueprint(flask_smorest.Blueprint):
             if page < last_page:
                 metadata["next_page"] = page + 1
         return metadata
+
+
+class CommonErrors(BasePlugin):
+    """An apispec plugin documenting the errors any operation of a kind may answer: 400 (not
+    JSON) and 413 (too large) where there is a body, 429 (rate limit) on every write, 401 on all.
+
+    `operation_helper` is apispec's public hook, called for each path once flask-smorest has
+    written its operations and before references are resolved."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Add the common error responses to each operation of `path`, unless documented."""
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault(400, http.HTTPStatus.BAD_REQUEST.name)
+                responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault(429, "RATE_LIMITED")
+            # Any operation refuses a token that is not valid (core.auth.check_credentials).
+            responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
 
 
 class TextConverter(UnicodeConverter):
