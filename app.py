@@ -5,7 +5,6 @@ depends on nothing built on it (tests/test_layers.py)."""
 import logging
 import os
 import secrets
-from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,7 +32,7 @@ from core import (
 )
 from core.auth import check_credentials
 from core.auth import cli as accounts_cli
-from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate
+from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate, sqlite_beginning
 from core.http import IdConverter, TextConverter, answer_not_modified, refuse_oversized_head
 from core.json import OrjsonProvider
 from core.ratelimit import limiter
@@ -63,31 +62,9 @@ SITE_BLUEPRINTS = (health.blp, explorer.blp)
 CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli)
 
 
-class Juece(Flask):
-    """Flask, with `ensure_sync`'s answer remembered per function.
-
-    flask-smorest calls `ensure_sync` in each of its decorators' wrappers on every request, and
-    Flask answers by inspecting the function's code flags anew each time: a dozen inspections
-    per request for an answer that never changes.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._is_async = {}
-
-    def ensure_sync(self, func):
-        # Remembered for the function under a bound method: a MethodView's method comes bound
-        # to a new instance on every request, and remembering those kept every instance alive.
-        key = getattr(func, "__func__", func)
-        is_async = self._is_async.get(key)
-        if is_async is None:
-            is_async = self._is_async[key] = iscoroutinefunction(func)
-        return self.async_to_sync(func) if is_async else func
-
-
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints and commands."""
-    app = Juece(__name__, instance_path=os.path.abspath("instance"), static_folder=None)
+    app = Flask(__name__, instance_path=os.path.abspath("instance"), static_folder=None)
     # Path values the database cannot hold (an id past its integers, text with NUL) are 404, not 500.
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["string"] = app.url_map.converters["default"] = TextConverter
@@ -95,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config = settings.load(app.instance_path, test_config)
     app.config.update(config)
     app.config.update(
-        SQLALCHEMY_DATABASE_URI=config["DATABASE_URL"],
+        SQLALCHEMY_DATABASE_URI=sqlite_beginning(config["DATABASE_URL"]),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
         **openapi.settings(),
     )

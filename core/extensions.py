@@ -9,10 +9,13 @@ from flask import g, has_app_context, has_request_context, request
 from flask_cors import CORS
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from core.errors import Conflict
+from core.http import CommonErrors
 from core.openapi import Api
 
 # Stable constraint names, so that Alembic revisions name and find the same constraints on
@@ -170,7 +173,7 @@ def commit_or_conflict(message: str) -> None:
         db.session.commit()
 
 
-api = Api()
+api = Api(spec_kwargs={"extra_plugins": [CommonErrors()]})
 migrate = Migrate()
 
 
@@ -320,8 +323,8 @@ def configure_engine(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
-        # Let us issue BEGIN ourselves (below); pysqlite's own handling defers it to the first
-        # write, so each statement of a read would see its own snapshot.
+        # Let us issue BEGIN ourselves (SQLiteDialect.do_begin); pysqlite's own handling defers
+        # it to the first write, so each statement of a read would see its own snapshot.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -330,7 +333,22 @@ def configure_engine(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    def begin(dbapi_connection):
+
+class SQLiteDialect(SQLiteDialect_pysqlite):
+    """SQLAlchemy's pysqlite dialect, beginning each transaction itself: `BEGIN IMMEDIATE` in a
+    write, `BEGIN` in a read (the connection's isolation_level is None: configure_engine).
+
+    `do_begin` is the documented Dialect method SQLAlchemy begins every transaction through
+    (pysqlite's does nothing). SQLAlchemy's recipe sends BEGIN from a "begin" event instead,
+    but one connection event listener makes SQLAlchemy dispatch events around every
+    statement, BEGIN and ROLLBACK of every connection: in the same run a read of one decision
+    took 2-5 % longer that way (bench/README.md). Registered as `sqlite+juece`
+    (sqlite_beginning), SQLAlchemy's documented registry of dialects.
+    """
+
+    supports_statement_cache = True  # it compiles as its parent does (SQLAlchemy asks it to say so)
+
+    def do_begin(self, dbapi_connection):
         # A write request takes the write lock up front. A deferred transaction that reads and
         # then writes can fail at once with SQLITE_BUSY when another worker wrote meanwhile,
         # which busy_timeout does not retry; BEGIN IMMEDIATE waits for the lock instead.
@@ -340,9 +358,12 @@ def configure_engine(engine: sa.Engine) -> None:
             writing = has_app_context() and g.get("writes", False)
         dbapi_connection.execute("BEGIN IMMEDIATE" if writing else "BEGIN")
 
-    # SQLAlchemy begins every transaction through its dialect's `do_begin` (for pysqlite, which
-    # begins by itself, nothing), within its error handling. The "begin" event of SQLAlchemy's
-    # recipe would send it too, but one connection event listener makes SQLAlchemy dispatch
-    # events around every statement, BEGIN and ROLLBACK of every connection, and BEGIN went
-    # through its whole execution path: together a tenth of a small read (bench/README.md).
-    engine.dialect.do_begin = begin
+
+registry.register("sqlite.juece", __name__, "SQLiteDialect")
+
+
+def sqlite_beginning(url: str) -> str:
+    """`url` with SQLiteDialect as its driver when it names a SQLite database (pysqlite, the
+    default driver); any other URL as it is."""
+    scheme, sep, rest = url.partition("://")
+    return f"sqlite+juece://{rest}" if sep and scheme in ("sqlite", "sqlite+pysqlite") else url

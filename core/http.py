@@ -9,6 +9,7 @@ from functools import wraps
 import flask_smorest
 import marshmallow as ma
 import orjson
+from apispec import BasePlugin
 from flask import current_app, request
 from flask_smorest import abort
 from webargs.core import is_json
@@ -29,30 +30,29 @@ MAX_PAGE = 2**31 - 1
 
 
 class Parser(FlaskParser):
-    """webargs' parser, building each schema of arguments once instead of on every request.
+    """webargs' parser: headers read only as the schema names them, a JSON body through
+    core.body, and NUL refused in every other location.
 
-    Given a schema class (as `@blp.arguments(SomeSchema)` and `@blp.paginate()` give it),
-    webargs makes a new instance for every request, and building one costs more than loading
-    the query string with it. A schema instance holds no state of a load, so one is enough.
+    The NUL check goes through each location's loader, webargs' documented extension point.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._schemas = {}
+    def load_querystring(self, req, schema):
+        return refuse_nul(super().load_querystring(req, schema))
 
-    def _get_schema(self, argmap, req):
-        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
-            schema = self._schemas.get(argmap)
-            if schema is None:
-                schema = self._schemas[argmap] = argmap()
-            return schema
-        return super()._get_schema(argmap, req)
+    def load_form(self, req, schema):
+        return refuse_nul(super().load_form(req, schema))
+
+    def load_cookies(self, req, schema):
+        return refuse_nul(super().load_cookies(req, schema))
+
+    def load_view_args(self, req, schema):
+        return refuse_nul(super().load_view_args(req, schema))
 
     def load_headers(self, req, schema):
         # Only the headers the schema reads: a client sends a dozen, and webargs would wrap and
         # scan them all on every request.
         keys = (field.data_key or name for name, field in schema.load_fields.items())
-        return {key: req.headers[key] for key in keys if key in req.headers}
+        return refuse_nul({key: req.headers[key] for key in keys if key in req.headers})
 
     def load_json(self, req, schema):
         """The body through core.body.read_json: every malformed or hostile body a 4xx."""
@@ -61,15 +61,17 @@ class Parser(FlaskParser):
         body = req.get_data(cache=True)
         return read_json(body) if body else ma.missing
 
-    def _load_location_data(self, *, schema, req, location):
-        data = super()._load_location_data(schema=schema, req=req, location=location)
-        # PostgreSQL's text cannot hold NUL (a 500 there); refused everywhere alike, as a 422.
-        # A JSON body was checked as it was read (core.body).
-        if location != "json" and isinstance(data, Mapping):
-            fields = [key for key in data if _holds_nul(data.getlist(key) if hasattr(data, "getlist") else data[key])]
-            if fields:
-                raise ma.ValidationError({key: [NUL_REFUSED] for key in fields})
-        return data
+
+def refuse_nul(data):
+    """`data` of a location other than a JSON body, if no value holds NUL; else a 422.
+
+    PostgreSQL's text cannot hold NUL (a 500 there); refused everywhere alike. A JSON body
+    is checked as it is read (core.body)."""
+    if isinstance(data, Mapping):
+        fields = [key for key in data if _holds_nul(data.getlist(key) if hasattr(data, "getlist") else data[key])]
+        if fields:
+            raise ma.ValidationError({key: [NUL_REFUSED] for key in fields})
+    return data
 
 
 def _holds_nul(value) -> bool:
@@ -83,40 +85,38 @@ def _holds_nul(value) -> bool:
 
 
 class PaginationParser(Parser):
-    """Reads `page` and `page_size`; a page past MAX_PAGE is read as MAX_PAGE (it is empty too)."""
+    """Reads `page` and `page_size`; a page past MAX_PAGE is read as MAX_PAGE (it is empty too).
 
-    def parse(self, *args, **kwargs):
-        parameters = super().parse(*args, **kwargs)
+    flask-smorest hands `parse` its parameters' schema class, and webargs would build an
+    instance of it on every request (more than loading the query string costs); a schema
+    instance holds no state of a load, so one per class is built and kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schemas = {}
+
+    def parse(self, argmap, *args, **kwargs):
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            argmap = self._schemas.get(argmap) or self._schemas.setdefault(argmap, argmap())
+        parameters = super().parse(argmap, *args, **kwargs)
         parameters.page = min(parameters.page, MAX_PAGE)
         return parameters
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint with the contract's page size: 20 by default, at most 100.
-
-    It also documents the errors that any operation of a kind may answer: 400 (not JSON) and
-    413 (too large) where there is a body, 429 (rate limit) on every write.
-    """
+    """flask-smorest's Blueprint with the contract's page size: 20 by default, at most 100."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
     PAGINATION_ARGUMENTS_PARSER = PaginationParser()
     ARGUMENTS_PARSER = Parser()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._prepare_doc_cbks.append(self._prepare_common_errors_doc)
-
-    @staticmethod
-    def _prepare_common_errors_doc(doc, doc_info, *, method, **kwargs):
-        responses = doc.setdefault("responses", {})
-        if "requestBody" in doc:
-            responses.setdefault(400, http.HTTPStatus.BAD_REQUEST.name)
-            responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
-        if method in ("post", "put", "patch", "delete"):
-            responses.setdefault(429, "RATE_LIMITED")
-        # Any operation refuses a token that is not valid (core.auth.check_credentials).
-        responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
-        return doc
+    def arguments(self, schema, **kwargs):
+        """flask-smorest's `arguments`, given a schema instance: webargs builds a schema class
+        anew on every request, and building one costs more than loading with it."""
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, **kwargs)
 
     def _is_etag_enabled(self):
         # flask-smorest finds the blueprint's Api anew for this answer (through the request's
@@ -172,6 +172,26 @@ class Blueprint(flask_smorest.Blueprint):
             if page < last_page:
                 metadata["next_page"] = page + 1
         return metadata
+
+
+class CommonErrors(BasePlugin):
+    """An apispec plugin documenting the errors any operation of a kind may answer: 400 (not
+    JSON) and 413 (too large) where there is a body, 429 (rate limit) on every write, 401 on all.
+
+    `operation_helper` is apispec's public hook, called for each path once flask-smorest has
+    written its operations and before references are resolved."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Add the common error responses to each operation of `path`, unless documented."""
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault(400, http.HTTPStatus.BAD_REQUEST.name)
+                responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
+            if method in ("post", "put", "patch", "delete"):
+                responses.setdefault(429, "RATE_LIMITED")
+            # Any operation refuses a token that is not valid (core.auth.check_credentials).
+            responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
 
 
 class TextConverter(UnicodeConverter):

@@ -23,5 +23,8 @@ class OrjsonProvider(JSONProvider):
         return orjson.loads(s)
 
     def response(self, *args, **kwargs):
-        obj = self._prepare_response_obj(args, kwargs)
+        # Flask's documented semantics: one argument is the data, several a list, keywords a dict.
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        obj = args[0] if len(args) == 1 else (args or kwargs or None)
         return self._app.response_class(orjson.dumps(obj, option=_OPTIONS), mimetype="application/json")

@@ -233,16 +233,6 @@ def test_public_base_url_overrides_the_request_host(tmp_path):
     assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
 
 
-def test_serving_requests_remembers_nothing_per_request(app, client, units):
-    """The app's memo of which functions are async (core.Juece.ensure_sync) stays the same size
-    however many requests it serves: a view's bound method is new on every request."""
-    client.get("/api/v1/units/jd-fgw")
-    remembered = len(app._is_async)
-    for _ in range(5):
-        assert client.get("/api/v1/units/jd-fgw").status_code == 200
-    assert len(app._is_async) == remembered
-
-
 def test_a_read_request_reads_outside_the_session_and_gives_its_connection_back(app, client, units):
     db.session.rollback()
     pool, before = db.engine.pool, db.engine.pool.checkedout()
