@@ -34,3 +34,27 @@ def imported_packages(package: str) -> dict[str, set[str]]:
 def test_a_layer_imports_nothing_above_it(package, above):
     escapes = {module: sorted(names & above) for module, names in imported_packages(package).items() if names & above}
     assert escapes == {}
+
+
+APPLICATION = ("core", "decisions", "consultation")
+
+
+def application_modules():
+    """Every module of the application's packages, and app.py."""
+    paths = [ROOT / "app.py"]
+    for package in APPLICATION:
+        paths.extend(sorted((ROOT / package).rglob("*.py")))
+    return paths
+
+
+def test_no_module_is_over_500_lines():
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in application_modules()}
+    assert {module: lines for module, lines in sizes.items() if lines > 500} == {}
+
+
+def test_no_import_needs_to_escape_the_top_of_its_module():
+    # An import below code (noqa: E402) is the sign of views and models sharing a module.
+    escaping = [
+        str(p.relative_to(ROOT)) for p in application_modules() if "noqa: E402" in p.read_text(encoding="utf-8")
+    ]
+    assert escaping == []
