@@ -1,7 +1,5 @@
 """The consultation blueprint, which every resource of public participation registers its
-routes on, and what those views share: path parameters, who edits, a write's ETag."""
-
-from functools import wraps
+routes on, and what those views share: path parameters, who edits."""
 
 from consultation.consultations import services
 from core.auth import current_account
@@ -28,16 +26,3 @@ RECEIPT = path_parameter(
 def consultation_for(consultation_id):
     """The consultation the path names, as the current account may see it (404 otherwise)."""
     return services.get_consultation(consultation_id, viewer=current_account())
-
-
-def sends_etag(view):
-    """The answer's ETag on a write too, so a client may send `If-Match` next without reading
-    the record again; unlike `@blp.etag` it asks no `If-Match` and is not in the contract."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        response = view(*args, **kwargs)
-        response.set_etag(blp.etag_of(response.get_json()))
-        return response
-
-    return wrapper

@@ -8,7 +8,6 @@ from consultation.blueprint import (
     EDITORS,
     blp,
     consultation_for,
-    sends_etag,
 )
 from consultation.clusters import services
 from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
@@ -26,7 +25,7 @@ class Clusters(MethodView):
         """List a consultation's concentrated opinions (较为集中意见)"""
         return services.list_clusters(consultation_for(consultation_id))
 
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.arguments(ClusterInSchema)
     @blp.response(201, ClusterSchema)

@@ -9,7 +9,6 @@ from consultation.blueprint import (
     RECEIPT,
     blp,
     consultation_for,
-    sends_etag,
 )
 from consultation.comments import services
 from consultation.comments.schemas import (
@@ -79,7 +78,7 @@ class CommentById(MethodView):
 
 @blp.route("/comments/<int:comment_id>/moderation", parameters=[COMMENT_ID])
 class Moderation(MethodView):
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.arguments(ModerationInSchema)
     @blp.response(200, StaffCommentSchema)
@@ -95,7 +94,7 @@ class Moderation(MethodView):
 
 @blp.route("/comments/<int:comment_id>/redaction", parameters=[COMMENT_ID])
 class CommentRedaction(MethodView):
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.arguments(RedactionInSchema)
     @blp.response(200, StaffCommentSchema)

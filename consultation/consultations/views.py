@@ -8,7 +8,6 @@ from consultation.blueprint import (
     EDITORS,
     blp,
     consultation_for,
-    sends_etag,
 )
 from consultation.consultations import services
 from consultation.consultations.schemas import (
@@ -34,7 +33,7 @@ class DecisionConsultations(MethodView):
         decision = decision_services.get_decision(decision_id, viewer=current_account())
         return services.list_consultation_views(decision, viewer=current_account())
 
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.arguments(ConsultationInSchema)
     @blp.response(201, ConsultationSchema)
@@ -78,7 +77,7 @@ class ConsultationById(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/publish", parameters=[CONSULTATION_ID])
 class ConsultationPublication(MethodView):
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.arguments(PublishInSchema, required=False)
     @blp.response(200, ConsultationSchema)
@@ -93,7 +92,7 @@ class ConsultationPublication(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/hearing", parameters=[CONSULTATION_ID])
 class Hearing(MethodView):
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.arguments(HearingInSchema)
     @blp.response(200, ConsultationSchema)

@@ -8,7 +8,6 @@ from consultation.blueprint import (
     COMMENT_ID,
     EDITORS,
     blp,
-    sends_etag,
 )
 from consultation.comments.schemas import StaffCommentSchema
 from consultation.comments.services import get_comment
@@ -20,7 +19,7 @@ from core.http import IF_MATCH_WHEN_REPLACING, documents
 
 @blp.route("/comments/<int:comment_id>/disposition", parameters=[COMMENT_ID])
 class CommentDisposition(MethodView):
-    @sends_etag
+    @blp.sends_etag
     @requires(*EDITORS)
     @blp.doc(
         parameters=[
