@@ -32,6 +32,10 @@ class Listing:
         self.count_statement = count
         self.params = params or {}
         self.shape = shape
+        # Whether it yields ORM objects, worked out once: SQLAlchemy builds its column
+        # descriptions anew on each reading, and a page asks three times.
+        described = statement.column_descriptions
+        self.selects_objects = len(described) == 1 and isinstance(described[0]["expr"], type)
 
     def count(self) -> int:
         """How many items the list holds."""
@@ -43,15 +47,11 @@ class Listing:
     def page(self, offset: int, limit: int) -> list:
         """`limit` items from `offset` on, shaped."""
         result = self._execute(self.statement.limit(limit).offset(offset))
-        items = result.scalars().all() if self._selects_objects() else records(result.all())
+        items = result.scalars().all() if self.selects_objects else records(result.all())
         return items if self.shape is None else [self.shape(item) for item in items]
 
-    def _selects_objects(self) -> bool:
-        described = self.statement.column_descriptions
-        return len(described) == 1 and isinstance(described[0]["expr"], type)
-
     def _execute(self, statement):
-        if self._selects_objects():
+        if self.selects_objects:
             return db.session.execute(statement, self.params)
         return read_connection().execute(statement, self.params)
 
