@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from core import caching
-from core.auth import accepts_token, current_account, requires
+from core.auth import current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
     Blueprint,
@@ -13,7 +13,7 @@ from core.http import (
     path_parameter,
 )
 from core.links import api_url
-from core.pagination import Paged
+from core.reads import lists, shows
 from decisions import services as decision_services
 from decisions.meetings import services
 from decisions.meetings.schemas import (
@@ -36,10 +36,7 @@ blp = Blueprint(
 
 @blp.route("/meetings")
 class Meetings(MethodView):
-    @accepts_token
-    @blp.arguments(MeetingQueryArgsSchema, location="query")
-    @blp.response(200, MeetingSchema(many=True))
-    @blp.paginate(Paged)
+    @lists(blp, MeetingSchema(many=True), MeetingQueryArgsSchema)
     def get(self, args):
         """List meetings, latest first
 
@@ -69,10 +66,7 @@ MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)
 
 @blp.route("/meetings/<int:meeting_id>", parameters=[MEETING_ID])
 class MeetingById(MethodView):
-    @accepts_token
-    @blp.etag
-    @blp.response(200, MeetingSchema)
-    @documents(404)
+    @shows(blp, MeetingSchema)
     def get(self, meeting_id):
         """Show a meeting with its agenda and invited attendees"""
         meeting = services.get_meeting(meeting_id, viewer=current_account())

@@ -1,0 +1,49 @@
+"""The two shapes of a public read, declared once for every resource.
+
+Every GET of the API is open to everyone and reads a token when one is sent (staff may see
+more). One resource is answered with its ETag (a repeated `If-None-Match` is a 304); a list
+is answered a page at a time, its totals in `X-Pagination` (core.pagination). A view then
+returns the object or the `Listing`, and flask-smorest dumps it (core.serialize), works out
+the ETag and the page: no view hand-feeds them.
+
+    @blp.route("/<int:meeting_id>")
+    class MeetingById(MethodView):
+        @shows(blp, MeetingSchema)
+        def get(self, meeting_id): ...
+
+The decorators are flask-smorest's own, in the order every view stacked them before, so the
+contract they document is the same to the byte.
+"""
+
+from core.auth import accepts_token
+from core.http import documents
+from core.pagination import Paged
+
+
+def _stacked(view, decorators):
+    for decorator in reversed(decorators):
+        view = decorator(view)
+    return view
+
+
+def shows(blp, schema, *errors: int, etag: bool = True):
+    """A GET of one resource dumped by `schema`, with its ETag unless `etag` is false;
+    `errors` are the statuses it documents besides 401 (404 unless given)."""
+    decorators = [accepts_token, blp.response(200, schema), documents(*(errors or (404,)))]
+    if etag:
+        decorators.insert(1, blp.etag)
+    return lambda view: _stacked(view, decorators)
+
+
+def lists(blp, schema, query=None, *errors: int, paged: bool = True):
+    """A GET of a list, each item dumped by `schema` (an instance with `many=True`), filtered
+    by the `query` arguments schema if any, a page at a time unless `paged` is false."""
+    decorators = [accepts_token]
+    if query is not None:
+        decorators.append(blp.arguments(query, location="query"))
+    decorators.append(blp.response(200, schema))
+    if paged:
+        decorators.append(blp.paginate(Paged))
+    if errors:
+        decorators.append(documents(*errors))
+    return lambda view: _stacked(view, decorators)
