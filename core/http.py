@@ -136,34 +136,28 @@ class Blueprint(flask_smorest.Blueprint):
         data = orjson.dumps(etag_data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS)
         return hashlib.sha1(data).hexdigest()
 
-    def etag_of(self, body) -> str:
-        """The ETag of a representation already dumped: the one a GET of it sends."""
-        return self._generate_etag(body)
+    def sends_etag(self, view=None, *, leaving_out: tuple[str, ...] = ()):
+        """A decorator: a write's answer carries the ETag a GET of the resource sends, so a
+        client may send `If-Match` next without reading it again. Unlike `@etag` it asks no
+        `If-Match` and is not in the contract (a first write has no version to match).
 
-    def sends_etag(self, view):
-        """A decorator: the answer's ETag on a write too, so a client may send `If-Match` next
-        without reading the record again; unlike `@etag` it asks no `If-Match` and is not in
-        the contract."""
+        The view returns the object (under `@response`, which dumps it); the ETag is taken over
+        the body, less the fields named in `leaving_out` that only this answer shows (an
+        account's new token). `@blp.sends_etag` or `@blp.sends_etag(leaving_out=(...))`."""
 
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            response = view(*args, **kwargs)
-            response.set_etag(self.etag_of(response.get_json()))
-            return response
+        def decorator(view):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                response = view(*args, **kwargs)
+                body = response.get_json()
+                for name in leaving_out:
+                    body.pop(name, None)
+                response.set_etag(self._generate_etag(body))
+                return response
 
-        return wrapper
+            return wrapper
 
-    def render_with_etag(self, schema_class, obj, status: int = 200, headers: dict | None = None):
-        """`obj` rendered with its ETag on every answer, a write's too, so a client can send
-        `If-Match` next without reading it again."""
-        return self.render_body_with_etag(dump(schema_class, obj), status, headers)
-
-    def render_body_with_etag(self, body: dict, status: int = 200, headers: dict | None = None):
-        """A body already dumped, with its ETag on every answer."""
-        self.set_etag(body)
-        response = json_response(body, status, headers)
-        response.set_etag(self.etag_of(body))
-        return response
+        return decorator if view is None else decorator(view)
 
     @staticmethod
     def _make_pagination_metadata(page, page_size, item_count):

@@ -83,6 +83,7 @@ class CatalogueByYear(MethodView):
 
 @blp.route("/<int:year>/publication", parameters=[YEAR])
 class CataloguePublication(MethodView):
+    @blp.sends_etag
     @requires("admin")
     @blp.arguments(PublicationInSchema, required=False)
     @blp.response(200, CatalogueSchema)
@@ -94,7 +95,7 @@ class CataloguePublication(MethodView):
         record and not after the publication day. Its items become public."""
         viewer = current_account()
         catalogue = services.publish_catalogue(services.get_catalogue(year, viewer=viewer), **data)
-        return blp.render_with_etag(CatalogueSchema, services.catalogue_view(catalogue, viewer=viewer))
+        return services.catalogue_view(catalogue, viewer=viewer)
 
 
 @blp.route("/<int:year>/adjustments", parameters=[YEAR])
@@ -107,6 +108,7 @@ class Adjustments(MethodView):
         """List a catalogue's adjustments, oldest first"""
         return services.list_adjustments(services.get_catalogue(year, viewer=current_account()))
 
+    @blp.sends_etag
     @requires("admin")
     @blp.arguments(AdjustmentInSchema)
     @blp.response(201, AdjustmentSchema)
@@ -120,12 +122,7 @@ class Adjustments(MethodView):
         needs a reason and its approval date, and is published."""
         catalogue = services.get_catalogue(year, viewer=current_account())
         adjustment = services.adjust(catalogue, **data)
-        return blp.render_with_etag(
-            AdjustmentSchema,
-            adjustment,
-            201,
-            {"Location": api_url(f"/catalogues/{year}/adjustments/{adjustment.id}")},
-        )
+        return adjustment, 201, {"Location": api_url(f"/catalogues/{year}/adjustments/{adjustment.id}")}
 
 
 @blp.route("/<int:year>/adjustments/<int:adjustment_id>", parameters=[YEAR, ADJUSTMENT_ID])

@@ -43,6 +43,7 @@ class Meetings(MethodView):
         The public sees published meetings only."""
         return services.list_meetings(viewer=current_account(), **args)
 
+    @blp.sends_etag
     @requires("admin")
     @blp.arguments(MeetingInSchema)
     @blp.response(201, MeetingSchema)
@@ -58,7 +59,7 @@ class Meetings(MethodView):
         published consultation closed before the day; a review of the kind completed by the day,
         published or not). An agenda item's `exemptions` override those two, each with a reason."""
         meeting = services.record_meeting(**data, by=current_account())
-        return blp.render_with_etag(MeetingSchema, meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")})
+        return meeting, 201, {"Location": api_url(f"/meetings/{meeting.id}")}
 
 
 MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)
@@ -74,6 +75,7 @@ class MeetingById(MethodView):
             caching.published_version()
         return meeting
 
+    @blp.sends_etag
     @requires("admin")
     @blp.doc(parameters=[{**IF_MATCH_WHEN_REPLACING, "required": True}])
     @blp.arguments(MeetingInSchema)
@@ -87,12 +89,12 @@ class MeetingById(MethodView):
         if not request.if_match:
             abort(428)
         blp.check_etag(meeting, MeetingSchema)
-        meeting = services.replace_meeting(meeting, **data, by=current_account())
-        return blp.render_with_etag(MeetingSchema, meeting)
+        return services.replace_meeting(meeting, **data, by=current_account())
 
 
 @blp.route("/meetings/<int:meeting_id>/publish", parameters=[MEETING_ID])
 class MeetingPublication(MethodView):
+    @blp.sends_etag
     @requires("admin")
     @blp.arguments(PublishInSchema, required=False)
     @blp.response(200, MeetingSchema)
@@ -102,8 +104,7 @@ class MeetingPublication(MethodView):
 
         Each decision on its agenda gets a `meeting_deliberated` entry on its timeline, and its
         state follows the outcome."""
-        meeting = services.publish_meeting(services.get_meeting(meeting_id, viewer=current_account()), **data)
-        return blp.render_with_etag(MeetingSchema, meeting)
+        return services.publish_meeting(services.get_meeting(meeting_id, viewer=current_account()), **data)
 
 
 @blp.route("/units/<string:code>/invited-attendance", parameters=[path_parameter("code", "The unit's code", "jd-fgw")])

@@ -43,12 +43,9 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
     correction_schema = schemas.correction_schema(patch_schema)
     publication.freezes(kind.model, out_schema)
     # Each record as its reader sees it (RecordSchema): the one representation, ETag and body.
+    # The writes answer it with the ETag a GET sends (sends_etag), for the next If-Match.
     shown = out_schema(target=kind.target)
     shown_many = out_schema(many=True, target=kind.target)
-
-    def with_etag(record, status=200, headers=None):
-        # These writes document no ETag (no @etag), yet answer one for the next If-Match.
-        return blp.render_body_with_etag(shown.dump(record), status, headers)
 
     base = f"/<int:decision_id>/{kind.path}"
     name = kind.path.replace("-", "_")
@@ -72,10 +69,11 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             def get(self, decision_id):
                 return services.current_record(kind, _decision(decision_id), viewer=current_account())
 
+            @blp.sends_etag
             @requires(*_EDITORS)
             @blp.doc(parameters=[IF_MATCH_WHEN_REPLACING])
             @blp.arguments(in_schema)
-            @blp.response(200, out_schema)
+            @blp.response(200, shown)
             @blp.alt_response(201, schema=out_schema, description="Created")
             @documents(404, 409, 412, 422, 428)
             def put(self, data, decision_id):
@@ -83,7 +81,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
                 record, created = services.put_singular(
                     kind, decision, by=current_account(), if_match=lambda r: _require_if_match(shown, r), **data
                 )
-                return with_etag(record, 201 if created else 200)
+                return record, 201 if created else 200
 
         Current.get.__doc__ = (
             f"Show the decision's {label}\n\n"
@@ -118,13 +116,14 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             def get(self, decision_id):
                 return services.list_records(kind, _decision(decision_id), viewer=current_account())
 
+            @blp.sends_etag
             @requires(*_EDITORS)
             @blp.arguments(in_schema)
-            @blp.response(201, out_schema)
+            @blp.response(201, shown)
             @documents(404, 409, 422)
             def post(self, data, decision_id):
                 record = services.create(kind, _decision(decision_id), by=current_account(), **data)
-                return with_etag(record, 201, {"Location": api_url(kind.target(record))})
+                return record, 201, {"Location": api_url(kind.target(record))}
 
         Collection.get.__doc__ = f"List the decision's {label}s\n\nThe public sees published ones only."
         Collection.post.__doc__ = f"Record a {label}, unpublished (lead unit's editor, admin)"
@@ -175,13 +174,14 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         def post(self, data, decision_id, **ids):
             record = use_case(kind, record_for_action(decision_id, ids), by=current_account(), **data)
             headers = {"Location": api_url(kind.target(record))} if status == 201 else None
-            return with_etag(record, status, headers)
+            return record, status, headers
 
         for decorate in (
             documents(404, 409, 422),
-            blp.response(status, out_schema),
+            blp.response(status, shown),
             blp.arguments(in_schema, **arguments),
             requires(*_EDITORS),
+            blp.sends_etag,
         ):
             post = decorate(post)
         post.__doc__ = doc
