@@ -17,9 +17,9 @@ from marshmallow import validate
 
 from core import chain, publication, tick
 from core.errors import UnknownCursor
-from core.http import Blueprint, documents, dump, json_response
+from core.http import Blueprint, documents
 from core.links import api_url
-from core.serialize import Computed
+from core.serialize import Computed, Schema
 
 blp = Blueprint(
     "changes",
@@ -95,7 +95,7 @@ class HeadSchema(ma.Schema):
     )
 
 
-class ChangesSchema(ma.Schema):
+class ChangesSchema(Schema):
     entries = ma.fields.List(ma.fields.Nested(ChangeSchema), metadata={"description": "Oldest first"})
     next_cursor = ma.fields.String(
         metadata={"description": "Store it; ask again with `after` set to it. Unchanged when nothing new came."}
@@ -169,6 +169,4 @@ class Changes(MethodView):
         # until its cursor reaches the head.
         head = publication.head()
         cursor = str(entries[-1].seq) if entries else str(after)
-        body = dump(ChangesSchema, SimpleNamespace(entries=entries, next_cursor=cursor, head=head))
-        blp.set_etag(body)
-        return json_response(body, headers={HEAD_HEADER: head_header(head)})
+        return SimpleNamespace(entries=entries, next_cursor=cursor, head=head), {HEAD_HEADER: head_header(head)}
