@@ -3,10 +3,10 @@ blueprints, units' and the catalogue's included."""
 
 from flask.views import MethodView
 
-from core.auth import accepts_token, current_account, requires
+from core.auth import current_account, requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
-from core.pagination import Paged
+from core.reads import lists, shows
 from decisions import services
 from decisions.catalogues import views as catalogue_views
 from decisions.schemas import DecisionInSchema, DecisionPatchSchema, DecisionQueryArgsSchema, DecisionSchema
@@ -25,10 +25,7 @@ DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 
 @decisions.route("")
 class Decisions(MethodView):
-    @accepts_token
-    @decisions.arguments(DecisionQueryArgsSchema, location="query")
-    @decisions.response(200, DecisionSchema(many=True))
-    @decisions.paginate(Paged)
+    @lists(decisions, DecisionSchema(many=True), DecisionQueryArgsSchema)
     def get(self, args):
         """List decisions
 
@@ -53,10 +50,7 @@ class Decisions(MethodView):
 
 @decisions.route("/<int:decision_id>", parameters=[DECISION_ID])
 class DecisionById(MethodView):
-    @accepts_token
-    @decisions.etag
-    @decisions.response(200, DecisionSchema)
-    @documents(404)
+    @shows(decisions, DecisionSchema)
     def get(self, decision_id):
         """Show one decision"""
         return services.get_decision_row(decision_id, viewer=current_account())

@@ -3,10 +3,10 @@ objects."""
 
 from flask.views import MethodView
 
-from core.auth import accepts_token, current_account, requires
+from core.auth import current_account, requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
-from core.pagination import Paged
+from core.reads import lists, shows
 from decisions.catalogues import services
 from decisions.catalogues.schemas import (
     AdjustmentInSchema,
@@ -31,10 +31,7 @@ ADJUSTMENT_ID = path_parameter("adjustment_id", "The adjustment's id", 1)
 
 @blp.route("")
 class Catalogues(MethodView):
-    @accepts_token
-    @blp.arguments(CatalogueQueryArgsSchema, location="query")
-    @blp.response(200, CatalogueSchema(many=True))
-    @blp.paginate(Paged)
+    @lists(blp, CatalogueSchema(many=True), CatalogueQueryArgsSchema)
     def get(self, args):
         """List catalogues, newest year first
 
@@ -55,10 +52,7 @@ class Catalogues(MethodView):
 
 @blp.route("/<int:year>", parameters=[YEAR])
 class CatalogueByYear(MethodView):
-    @accepts_token
-    @blp.etag
-    @blp.response(200, CatalogueSchema)
-    @documents(404)
+    @shows(blp, CatalogueSchema)
     def get(self, year):
         """Show a year's catalogue with its items and adjustments
 
@@ -100,10 +94,7 @@ class CataloguePublication(MethodView):
 
 @blp.route("/<int:year>/adjustments", parameters=[YEAR])
 class Adjustments(MethodView):
-    @accepts_token
-    @blp.response(200, AdjustmentSchema(many=True))
-    @blp.paginate(Paged)
-    @documents(404)
+    @lists(blp, AdjustmentSchema(many=True), None, 404)
     def get(self, year):
         """List a catalogue's adjustments, oldest first"""
         return services.list_adjustments(services.get_catalogue(year, viewer=current_account()))
@@ -127,10 +118,7 @@ class Adjustments(MethodView):
 
 @blp.route("/<int:year>/adjustments/<int:adjustment_id>", parameters=[YEAR, ADJUSTMENT_ID])
 class AdjustmentById(MethodView):
-    @accepts_token
-    @blp.etag
-    @blp.response(200, AdjustmentSchema)
-    @documents(404)
+    @shows(blp, AdjustmentSchema)
     def get(self, year, adjustment_id):
         """Show one adjustment"""
         catalogue = services.get_catalogue(year, viewer=current_account())

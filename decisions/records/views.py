@@ -8,6 +8,7 @@ from core import caching, publication
 from core.auth import accepts_token, current_account, requires
 from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter
 from core.links import api_url
+from core.reads import lists, shows
 from decisions import services as decision_services
 from decisions.records import schemas, services
 from decisions.records.diff import draft_diff
@@ -62,10 +63,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         item_rule = f"{base}/versions/<int:{var}>"
 
         class Current(MethodView):
-            @accepts_token
-            @blp.etag
-            @blp.response(200, shown)
-            @documents(404)
+            @shows(blp, shown)
             def get(self, decision_id):
                 return services.current_record(kind, _decision(decision_id), viewer=current_account())
 
@@ -94,9 +92,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         blp.route(base, endpoint=f"{name}_current", parameters=on_decision)(Current)
 
         class Versions(MethodView):
-            @accepts_token
-            @blp.response(200, shown_many)
-            @documents(404)
+            @lists(blp, shown_many, None, 404, paged=False)
             def get(self, decision_id):
                 return services.list_records(kind, _decision(decision_id), viewer=current_account())
 
@@ -110,9 +106,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         item_rule = f"{base}/<int:{var}>"
 
         class Collection(MethodView):
-            @accepts_token
-            @blp.response(200, shown_many)
-            @documents(404)
+            @lists(blp, shown_many, None, 404, paged=False)
             def get(self, decision_id):
                 return services.list_records(kind, _decision(decision_id), viewer=current_account())
 
@@ -131,10 +125,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
         action_base, action_params = item_rule, on_item
 
     class Item(MethodView):
-        @accepts_token
-        @blp.etag
-        @blp.response(200, shown)
-        @documents(404)
+        @shows(blp, shown)
         def get(self, decision_id, **ids):
             record = item_of(decision_id, ids[var])
             if record.published_on is not None:
