@@ -11,10 +11,10 @@ from core.accounts.schemas import (
     AccountSchema,
     AccountWithTokenSchema,
 )
-from core.admin_lists import admin_list
 from core.auth import requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
+from core.reads import lists, shows
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts and their tokens (admin).")
 
@@ -23,7 +23,7 @@ ACCOUNT_ID = path_parameter("account_id", "The account's id", 2)
 
 @blp.route("")
 class Accounts(MethodView):
-    @admin_list(blp, AccountQueryArgsSchema, AccountSchema)
+    @lists(blp, AccountSchema(many=True), AccountQueryArgsSchema, access=requires("admin"))
     def get(self, args):
         """List accounts (admin)"""
         return services.list_accounts(**args)
@@ -43,10 +43,7 @@ class Accounts(MethodView):
 
 @blp.route("/<int:account_id>", parameters=[ACCOUNT_ID])
 class AccountById(MethodView):
-    @requires("admin")
-    @blp.etag
-    @blp.response(200, AccountSchema)
-    @documents(404)
+    @shows(blp, AccountSchema, access=requires("admin"))
     def get(self, account_id):
         """Show an account (admin)"""
         return services.get_account(account_id)

@@ -2,17 +2,18 @@
 
 from flask.views import MethodView
 
-from core.admin_lists import admin_list
 from core.audit import services
 from core.audit.schemas import AuditEntrySchema, AuditQueryArgsSchema
+from core.auth import requires
 from core.http import Blueprint
+from core.reads import lists
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who changed what, when (admin).")
 
 
 @blp.route("")
 class AuditLog(MethodView):
-    @admin_list(blp, AuditQueryArgsSchema, AuditEntrySchema)
+    @lists(blp, AuditEntrySchema(many=True), AuditQueryArgsSchema, access=requires("admin"))
     def get(self, args):
         """Read the audit log, newest first (admin)
 

@@ -10,6 +10,7 @@ from core.auth import requires
 from core.calendar.schemas import CalendarYearInSchema, CalendarYearSchema, WorkingDaySchema, WorkingDaysQueryArgsSchema
 from core.calendar.services import add_working_days, check_year, load_year, year_view
 from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter
+from core.reads import shows
 
 blp = Blueprint(
     "calendar",
@@ -33,9 +34,7 @@ class WorkingDays(MethodView):
 
 @blp.route("/<int:year>", parameters=[path_parameter("year", "The year", 2027)])
 class CalendarYearView(MethodView):
-    @blp.etag
-    @blp.response(200, CalendarYearSchema)
-    @documents(404, 422)
+    @shows(blp, CalendarYearSchema, 404, 422, access=None)
     def get(self, year):
         """Show a year's holidays and make-up working days, and their source"""
         check_year(year)

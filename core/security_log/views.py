@@ -2,8 +2,9 @@
 
 from flask.views import MethodView
 
-from core.admin_lists import admin_list
+from core.auth import requires
 from core.http import Blueprint
+from core.reads import lists
 from core.security_log import services
 from core.security_log.schemas import SecurityEventQueryArgsSchema, SecurityEventSchema
 
@@ -17,7 +18,7 @@ blp = Blueprint(
 
 @blp.route("")
 class SecurityEvents(MethodView):
-    @admin_list(blp, SecurityEventQueryArgsSchema, SecurityEventSchema)
+    @lists(blp, SecurityEventSchema(many=True), SecurityEventQueryArgsSchema, access=requires("admin"))
     def get(self, args):
         """Read the refused attempts, newest first (admin)
 

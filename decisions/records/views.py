@@ -242,9 +242,7 @@ class DraftDiff(MethodView):
 
 @blp.route("/<int:decision_id>/timeline", parameters=[DECISION_ID])
 class Timeline(MethodView):
-    @blp.etag
-    @blp.response(200, TimelineSchema)
-    @documents(404)
+    @shows(blp, TimelineSchema, access=None)
     def get(self, decision_id):
         """Show the decision's hyperlinked public timeline
 

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from core.auth import requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
-from core.pagination import Paged
+from core.reads import lists, shows
 from decisions.units import services
 from decisions.units.schemas import UnitInSchema, UnitPatchSchema, UnitQueryArgsSchema, UnitSchema
 
@@ -21,9 +21,7 @@ UNIT_CODE = path_parameter("code", "The unit's code", "jd-fgw")
 
 @blp.route("")
 class Units(MethodView):
-    @blp.arguments(UnitQueryArgsSchema, location="query")
-    @blp.response(200, UnitSchema(many=True))
-    @blp.paginate(Paged)
+    @lists(blp, UnitSchema(many=True), UnitQueryArgsSchema, access=None)
     def get(self, args):
         """List the district's units
 
@@ -43,9 +41,7 @@ class Units(MethodView):
 
 @blp.route("/<string:code>", parameters=[UNIT_CODE])
 class UnitByCode(MethodView):
-    @blp.etag
-    @blp.response(200, UnitSchema)
-    @documents(404)
+    @shows(blp, UnitSchema, access=None)
     def get(self, code):
         """Show one unit"""
         return services.get_unit(code)
