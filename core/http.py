@@ -222,6 +222,14 @@ def path_parameter(name: str, description: str, example) -> dict:
     return {"in": "path", "name": name, "description": description, "example": example}
 
 
+def stacked(view, decorators):
+    """`view` under `decorators`, as if written above it in that order (the first outermost):
+    how core.reads and core.writes declare a view's shape once."""
+    for decorator in reversed(decorators):
+        view = decorator(view)
+    return view
+
+
 def documents(*statuses: int):
     """Document error responses (problem+json) on a view, by status code."""
 

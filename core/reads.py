@@ -17,14 +17,8 @@ contract they document is the same to the byte.
 """
 
 from core.auth import accepts_token
-from core.http import documents
+from core.http import documents, stacked
 from core.pagination import Paged
-
-
-def _stacked(view, decorators):
-    for decorator in reversed(decorators):
-        view = decorator(view)
-    return view
 
 
 def shows(blp, schema, *errors: int, etag: bool = True, access=accepts_token):
@@ -35,7 +29,7 @@ def shows(blp, schema, *errors: int, etag: bool = True, access=accepts_token):
     decorators = [blp.response(200, schema), documents(*(errors or (404,)))]
     if etag:
         decorators.insert(0, blp.etag)
-    return lambda view: _stacked(view, _with_access(access, decorators))
+    return lambda view: stacked(view, _with_access(access, decorators))
 
 
 def lists(blp, schema, query=None, *errors: int, paged: bool = True, access=accepts_token):
@@ -50,7 +44,7 @@ def lists(blp, schema, query=None, *errors: int, paged: bool = True, access=acce
         decorators.append(blp.paginate(Paged))
     if errors:
         decorators.append(documents(*errors))
-    return lambda view: _stacked(view, _with_access(access, decorators))
+    return lambda view: stacked(view, _with_access(access, decorators))
 
 
 def _with_access(access, decorators):

@@ -7,6 +7,7 @@ from core.auth import current_account, requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import writes
 from decisions import services
 from decisions.catalogues import views as catalogue_views
 from decisions.schemas import DecisionInSchema, DecisionPatchSchema, DecisionQueryArgsSchema, DecisionSchema
@@ -34,11 +35,7 @@ class Decisions(MethodView):
         decisions in a published catalogue."""
         return services.list_decisions(viewer=current_account(), **args)
 
-    @requires("admin", "editor")
-    @decisions.etag
-    @decisions.arguments(DecisionInSchema)
-    @decisions.response(201, DecisionSchema)
-    @documents(409, 422)
+    @writes(decisions, DecisionInSchema, 201, DecisionSchema, 409, 422, access=requires("admin", "editor"))
     def post(self, data):
         """Enter a decision into a year's catalogue (admin, or editor of its lead unit)
 
@@ -55,11 +52,7 @@ class DecisionById(MethodView):
         """Show one decision"""
         return services.get_decision_row(decision_id, viewer=current_account())
 
-    @requires("admin", "editor")
-    @decisions.etag
-    @decisions.arguments(DecisionPatchSchema)
-    @decisions.response(200, DecisionSchema)
-    @documents(404, 409, 422)
+    @writes(decisions, DecisionPatchSchema, 200, DecisionSchema, 404, 409, 422, access=requires("admin", "editor"))
     def patch(self, changes, decision_id):
         """Change a decision (admin, or editor of its lead unit)
 

@@ -15,6 +15,7 @@ from core.auth import requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import writes
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts and their tokens (admin).")
 
@@ -48,11 +49,7 @@ class AccountById(MethodView):
         """Show an account (admin)"""
         return services.get_account(account_id)
 
-    @requires("admin")
-    @blp.etag
-    @blp.arguments(AccountPatchSchema)
-    @blp.response(200, AccountSchema)
-    @documents(404, 422)
+    @writes(blp, AccountPatchSchema, 200, AccountSchema, 404, 422, access=requires("admin"))
     def patch(self, changes, account_id):
         """Change an account: name, role, unit, channel, or deactivate it (admin)
 

@@ -4,9 +4,10 @@ objects."""
 from flask.views import MethodView
 
 from core.auth import current_account, requires
-from core.http import Blueprint, documents, path_parameter
+from core.http import Blueprint, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import SENT, writes
 from decisions.catalogues import services
 from decisions.catalogues.schemas import (
     AdjustmentInSchema,
@@ -38,11 +39,7 @@ class Catalogues(MethodView):
         The public sees published catalogues only; staff also see drafts."""
         return services.list_catalogues(viewer=current_account(), **args)
 
-    @requires("admin")
-    @blp.etag
-    @blp.arguments(CatalogueInSchema)
-    @blp.response(201, CatalogueSchema)
-    @documents(409, 422)
+    @writes(blp, CatalogueInSchema, 201, CatalogueSchema, 409, 422, access=requires("admin"))
     def post(self, data):
         """Open a year's catalogue, as a draft (admin)"""
         catalogue = services.create_catalogue(data.pop("year"), **data)
@@ -60,11 +57,7 @@ class CatalogueByYear(MethodView):
         viewer = current_account()
         return services.catalogue_view(services.get_catalogue(year, viewer=viewer), viewer=viewer)
 
-    @requires("admin")
-    @blp.etag
-    @blp.arguments(CataloguePatchSchema)
-    @blp.response(200, CatalogueSchema)
-    @documents(404, 409, 422)
+    @writes(blp, CataloguePatchSchema, 200, CatalogueSchema, 404, 409, 422, access=requires("admin"))
     def patch(self, changes, year):
         """Change a draft catalogue (admin)
 
@@ -77,11 +70,18 @@ class CatalogueByYear(MethodView):
 
 @blp.route("/<int:year>/publication", parameters=[YEAR])
 class CataloguePublication(MethodView):
-    @blp.sends_etag
-    @requires("admin")
-    @blp.arguments(PublicationInSchema, required=False)
-    @blp.response(200, CatalogueSchema)
-    @documents(404, 409, 422)
+    @writes(
+        blp,
+        PublicationInSchema,
+        200,
+        CatalogueSchema,
+        404,
+        409,
+        422,
+        access=requires("admin"),
+        etag=SENT,
+        required=False,
+    )
     def post(self, data, year):
         """Publish a year's catalogue (admin)
 
@@ -99,11 +99,7 @@ class Adjustments(MethodView):
         """List a catalogue's adjustments, oldest first"""
         return services.list_adjustments(services.get_catalogue(year, viewer=current_account()))
 
-    @blp.sends_etag
-    @requires("admin")
-    @blp.arguments(AdjustmentInSchema)
-    @blp.response(201, AdjustmentSchema)
-    @documents(404, 409, 422)
+    @writes(blp, AdjustmentInSchema, 201, AdjustmentSchema, 404, 409, 422, access=requires("admin"), etag=SENT)
     def post(self, data, year):
         """Adjust the published catalogue (admin)
 

@@ -14,6 +14,7 @@ from core.http import (
 )
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import SENT, writes
 from decisions import services as decision_services
 from decisions.meetings import services
 from decisions.meetings.schemas import (
@@ -43,11 +44,7 @@ class Meetings(MethodView):
         The public sees published meetings only."""
         return services.list_meetings(viewer=current_account(), **args)
 
-    @blp.sends_etag
-    @requires("admin")
-    @blp.arguments(MeetingInSchema)
-    @blp.response(201, MeetingSchema)
-    @documents(409, 422)
+    @writes(blp, MeetingInSchema, 201, MeetingSchema, 409, 422, access=requires("admin"), etag=SENT)
     def post(self, data):
         """Record a meeting's deliberation, unpublished (admin)
 
@@ -94,11 +91,9 @@ class MeetingById(MethodView):
 
 @blp.route("/meetings/<int:meeting_id>/publish", parameters=[MEETING_ID])
 class MeetingPublication(MethodView):
-    @blp.sends_etag
-    @requires("admin")
-    @blp.arguments(PublishInSchema, required=False)
-    @blp.response(200, MeetingSchema)
-    @documents(404, 409, 422)
+    @writes(
+        blp, PublishInSchema, 200, MeetingSchema, 404, 409, 422, access=requires("admin"), etag=SENT, required=False
+    )
     def post(self, data, meeting_id):
         """Publish a meeting's deliberation (admin)
 

@@ -9,6 +9,7 @@ from core.auth import accepts_token, current_account, requires
 from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import SENT, writes
 from decisions import services as decision_services
 from decisions.records import schemas, services
 from decisions.records.diff import draft_diff
@@ -24,7 +25,8 @@ blp = Blueprint(
     "decision's timeline.",
 )
 
-_EDITORS = ("admin", "editor")
+# The lead unit's editors (requires checks the unit) and admins write the records.
+_EDITORS = requires("admin", "editor")
 DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 
 
@@ -68,7 +70,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
                 return services.current_record(kind, _decision(decision_id), viewer=current_account())
 
             @blp.sends_etag
-            @requires(*_EDITORS)
+            @_EDITORS
             @blp.doc(parameters=[IF_MATCH_WHEN_REPLACING])
             @blp.arguments(in_schema)
             @blp.response(200, shown)
@@ -110,11 +112,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             def get(self, decision_id):
                 return services.list_records(kind, _decision(decision_id), viewer=current_account())
 
-            @blp.sends_etag
-            @requires(*_EDITORS)
-            @blp.arguments(in_schema)
-            @blp.response(201, shown)
-            @documents(404, 409, 422)
+            @writes(blp, in_schema, 201, shown, 404, 409, 422, access=_EDITORS, etag=SENT)
             def post(self, data, decision_id):
                 record = services.create(kind, _decision(decision_id), by=current_account(), **data)
                 return record, 201, {"Location": api_url(kind.target(record))}
@@ -135,11 +133,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
     Item.get.__doc__ = f"Show one {label}" + (" version" if kind.singular else "")
     if not kind.singular:
 
-        @requires(*_EDITORS)
-        @blp.etag
-        @blp.arguments(patch_schema)
-        @blp.response(200, shown)
-        @documents(404, 409, 422)
+        @writes(blp, patch_schema, 200, shown, 404, 409, 422, access=_EDITORS)
         def patch(self, changes, decision_id, **ids):
             record = item_of(decision_id, ids[var])
             blp.check_etag(record, shown)
@@ -167,14 +161,7 @@ def _routes(kind, out_schema, in_schema, patch_schema, label, blp=blp, publish_s
             headers = {"Location": api_url(kind.target(record))} if status == 201 else None
             return record, status, headers
 
-        for decorate in (
-            documents(404, 409, 422),
-            blp.response(status, shown),
-            blp.arguments(in_schema, **arguments),
-            requires(*_EDITORS),
-            blp.sends_etag,
-        ):
-            post = decorate(post)
+        post = writes(blp, in_schema, status, shown, 404, 409, 422, access=_EDITORS, etag=SENT, **arguments)(post)
         post.__doc__ = doc
         view = type(path.title(), (MethodView,), {"post": post})
         blp.route(f"{action_base}/{path}", endpoint=f"{name}_{path}", parameters=action_params)(view)

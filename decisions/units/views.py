@@ -3,9 +3,10 @@
 from flask.views import MethodView
 
 from core.auth import requires
-from core.http import Blueprint, documents, path_parameter
+from core.http import Blueprint, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import writes
 from decisions.units import services
 from decisions.units.schemas import UnitInSchema, UnitPatchSchema, UnitQueryArgsSchema, UnitSchema
 
@@ -28,11 +29,7 @@ class Units(MethodView):
         Ordered by code. Open to everyone."""
         return services.list_units(**args)
 
-    @requires("admin")
-    @blp.etag
-    @blp.arguments(UnitInSchema)
-    @blp.response(201, UnitSchema)
-    @documents(409, 422)
+    @writes(blp, UnitInSchema, 201, UnitSchema, 409, 422, access=requires("admin"))
     def post(self, data):
         """Add a unit (admin)"""
         unit = services.create_unit(data.pop("code"), **data)
@@ -46,11 +43,7 @@ class UnitByCode(MethodView):
         """Show one unit"""
         return services.get_unit(code)
 
-    @requires("admin")
-    @blp.etag
-    @blp.arguments(UnitPatchSchema)
-    @blp.response(200, UnitSchema)
-    @documents(404, 409, 422)
+    @writes(blp, UnitPatchSchema, 200, UnitSchema, 404, 409, 422, access=requires("admin"))
     def patch(self, changes, code):
         """Rename a unit or change its kind (admin)
 
