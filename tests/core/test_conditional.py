@@ -195,3 +195,24 @@ def test_a_new_account_answers_with_its_etag(client, tokens):
     created = client.post("/api/v1/accounts", json={"name": "区司法局", "role": "admin"}, headers=admin)
     assert "token" in created.get_json()
     _same_etag_as_a_get(client, created, created.headers["Location"], admin, 201)
+
+
+def test_each_write_of_a_record_answers_with_the_etag_a_get_then_sends(client, tokens, today):
+    today(dt.date(2026, 7, 1))
+    editor = auth(tokens["editor"])
+    decision = factories.catalogued_decision()
+    background = f"/api/v1/decisions/{decision.id}/background"
+    _same_etag_as_a_get(
+        client, client.put(background, json={"necessity": "必要"}, headers=editor), background, editor, 201
+    )
+    draft = {"kind": "consultation_draft", "title": "若干措施（征求意见稿）", "text": "第一条\n第二条"}
+    created = client.post(f"/api/v1/decisions/{decision.id}/drafts", json=draft, headers=editor)
+    url = created.headers["Location"]
+    _same_etag_as_a_get(client, created, url, editor, 201)
+    published = client.post(f"{url}/publish", json={"published_on": "2026-07-01"}, headers=editor)
+    _same_etag_as_a_get(client, published, url, editor)
+    corrected = client.post(f"{url}/correction", json={"title": "若干措施（更正）", "reason": "更正。"}, headers=editor)
+    url = corrected.headers["Location"]
+    _same_etag_as_a_get(client, corrected, url, editor, 201)
+    withdrawn = client.post(f"{url}/withdrawal", json={"reason": "内容有误。"}, headers=editor)
+    _same_etag_as_a_get(client, withdrawn, url, editor)

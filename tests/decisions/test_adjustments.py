@@ -306,9 +306,3 @@ def test_adjustment_of_another_catalogue_is_404(client, tokens, published):
     adjustment_id = adjust(client, tokens["admin"], type="carry_over", decision_id=published.id).get_json()["id"]
     assert client.get(f"/api/v1/catalogues/2025/adjustments/{adjustment_id}").status_code == 404
     assert client.get("/api/v1/catalogues/2026/adjustments/999999").status_code == 404
-
-
-def test_an_adjustment_answers_the_etag_it_is_read_with(client, tokens, published):
-    response = adjust(client, tokens["admin"], type="postpone", decision_id=published.id, planned_completion="2026-Q4")
-    assert response.status_code == 201 and response.headers["ETag"]
-    assert client.get(response.headers["Location"]).headers["ETag"] == response.headers["ETag"]

@@ -266,11 +266,3 @@ def test_catalogue_get_answers_304_to_a_matching_if_none_match(client, tokens, t
     response = client.get("/api/v1/catalogues/2026", headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert response.data == b""
-
-
-def test_a_catalogues_publication_answers_the_etag_it_is_read_with(client, tokens, today):
-    factories.catalogue(2026)
-    response = publish(client, tokens["admin"], party_consent_on="2026-03-10", published_on="2026-03-10")
-    assert response.status_code == 200 and response.headers["ETag"]
-    read = client.get("/api/v1/catalogues/2026", headers=auth(tokens["admin"]))
-    assert response.headers["ETag"] == read.headers["ETag"]
