@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from core.body import NUL_REFUSED, read_json
 from core.links import links_on_base
-from core.serialize import dump_many, dumper, record
+from core.serialize import dumper, record
 
 # The largest id a path may name: ids are 32-bit INTEGER columns on PostgreSQL; a larger
 # number would overflow SQLite's driver (a 500) instead of finding nothing (404).
@@ -312,12 +312,6 @@ def dump(schema_class, obj) -> dict:
 def render(schema_class, obj, status: int = 200, headers: dict | None = None):
     """A response with `obj` dumped through its schema's compiled dumper."""
     return json_response(dump(schema_class, obj), status, headers)
-
-
-def render_many(schema_class, objs, headers: dict | None = None):
-    with links_on_base():
-        body = dump_many(schema_class, objs)
-    return json_response(body, 200, headers)
 
 
 # A PUT that replaces a record names the version it read; the PUT that creates it needs none.
