@@ -28,7 +28,7 @@ SENT = "sent"
 def writes(blp, body, status, schema, *errors: int, access, etag=DOCUMENTED, parameters=None, **arguments):
     """A write: `access` says who may (`requires(...)`), `body` loads the request's body (the
     `arguments`, e.g. `required=False`, go to `blp.arguments`), and the answer is `status` with
-    the object dumped by `schema`, its ETag `DOCUMENTED` or `SENT`; `errors` are the statuses
+    the object dumped by `schema`, its ETag `DOCUMENTED`, `SENT` or none (None); `errors` are the statuses
     it documents besides 401 and 403, `parameters` any more it documents (an optional If-Match)."""
     decorators = [access]
     if etag == DOCUMENTED:
