@@ -16,7 +16,7 @@ from consultation.dispositions.models import Disposition, ReasonCode
 from consultation.schemas import F, bounded_text, enum_values, optional_text
 from core import redaction
 from core.links import href
-from core.serialize import Computed, Links, Schema, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe, describe_list
 
 
 def _public_organisation(comment):
@@ -80,34 +80,22 @@ class StaffCommentSchema(_CommentFields):
     public_content = Computed(_public_content, metadata=describe(PUBLIC_CONTENT + " (staff only)", type="string"))
     hidden = Computed(
         _hidden,
-        metadata=describe(
+        metadata=describe_list(
             "What `public_content` hides of `content`, in order (staff only); "
             "`POST /comments/{id}/redaction` restores a false positive or hides more",
-            type="array",
-            items={
-                "type": "object",
-                "properties": {
-                    "kind": {"type": "string", "enum": enum_values(redaction.Kind)},
-                    "text": {"type": "string", "description": "The hidden text"},
-                },
-            },
+            kind={"type": "string", "enum": enum_values(redaction.Kind)},
+            text={"type": "string", "description": "The hidden text"},
         ),
     )
     redaction_overrides = Computed(
         lambda c: c.redaction_overrides or [],
-        metadata=describe(
+        metadata=describe_list(
             "Editors' restorations and hidings, in order; for each text the last stands (staff only)",
-            type="array",
-            items={
-                "type": "object",
-                "properties": {
-                    "action": {"type": "string", "enum": enum_values(redaction.Action)},
-                    "text": {"type": "string", "description": "The exact part of `content` restored or hidden"},
-                    "reason": {"type": "string"},
-                    "by": {"type": "integer", "description": "The account that did it"},
-                    "at": {"type": "string", "format": "date-time"},
-                },
-            },
+            action={"type": "string", "enum": enum_values(redaction.Action)},
+            text={"type": "string", "description": "The exact part of `content` restored or hidden"},
+            reason={"type": "string"},
+            by={"type": "integer", "description": "The account that did it"},
+            at={"type": "string", "format": "date-time"},
         ),
     )
     name = F.String(allow_none=True, metadata=describe("The commenter's name (staff only)"))

@@ -10,7 +10,7 @@ from core import publication
 from core.http import MAX_ID, JsonBoolean, dump
 from core.links import href
 from core.preconditions import EXEMPTIBLE
-from core.serialize import Computed, Links, Schema, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe, describe_list
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS, title_field
 
@@ -119,19 +119,13 @@ def exemptions_field(what: str) -> F.List:
     )
 
 
-EXEMPTIONS_OUT = describe(
+EXEMPTIONS_OUT = describe_list(
     "The preconditions an admin exempted this record from, with the reason, the admin's account id (`by`) "
     "and the day (`on`); published with the record",
-    type="array",
-    items={
-        "type": "object",
-        "properties": {
-            "rule": {"type": "string", "enum": list(EXEMPTIBLE)},
-            "reason": {"type": "string"},
-            "by": {"type": "integer"},
-            "on": {"type": "string", "format": "date"},
-        },
-    },
+    rule={"type": "string", "enum": list(EXEMPTIBLE)},
+    reason={"type": "string"},
+    by={"type": "integer"},
+    on={"type": "string", "format": "date"},
 )
 
 
