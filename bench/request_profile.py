@@ -87,7 +87,7 @@ def by_library(stats: pstats.Stats) -> dict:
     return totals
 
 
-def _environs(paths: list[str]) -> list[dict]:
+def environs_for(paths: list[str]) -> list[dict]:
     """A WSGI environ per path, built once (werkzeug's EnvironBuilder, as the test client does)."""
     environs = []
     for path in paths:
@@ -99,7 +99,7 @@ def _environs(paths: list[str]) -> list[dict]:
     return environs
 
 
-def _send(app, environs, n):
+def send(app, environs, n):
     """Call the WSGI app as a server would: a fresh copy of a prebuilt environ, the body read."""
     status = []
 
@@ -136,15 +136,15 @@ def main(db: str, n: int, paths: list[str], what: str) -> int:
 
     app = create_app()
     gc.freeze()  # as wsgi.py does
-    environs = _environs(paths)
-    _send(app, environs, min(n, 500))  # warm: the compiled caches, SQLite's page cache
+    environs = environs_for(paths)
+    send(app, environs, min(n, 500))  # warm: the compiled caches, SQLite's page cache
     wall, cpu = time.perf_counter(), time.process_time()
-    _send(app, environs, n)
+    send(app, environs, n)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     plain_us = 1e6 * cpu / n
     profile = cProfile.Profile()
     profile.enable()
-    _send(app, environs, n)
+    send(app, environs, n)
     profile.disable()
     stats = pstats.Stats(profile)
     total = sum(entry[2] for entry in stats.stats.values())

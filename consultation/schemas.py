@@ -3,6 +3,8 @@
 import marshmallow as ma
 from marshmallow import validate
 
+from core.serialize import describe
+
 F = ma.fields
 
 
@@ -20,3 +22,8 @@ def _no_nul(value: str) -> None:
 def bounded_text(shortest, longest):
     """Free text of a bounded length, without NUL."""
     return [validate.Length(shortest, longest), _no_nul]
+
+
+def optional_text(longest: int, description: str, *examples) -> ma.fields.String:
+    """Free text a request may leave out or null: 1 to `longest` characters, without NUL."""
+    return F.String(allow_none=True, validate=bounded_text(1, longest), metadata=describe(description, *examples))

@@ -22,10 +22,7 @@ from core.units import unit_code
 TOKEN_PREFIX = "jc_"
 
 
-class Role(enum.StrEnum):
-    admin = "admin"
-    editor = "editor"
-    partner = "partner"
+Role = enum.StrEnum("Role", ["admin", "editor", "partner"])
 
 
 class Account(Versioned, db.Model):

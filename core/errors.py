@@ -32,24 +32,26 @@ class ServiceError(Exception):
         self.extra = extra
 
 
-class NotFound(ServiceError):
-    status = 404
+class StatusError(ServiceError):
+    """An error its HTTP status says all of: no problem type of its own (about:blank), the
+    status's phrase as its title."""
+
     slug = None
-    title = "Not Found"
+    title = None
 
 
-class Unauthorized(ServiceError):
+class NotFound(StatusError):
+    status = 404
+
+
+class Unauthorized(StatusError):
     """No credentials where they are needed, or credentials that are not valid."""
 
     status = 401
-    slug = None
-    title = "Unauthorized"
 
 
-class Forbidden(ServiceError):
+class Forbidden(StatusError):
     status = 403
-    slug = None
-    title = "Forbidden"
 
 
 class Invalid(ServiceError):
@@ -72,6 +74,12 @@ class Invalid(ServiceError):
         error = cls(str(path[0]), message, location)
         error.extra = {"errors": {location: tree}}
         return error
+
+
+class IdempotencyKeyReused(ServiceError):
+    status = 422
+    slug = "idempotency-key-reused"
+    title = "The Idempotency-Key was used for a different request"
 
 
 class Conflict(ServiceError):
@@ -195,12 +203,6 @@ class HearingRuleBroken(RuleBroken):
 class ReasonMissing(RuleBroken):
     slug = "disposition-reason-missing"
     title = "An opinion not adopted needs a reason on record"
-
-
-class IdempotencyKeyReused(Conflict):
-    status = 422
-    slug = "idempotency-key-reused"
-    title = "The Idempotency-Key was used for a different request"
 
 
 class EnterpriseOpinionsMissing(RuleBroken):

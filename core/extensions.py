@@ -226,6 +226,7 @@ def _remembered(cors_after_request, kept: int):
             response.headers.extend(added)
         return response
 
+    after.__wrapped__ = cors_after_request  # functools' convention: what bench/overrides.py compares against
     return after
 
 

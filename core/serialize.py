@@ -35,6 +35,12 @@ def describe(text: str, *examples, **extra) -> dict:
     return meta
 
 
+def describe_list(text: str, /, **properties) -> dict:
+    """A computed list's metadata for the spec: its description, and the properties of each
+    item (a plain object), e.g. describe_list("Its exemptions", rule={"type": "string"})."""
+    return describe(text, type="array", items={"type": "object", "properties": properties})
+
+
 def choice(enum_class) -> ma.validate.OneOf:
     """A validator accepting exactly the values of an enum."""
     return ma.validate.OneOf([m.value for m in enum_class])

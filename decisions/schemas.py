@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import JsonBoolean
+from core.http import MAX_ID, JsonBoolean
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.models import (
@@ -41,6 +41,16 @@ UNIT_CODE = F.String(
     validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Letters, digits, - and _."),
     metadata=describe("The unit's code, in any case", "jd-fgw"),
 )
+
+
+def title_field(example: str, **kwargs) -> ma.fields.String:
+    """A title given in a request: 1 to 300 characters, what the records' title columns hold."""
+    return F.String(validate=validate.Length(1, 300), metadata=describe("Title", example), **kwargs)
+
+
+def decision_id_field(description: str, **kwargs) -> ma.fields.Integer:
+    """A decision named by its id in a request: any id a row may have."""
+    return F.Integer(validate=validate.Range(1, MAX_ID), metadata=describe(description, 12), **kwargs)
 
 
 def adjustment_mark() -> ma.fields.String:
@@ -111,9 +121,7 @@ class DecisionSchema(Schema):
 
 
 class _DecisionFields(ma.Schema):
-    title = F.String(
-        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施")
-    )
+    title = title_field("嘉定区促进民营经济高质量发展若干措施")
     summary = F.String(
         validate=validate.Length(0, 20000),
         metadata=describe("Summary", "围绕优化营商环境、支持民营企业发展，制定若干措施。"),
@@ -144,11 +152,7 @@ class DecisionInSchema(_DecisionFields):
     seq_no = F.Integer(
         validate=validate.Range(1, 100000), metadata=describe("Sequence number; the next free one when omitted", 3)
     )
-    title = F.String(
-        required=True,
-        validate=validate.Length(1, 300),
-        metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
-    )
+    title = title_field("嘉定区促进民营经济高质量发展若干措施", required=True)
     category = F.String(required=True, validate=choice(Category), metadata=describe("Category", "public_policy"))
     lead_unit = F.String(
         required=True, validate=UNIT_CODE.validate, metadata=describe("Code of the lead unit", "jd-fgw")

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from consultation.dispositions.models import Disposition, ReasonCode
-from consultation.schemas import F, bounded_text, enum_values
+from consultation.schemas import F, bounded_text, enum_values, optional_text
 from core.http import MAX_ID
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
@@ -48,11 +48,7 @@ class ClusterInSchema(ma.Schema):
     reason_code = F.String(
         allow_none=True, validate=choice(ReasonCode), metadata=describe("Why", "cost_or_feasibility")
     )
-    reason = F.String(
-        allow_none=True,
-        validate=bounded_text(1, 5000),
-        metadata=describe("Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。"),
-    )
+    reason = optional_text(5000, "Why, in words", "贴息比例提高至50%，财政承受能力有限，暂不再提高。")
     disposed_on = F.Date(
         allow_none=True, metadata=describe("The real day it was decided; today when omitted", "2026-05-20")
     )

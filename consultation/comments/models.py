@@ -38,10 +38,7 @@ class SubmitterType(enum.StrEnum):
 ORGANISATIONS_SHOWN = (SubmitterType.enterprise, SubmitterType.industry_association, SubmitterType.department)
 
 
-class ModerationState(enum.StrEnum):
-    pending = "pending"
-    published = "published"
-    rejected = "rejected"
+ModerationState = enum.StrEnum("ModerationState", ["pending", "published", "rejected"])
 
 
 COMMENT_MAX_CHARS = 5000

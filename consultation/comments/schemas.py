@@ -13,10 +13,10 @@ from consultation.comments.models import (
     SubmitterType,
 )
 from consultation.dispositions.models import Disposition, ReasonCode
-from consultation.schemas import F, bounded_text, enum_values
+from consultation.schemas import F, bounded_text, enum_values, optional_text
 from core import redaction
 from core.links import href
-from core.serialize import Computed, Links, Schema, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe, describe_list
 
 
 def _public_organisation(comment):
@@ -80,34 +80,22 @@ class StaffCommentSchema(_CommentFields):
     public_content = Computed(_public_content, metadata=describe(PUBLIC_CONTENT + " (staff only)", type="string"))
     hidden = Computed(
         _hidden,
-        metadata=describe(
+        metadata=describe_list(
             "What `public_content` hides of `content`, in order (staff only); "
             "`POST /comments/{id}/redaction` restores a false positive or hides more",
-            type="array",
-            items={
-                "type": "object",
-                "properties": {
-                    "kind": {"type": "string", "enum": enum_values(redaction.Kind)},
-                    "text": {"type": "string", "description": "The hidden text"},
-                },
-            },
+            kind={"type": "string", "enum": enum_values(redaction.Kind)},
+            text={"type": "string", "description": "The hidden text"},
         ),
     )
     redaction_overrides = Computed(
         lambda c: c.redaction_overrides or [],
-        metadata=describe(
+        metadata=describe_list(
             "Editors' restorations and hidings, in order; for each text the last stands (staff only)",
-            type="array",
-            items={
-                "type": "object",
-                "properties": {
-                    "action": {"type": "string", "enum": enum_values(redaction.Action)},
-                    "text": {"type": "string", "description": "The exact part of `content` restored or hidden"},
-                    "reason": {"type": "string"},
-                    "by": {"type": "integer", "description": "The account that did it"},
-                    "at": {"type": "string", "format": "date-time"},
-                },
-            },
+            action={"type": "string", "enum": enum_values(redaction.Action)},
+            text={"type": "string", "description": "The exact part of `content` restored or hidden"},
+            reason={"type": "string"},
+            by={"type": "integer", "description": "The account that did it"},
+            at={"type": "string", "format": "date-time"},
         ),
     )
     name = F.String(allow_none=True, metadata=describe("The commenter's name (staff only)"))
@@ -163,19 +151,9 @@ class CommentInSchema(ma.Schema):
     submitter_type = F.String(
         required=True, validate=choice(SubmitterType), metadata=describe("Who you are", "individual")
     )
-    name = F.String(
-        allow_none=True, validate=bounded_text(1, 100), metadata=describe("Your name: never published", "张三")
-    )
-    contact = F.String(
-        allow_none=True,
-        validate=bounded_text(1, 200),
-        metadata=describe("Phone or e-mail: never published", "13800000000"),
-    )
-    organisation = F.String(
-        allow_none=True,
-        validate=bounded_text(1, 300),
-        metadata=describe("Enterprise or association, shown with its opinion", "嘉定区工商业联合会"),
-    )
+    name = optional_text(100, "Your name: never published", "张三")
+    contact = optional_text(200, "Phone or e-mail: never published", "13800000000")
+    organisation = optional_text(300, "Enterprise or association, shown with its opinion", "嘉定区工商业联合会")
     channel = F.String(
         allow_none=True,
         validate=choice(Channel),
@@ -198,11 +176,7 @@ class ModerationInSchema(ma.Schema):
         validate=validate.OneOf(["publish", "reject"]),
         metadata=describe("publish or reject", "publish"),
     )
-    reason = F.String(
-        allow_none=True,
-        validate=bounded_text(1, 5000),
-        metadata=describe("Required to reject", "含有与征求意见无关的广告内容。"),
-    )
+    reason = optional_text(5000, "Required to reject", "含有与征求意见无关的广告内容。")
 
 
 class RedactionInSchema(ma.Schema):

@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from consultation.comments.models import Channel
 from consultation.consultations.models import Audience, Method
-from consultation.schemas import F, bounded_text, enum_values
+from consultation.schemas import F, bounded_text, enum_values, optional_text
 from core.http import MAX_ID, JsonBoolean
 from core.links import href
 from core.serialize import Links, Schema, choice, describe
@@ -82,9 +82,7 @@ class _ConsultationFields(ma.Schema):
     )
     opens_on = F.Date(metadata=describe("Opens", "2026-04-03"))
     closes_on = F.Date(metadata=describe("Closes (inclusive)", "2026-05-02"))
-    shortened_reason = F.String(
-        allow_none=True, validate=bounded_text(1, 5000), metadata=describe("Why shorter than 30 days")
-    )
+    shortened_reason = optional_text(5000, "Why shorter than 30 days")
     comments_public = JsonBoolean(metadata=describe("Show published comments to all"))
     contact = F.String(
         allow_none=True,

@@ -150,6 +150,11 @@ def update_consultation(consultation: Consultation, *, by: Account, **changes) -
     return consultation
 
 
+def _fact(consultation: Consultation, entry_type: str, title: str, occurred_on: dt.date) -> Fact:
+    # What the public record says of a consultation itself points the reader to it.
+    return Fact(consultation.decision_id, entry_type, title, f"/consultations/{consultation.id}", occurred_on)
+
+
 def publish_consultation(consultation: Consultation, *, by: Account, published_on=None) -> Consultation:
     """Announce the consultation: it opens to comments on `opens_on`, on the decision's timeline."""
     decision = db.session.get(Decision, consultation.decision_id)
@@ -171,17 +176,9 @@ def publish_consultation(consultation: Consultation, *, by: Account, published_o
         "questionnaire": "问卷调查",
         "field_visit": "实地走访",
     }[consultation.method]
-    publication.publish(
-        consultation,
-        Fact(
-            decision.id,
-            EntryType.consultation_opened,
-            f"{method}：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）",
-            f"/consultations/{consultation.id}",
-            occurred_on=consultation.opens_on,
-        ),
-        published_on=day,
-    )
+    title = f"{method}：{decision.title}（{consultation.opens_on}至{consultation.closes_on}）"
+    opened = _fact(consultation, EntryType.consultation_opened, title, consultation.opens_on)
+    publication.publish(consultation, opened, published_on=day)
     procedure.refresh_state(decision)
     db.session.commit()
     return consultation
@@ -220,16 +217,9 @@ def close_due(today: dt.date) -> int:
     closed = 0
     for consultation in db.session.scalars(query).all():
         decision = db.session.get(Decision, consultation.decision_id)
-        entry = publication.record_fact(
-            Fact(
-                decision.id,
-                EntryType.consultation_closed,
-                f"意见征集结束：{decision.title}",
-                f"/consultations/{consultation.id}",
-                occurred_on=consultation.closes_on,
-            ),
-            on=today,
-        )
+        title = f"意见征集结束：{decision.title}"
+        closed_fact = _fact(consultation, EntryType.consultation_closed, title, consultation.closes_on)
+        entry = publication.record_fact(closed_fact, on=today)
         consultation.closed_seq = entry.seq
         procedure.refresh_state(decision)
         closed += 1

@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from consultation.dispositions.models import Disposition, ReasonCode
-from consultation.schemas import F, bounded_text
+from consultation.schemas import F, optional_text
 from core.http import MAX_ID
 from core.serialize import choice, describe
 
@@ -18,11 +18,7 @@ class DispositionInSchema(ma.Schema):
         validate=choice(ReasonCode),
         metadata=describe("Why, from the controlled list; required unless adopted", "outside_competence"),
     )
-    reason = F.String(
-        allow_none=True,
-        validate=bounded_text(1, 5000),
-        metadata=describe("Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。"),
-    )
+    reason = optional_text(5000, "Why, in words; required unless adopted", "该事项属市级事权，已转交市相关部门研究。")
     cluster_id = F.Integer(
         allow_none=True,
         validate=validate.Range(1, MAX_ID),

@@ -3,7 +3,7 @@
 import marshmallow as ma
 from marshmallow import validate
 
-from core.http import MAX_ID, JsonBoolean
+from core.http import JsonBoolean
 from core.links import href
 from core.serialize import Links, Schema, choice, describe
 from decisions.models import AdjustmentType, Category, DecisionState
@@ -14,6 +14,8 @@ from decisions.schemas import (
     _DecisionFields,
     _planned_completion,
     adjustment_mark,
+    decision_id_field,
+    title_field,
 )
 
 F = ma.fields
@@ -42,9 +44,7 @@ class AdjustmentSchema(Schema):
 
 class AdjustmentInSchema(ma.Schema):
     type = F.String(required=True, validate=choice(AdjustmentType), metadata=describe("Kind", "postpone"))
-    decision_id = F.Integer(
-        required=True, validate=validate.Range(1, MAX_ID), metadata=describe("The decision it adjusts", 12)
-    )
+    decision_id = decision_id_field("The decision it adjusts", required=True)
     reason = F.String(
         required=True,
         validate=validate.Length(1, 5000),
@@ -100,11 +100,7 @@ class CatalogueSchema(Schema):
 
 class CatalogueInSchema(ma.Schema):
     year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=describe("Year", 2026))
-    title = F.String(
-        required=True,
-        validate=validate.Length(1, 300),
-        metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"),
-    )
+    title = title_field("嘉定区人民政府2026年度重大行政决策事项目录", required=True)
     issuer_unit = F.String(
         required=True, validate=UNIT_CODE.validate, metadata=describe("Issuing unit's code", "jd-gov")
     )
@@ -112,9 +108,7 @@ class CatalogueInSchema(ma.Schema):
 
 
 class CataloguePatchSchema(ma.Schema):
-    title = F.String(
-        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录")
-    )
+    title = title_field("嘉定区人民政府2026年度重大行政决策事项目录")
     issuer_unit = F.String(validate=UNIT_CODE.validate, metadata=describe("Issuing unit's code", "jd-gov"))
     party_consent_on = F.Date(allow_none=True, metadata=describe("Day the Party committee consented", "2026-02-20"))
 

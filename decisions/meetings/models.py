@@ -51,10 +51,7 @@ STAKEHOLDERS = (
 INVITED_MEETINGS_PER_YEAR = 3  # [district]
 
 
-class Adoption(enum.StrEnum):
-    adopted = "adopted"
-    partially_adopted = "partially_adopted"
-    not_adopted = "not_adopted"
+Adoption = enum.StrEnum("Adoption", ["adopted", "partially_adopted", "not_adopted"])
 
 
 class Meeting(Versioned, db.Model):

@@ -5,11 +5,12 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core import publication
-from core.http import MAX_ID, JsonBoolean
+from core.http import JsonBoolean
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
 from decisions.records.schemas import EXEMPTIONS_OUT, exemptions_field, exemptions_of
+from decisions.schemas import decision_id_field
 
 F = ma.fields
 
@@ -76,7 +77,7 @@ class MeetingSchema(Schema):
 
 
 class AgendaItemInSchema(ma.Schema):
-    decision_id = F.Integer(required=True, validate=validate.Range(1, MAX_ID), metadata=describe("The decision", 12))
+    decision_id = decision_id_field("The decision", required=True)
     outcome = F.String(required=True, validate=choice(Outcome), metadata=describe("Outcome", "approved"))
     notes = F.String(allow_none=True, validate=validate.Length(0, 20000))
     dissent = F.String(
@@ -96,9 +97,7 @@ class AttendeeInSchema(ma.Schema):
         allow_none=True, validate=validate.Length(1, 100), metadata=describe("Name: only with `name_consent`")
     )
     name_consent = JsonBoolean(load_default=False, metadata=describe("The attendee consented to publishing the name"))
-    decision_id = F.Integer(
-        allow_none=True, validate=validate.Range(1, MAX_ID), metadata=describe("The decision spoken to", 12)
-    )
+    decision_id = decision_id_field("The decision spoken to", allow_none=True)
     opinion = F.String(
         allow_none=True,
         validate=validate.Length(0, 20000),
@@ -126,7 +125,7 @@ class MeetingInSchema(ma.Schema):
 
 class MeetingQueryArgsSchema(ma.Schema):
     year = F.Integer(validate=validate.Range(2000, 2100), metadata=describe("Held in this year", 2026))
-    decision_id = F.Integer(validate=validate.Range(1, MAX_ID), metadata=describe("Deliberated this decision", 12))
+    decision_id = decision_id_field("Deliberated this decision")
 
 
 class InvitedAttendanceSchema(Schema):

@@ -92,10 +92,7 @@ class ReviewKind(enum.StrEnum):
     fair_competition_review = "fair_competition_review"  # 公平竞争审查
 
 
-class LegalityResult(enum.StrEnum):
-    lawful = "lawful"
-    lawful_with_changes = "lawful_with_changes"
-    unlawful = "unlawful"
+LegalityResult = enum.StrEnum("LegalityResult", ["lawful", "lawful_with_changes", "unlawful"])
 
 
 class Review(Publishable, db.Model):

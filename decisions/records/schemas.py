@@ -10,9 +10,9 @@ from core import publication
 from core.http import MAX_ID, JsonBoolean, dump
 from core.links import href
 from core.preconditions import EXEMPTIBLE
-from core.serialize import Computed, Links, Schema, choice, describe
+from core.serialize import Computed, Links, Schema, choice, describe, describe_list
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
-from decisions.schemas import WEB_ADDRESS
+from decisions.schemas import WEB_ADDRESS, title_field
 
 F = ma.fields
 
@@ -119,19 +119,13 @@ def exemptions_field(what: str) -> F.List:
     )
 
 
-EXEMPTIONS_OUT = describe(
+EXEMPTIONS_OUT = describe_list(
     "The preconditions an admin exempted this record from, with the reason, the admin's account id (`by`) "
     "and the day (`on`); published with the record",
-    type="array",
-    items={
-        "type": "object",
-        "properties": {
-            "rule": {"type": "string", "enum": list(EXEMPTIBLE)},
-            "reason": {"type": "string"},
-            "by": {"type": "integer"},
-            "on": {"type": "string", "format": "date"},
-        },
-    },
+    rule={"type": "string", "enum": list(EXEMPTIBLE)},
+    reason={"type": "string"},
+    by={"type": "integer"},
+    on={"type": "string", "format": "date"},
 )
 
 
@@ -257,11 +251,7 @@ class DraftSchema(RecordSchema):
 
 class DraftInSchema(ma.Schema):
     kind = F.String(required=True, validate=choice(DraftKind), metadata=describe("Kind", "consultation_draft"))
-    title = F.String(
-        required=True,
-        validate=validate.Length(1, 300),
-        metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施（征求意见稿）"),
-    )
+    title = title_field("嘉定区促进民营经济高质量发展若干措施（征求意见稿）", required=True)
     text = F.String(
         required=True, validate=validate.Length(1, 200000), metadata=describe("Text", "第一条 为优化营商环境……")
     )
@@ -399,9 +389,7 @@ class ResultSchema(RecordSchema):
 
 
 class _ResultFields(ma.Schema):
-    title = F.String(
-        validate=validate.Length(1, 300), metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施")
-    )
+    title = title_field("嘉定区促进民营经济高质量发展若干措施")
     issuer_unit = F.String(
         validate=validate.Length(1, 40),
         metadata=describe("Issuing unit; the catalogue's issuer when omitted", "jd-gov"),
@@ -414,11 +402,7 @@ class _ResultFields(ma.Schema):
 
 
 class ResultInSchema(_ResultFields):
-    title = F.String(
-        required=True,
-        validate=validate.Length(1, 300),
-        metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"),
-    )
+    title = title_field("嘉定区促进民营经济高质量发展若干措施", required=True)
     doc_number = F.String(
         required=True, validate=validate.Length(1, 100), metadata=describe("Document number", "嘉府规〔2026〕3号")
     )
@@ -444,11 +428,7 @@ class InterpretationSchema(RecordSchema):
 
 class InterpretationInSchema(ma.Schema):
     form = F.String(required=True, validate=choice(InterpretationForm), metadata=describe("Form", "graphic"))
-    title = F.String(
-        required=True,
-        validate=validate.Length(1, 300),
-        metadata=describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"),
-    )
+    title = title_field("一图读懂《嘉定区促进民营经济高质量发展若干措施》", required=True)
     url = web_address("Where it is", "https://www.jiading.gov.cn/zcjd/2026/3.html")
     text = F.String(allow_none=True, validate=validate.Length(0, 200000))
 
@@ -476,9 +456,7 @@ class FollowUpSchema(RecordSchema):
 class FollowUpInSchema(ma.Schema):
     kind = F.String(required=True, validate=choice(FollowUpKind), metadata=describe("Kind", "execution_report"))
     occurred_on = F.Date(required=True, metadata=describe("When it happened", "2026-11-10"))
-    title = F.String(
-        required=True, validate=validate.Length(1, 300), metadata=describe("Title", "2026年度执行情况报告")
-    )
+    title = title_field("2026年度执行情况报告", required=True)
     reason = F.String(
         required=True,
         validate=validate.Length(1, 50000),
