@@ -30,7 +30,6 @@ from consultation.dispositions.models import (
     ReasonCode,
 )
 from consultation.inquiries.models import (
-    PUBLIC_INQUIRY_STATES,
     Inquiry,
     InquiryState,
     InquiryTransfer,
@@ -54,7 +53,6 @@ __all__ = [
     "ModerationState",
     "OFFLINE_CHANNELS",
     "ORGANISATIONS_SHOWN",
-    "PUBLIC_INQUIRY_STATES",
     "ReasonCode",
     "SeenByStaff",
     "SubmitterType",

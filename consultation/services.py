@@ -7,7 +7,6 @@ imports); the seam the procedure asks through is consultation.rules.
 from consultation.clusters.services import create_cluster, get_cluster, list_clusters, update_cluster
 from consultation.comments.services import (
     by_receipt,
-    comments_visible,
     fingerprint,
     get_comment,
     list_comments,
@@ -40,7 +39,6 @@ from consultation.rules import enterprises_heard, enterprises_heard_at
 __all__ = [
     "by_receipt",
     "close_due",
-    "comments_visible",
     "consultation_view",
     "counts",
     "create_cluster",
