@@ -6,7 +6,6 @@ decisions.catalogues.services); their names are re-exported here, where callers 
 
 import functools
 
-import orjson
 import sqlalchemy as sa
 
 from core.auth import Account, ensure_may_edit, owner_of
@@ -36,26 +35,8 @@ from decisions.units.services import (  # noqa: F401 (re-exported)
     update_unit,
 )
 
-
-class _JSONRead(sa.types.TypeDecorator):
-    """A JSON column as the list pages read it: parsed by orjson, not by the standard library.
-
-    SQLite hands the column over as text, and the standard library's `json.loads` of three
-    columns on every row took about 6 % of a list page's time; psycopg hands it over parsed.
-    """
-
-    impl = sa.Text
-    cache_ok = True
-
-    def process_result_value(self, value, dialect):
-        return orjson.loads(value) if isinstance(value, str | bytes) else value
-
-
 # A decision's columns as the list and the item read them, only to be written out as JSON.
-DECISION_COLUMNS = tuple(
-    sa.type_coerce(column, _JSONRead).label(column.key) if isinstance(column.type, sa.JSON) else shown(column)
-    for column in Decision.__table__.c
-)
+DECISION_COLUMNS = tuple(shown(column) for column in Decision.__table__.c)
 
 _SORTS = {
     "-catalogue_year,seq_no": (Decision.catalogue_year.desc(), Decision.seq_no),
