@@ -1,7 +1,7 @@
 """The use cases of decisions, the catalogue's items. Each public function is one transaction.
 
 The units' and the catalogue's use cases have their own modules (decisions.units.services,
-decisions.catalogues.services); their names are re-exported here, where callers found them.
+decisions.catalogues.services).
 """
 
 import functools
@@ -14,26 +14,9 @@ from core.extensions import commit_or_conflict, db, read_connection, shown
 from core.pagination import Listing
 from core.units import folded, stored_code
 from decisions import visibility
-from decisions.catalogues.services import (  # noqa: F401 (re-exported)
-    adjust,
-    catalogue_view,
-    create_catalogue,
-    get_adjustment,
-    get_catalogue,
-    list_adjustments,
-    list_catalogues,
-    publish_catalogue,
-    update_catalogue,
-)
 from decisions.models import Catalogue, Decision, DecisionState, completion_last_day
 from decisions.rules import CATALOGUE_COLUMNS, apply_changes, check_references
-from decisions.units.services import (  # noqa: F401 (re-exported)
-    create_unit,
-    get_unit,
-    list_units,
-    stored_codes,
-    update_unit,
-)
+from decisions.units.services import stored_codes
 
 # A decision's columns as the list and the item read them, only to be written out as JSON.
 DECISION_COLUMNS = tuple(shown(column) for column in Decision.__table__.c)
