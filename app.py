@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 
+import orjson
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -127,9 +128,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _engine_options(config: dict) -> dict:
+    # JSON columns parsed by orjson, through SQLAlchemy's documented engine option: SQLite hands
+    # them over as text, and the standard library's json.loads took about 6 % of a list page;
+    # psycopg parses them with the same function (set_json_loads).
+    options = {"json_deserializer": orjson.loads}
     if config["DATABASE_URL"].startswith("sqlite"):
-        return {}
+        return options
     return {
+        **options,
         "pool_size": config["DB_POOL_SIZE"],
         "max_overflow": config["DB_MAX_OVERFLOW"],
         "pool_pre_ping": True,

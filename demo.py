@@ -24,20 +24,28 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
-from consultation import services as consulting
 from consultation.adoption.services import ADOPTION_REPORT
+from consultation.clusters import services as cluster_services
+from consultation.clusters.models import Cluster
+from consultation.comments import services as comment_services
+from consultation.comments.models import Comment
+from consultation.consultations import services as consultation_services
+from consultation.consultations.models import Consultation
+from consultation.dispositions import services as disposition_services
 from consultation.inquiries import services as inquiries
-from consultation.models import Cluster, Comment, Consultation, Inquiry, InquiryState
+from consultation.inquiries.models import Inquiry, InquiryState
 from core import calendar
 from core.auth import Account, Role
 from core.errors import ServiceError
 from core.extensions import db
 from decisions import services
+from decisions.catalogues import services as catalogue_services
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
 from decisions.models import Adjustment, Catalogue, Decision, DecisionState, Unit
 from decisions.records import services as records
 from decisions.records.models import Draft
+from decisions.units import services as unit_services
 
 cli = Blueprint("demo_cli", __name__, cli_group=None)
 
@@ -1760,7 +1768,7 @@ STEP_KINDS = {
 
 
 def _submitted(consultation: Consultation, by: Account | None, values: dict) -> Comment:
-    made, _ = consulting.submit_comment(consultation.id, by=by, **values)
+    made, _ = comment_services.submit_comment(consultation.id, by=by, **values)
     return db.session.get(Comment, made.id)
 
 
@@ -1845,7 +1853,7 @@ class _Walker:
             comment = _submitted(consultation, self.by, fields)
             self.created["comments"] += 1
         if comment.disposition is None:
-            consulting.dispose(comment, by=self.by, **disposition)
+            disposition_services.dispose(comment, by=self.by, **disposition)
             self.created["dispositions"] += 1
 
     def consultation(self, decision: Decision, fields: dict) -> None:
@@ -1862,10 +1870,12 @@ class _Walker:
         key = dict(decision_id=decision.id, draft_version=version, method=fields["method"], opens_on=fields["opens_on"])
         consultation = db.session.scalar(sa.select(Consultation).filter_by(**key))
         if consultation is None:
-            consultation = consulting.create_consultation(decision, by=self.by, draft_version=version, **fields)
+            consultation = consultation_services.create_consultation(
+                decision, by=self.by, draft_version=version, **fields
+            )
             self.created["consultations"] += 1
         if consultation.published_on is None:
-            consulting.publish_consultation(consultation, by=self.by, published_on=published_on)
+            consultation_services.publish_consultation(consultation, by=self.by, published_on=published_on)
             self.created["consultation publications"] += 1
 
         def find(content):
@@ -1880,7 +1890,7 @@ class _Walker:
                 if not spec.get("live"):
                     # Entered as staff, with the channel and the day it came in (see above).
                     comment = _submitted(consultation, self.by, values)
-                elif consulting.status_of(consultation) == "open":
+                elif consultation_services.status_of(consultation) == "open":
                     # Sent today, as the public sends it: by the partner app or on the portal.
                     by = self.partner if values["channel"] == self.partner.channel else None
                     if by is not None:
@@ -1892,7 +1902,7 @@ class _Walker:
             moderation = spec.get("moderation")
             if moderation is not None and comment.moderation == "pending":
                 action, reason = ("publish", None) if moderation == "publish" else moderation
-                consulting.moderate(comment, by=self.by, action=action, reason=reason)
+                comment_services.moderate(comment, by=self.by, action=action, reason=reason)
                 self.created["moderations"] += 1
         # The department studies the opinions in the week after the window closes.
         decided_on = min(consultation.closes_on + dt.timedelta(days=7), calendar.today())
@@ -1904,12 +1914,14 @@ class _Walker:
             )
             if db.session.scalar(exists) is None:
                 ids = [find(c["content"]).id for c in comments if c.get("cluster") == tag]
-                consulting.create_cluster(consultation, by=self.by, comment_ids=ids, disposed_on=decided_on, **cluster)
+                cluster_services.create_cluster(
+                    consultation, by=self.by, comment_ids=ids, disposed_on=decided_on, **cluster
+                )
                 self.created["clusters"] += 1
         for spec in (c for c in comments if "disposition" in c):
             comment = find(spec["content"])
             if comment.disposition is None:
-                consulting.dispose(comment, by=self.by, disposed_on=decided_on, **spec["disposition"])
+                disposition_services.dispose(comment, by=self.by, disposed_on=decided_on, **spec["disposition"])
                 self.created["dispositions"] += 1
 
     def meeting(self, decision: Decision, fields: dict) -> None:
@@ -1948,23 +1960,23 @@ def load() -> Counter:
                 Adjustment.decision_id == decision.id, Adjustment.type == fields["type"]
             )
             if db.session.scalar(exists) is None:
-                services.adjust(catalogue, decision_id=decision.id, **fields)
+                catalogue_services.adjust(catalogue, decision_id=decision.id, **fields)
                 created["adjustments"] += 1
 
     for code, name, kind in UNITS:
         if db.session.get(Unit, code) is None:
-            services.create_unit(code, name=name, kind=kind)
+            unit_services.create_unit(code, name=name, kind=kind)
             created["units"] += 1
     for spec in CATALOGUES:
         year = spec["year"]
         catalogue = db.session.get(Catalogue, year)
         if catalogue is None:
-            catalogue = services.create_catalogue(year, title=spec["title"], issuer_unit=spec["issuer_unit"])
+            catalogue = catalogue_services.create_catalogue(year, title=spec["title"], issuer_unit=spec["issuer_unit"])
             created["catalogues"] += 1
         for fields in spec["decisions"]:
             ensure_decision(year, fields)
         if catalogue.published_on is None:
-            services.publish_catalogue(catalogue, **spec["publication"])
+            catalogue_services.publish_catalogue(catalogue, **spec["publication"])
             created["publications"] += 1
         for fields in spec["entered_later"]:
             ensure_decision(year, fields)

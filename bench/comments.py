@@ -107,7 +107,7 @@ def open_consultation(backend: str, name: str = NAME) -> int:
     from flask import g
 
     from app import create_app
-    from consultation.models import Consultation
+    from consultation.consultations.models import Consultation
     from core import calendar, publication
     from core.extensions import db
     from core.publication import EntryType, Fact

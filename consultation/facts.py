@@ -3,11 +3,12 @@ public fact (the change feed carries it), in words that hold no personal data an
 the comment, or its consultation, says the rest."""
 
 from consultation.clusters.models import Cluster
-from consultation.comments.models import Comment, ModerationState
+from consultation.comments.models import Comment
 from consultation.consultations.models import Consultation
 from consultation.dispositions.models import Disposition
 from core import publication
 from core.publication import EntryType, Fact
+from decisions import visibility
 
 _DISPOSITION_WORDS = {
     Disposition.adopted: "采纳",
@@ -19,7 +20,8 @@ _DISPOSITION_WORDS = {
 
 
 def shown_publicly(comment: Comment, consultation: Consultation) -> bool:
-    return consultation.comments_public and comment.moderation == ModerationState.published
+    """Whether the public reads the comment (decisions.visibility)."""
+    return visibility.comment_public(comments_public=consultation.comments_public, moderation=comment.moderation)
 
 
 def comment_target(comment: Comment, consultation: Consultation) -> str:

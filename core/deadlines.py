@@ -31,6 +31,13 @@ def status(due_on: dt.date | None, done_on: dt.date | None, today: dt.date | Non
     return "overdue" if (today or calendar.today()) > due_on else "pending"
 
 
+def no_longer_overdue(record, due_on: dt.date) -> None:
+    """A deadline counted again (its year's calendar loaded, its basis corrected) to `due_on`
+    that has not passed is no longer overdue: the record's mark, if any, is taken off."""
+    if record.overdue_since is not None and due_on >= calendar.today():
+        record.overdue_since = None
+
+
 def count_year_again(model, year: int, *, counted_from, due, count) -> int:
     """Count again the deadlines of `model` (its `counted_from` and `due` columns) that fall in
     a year whose calendar was just loaded: the provisional ones, and those counted on an
@@ -50,8 +57,7 @@ def count_year_again(model, year: int, *, counted_from, due, count) -> int:
         if (due_on, status_) != (getattr(record, due.key), record.calendar_status):
             setattr(record, due.key, due_on)
             record.calendar_status = status_
-            if record.overdue_since is not None and due_on >= calendar.today():
-                record.overdue_since = None
+            no_longer_overdue(record, due_on)
             changed += 1
     return changed
 

@@ -74,8 +74,7 @@ def owe(decision_id: int, type: str, *, counted_from: dt.date) -> Obligation:
         if met is not None:
             obligation.fulfilled_on, obligation.fulfilled_by = met
     obligation.due_on, obligation.calendar_status = _DUE[type](counted_from)
-    if obligation.overdue_since is not None and obligation.due_on >= calendar.today():
-        obligation.overdue_since = None
+    deadlines.no_longer_overdue(obligation, obligation.due_on)
     db.session.add(obligation)
     return obligation
 

@@ -1,6 +1,6 @@
 """The key that keeps personal data out of what we store for other purposes.
 
-A submission's fingerprint (consultation.services.fingerprint) is a keyed HMAC, so that a
+A submission's fingerprint (consultation.comments.services.fingerprint) is a keyed HMAC, so that a
 copy of the database, a backup or a log does not let anyone test guesses of a phone number
 offline against content, channel and day, which are public. The key is PERSONAL_DATA_KEY;
 when unset, a random key kept in the instance folder (created once, shared by every worker

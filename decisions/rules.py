@@ -1,9 +1,7 @@
-"""A decision's rules that its catalogue shares: who sees it, which units it may name, which
-columns the published catalogue freezes, and how a change is applied and recorded."""
+"""A decision's rules that its catalogue shares: which units it may name, which columns the
+published catalogue freezes, and how a change is applied and recorded. Who sees it is said in
+decisions.visibility."""
 
-import sqlalchemy as sa
-
-from core.auth import Account, Role
 from core.errors import Invalid
 from decisions.models import Decision, completion_last_day
 from decisions.units.services import ensure_units_exist
@@ -20,23 +18,6 @@ CATALOGUE_COLUMNS = (
     "procedures",
     "seq_no",
 )
-
-
-def visible(viewer: Account | None):
-    """What `viewer` may see: the public only catalogued items; an editor also its unit's."""
-    if viewer is not None and viewer.role == Role.admin:
-        return sa.true()
-    public = Decision.catalogued_on.is_not(None)
-    if viewer is not None and viewer.role == Role.editor:
-        return sa.or_(public, Decision.lead_unit == viewer.unit)
-    return public
-
-
-def may_see(decision: Decision, viewer: Account | None) -> bool:
-    """`visible` for one decision already loaded."""
-    if decision.catalogued_on is not None or (viewer is not None and viewer.role == Role.admin):
-        return True
-    return viewer is not None and viewer.role == Role.editor and viewer.unit == decision.lead_unit
 
 
 def check_references(fields: dict) -> None:

@@ -1,60 +1,25 @@
 """The use cases of decisions, the catalogue's items. Each public function is one transaction.
 
 The units' and the catalogue's use cases have their own modules (decisions.units.services,
-decisions.catalogues.services); their names are re-exported here, where callers found them.
+decisions.catalogues.services).
 """
 
 import functools
 
-import orjson
 import sqlalchemy as sa
 
-from core.auth import Account, Role, ensure_may_edit, owner_of
+from core.auth import Account, ensure_may_edit, owner_of
 from core.errors import DecisionCatalogued, DecisionWithdrawn, Invalid, NotFound
 from core.extensions import commit_or_conflict, db, read_connection, shown
 from core.pagination import Listing
 from core.units import folded, stored_code
-from decisions.catalogues.services import (  # noqa: F401 (re-exported)
-    adjust,
-    catalogue_view,
-    create_catalogue,
-    get_adjustment,
-    get_catalogue,
-    list_adjustments,
-    list_catalogues,
-    publish_catalogue,
-    update_catalogue,
-)
+from decisions import visibility
 from decisions.models import Catalogue, Decision, DecisionState, completion_last_day
-from decisions.rules import CATALOGUE_COLUMNS, apply_changes, check_references, may_see
-from decisions.units.services import (  # noqa: F401 (re-exported)
-    create_unit,
-    get_unit,
-    list_units,
-    stored_codes,
-    update_unit,
-)
-
-
-class _JSONRead(sa.types.TypeDecorator):
-    """A JSON column as the list pages read it: parsed by orjson, not by the standard library.
-
-    SQLite hands the column over as text, and the standard library's `json.loads` of three
-    columns on every row took about 6 % of a list page's time; psycopg hands it over parsed.
-    """
-
-    impl = sa.Text
-    cache_ok = True
-
-    def process_result_value(self, value, dialect):
-        return orjson.loads(value) if isinstance(value, str | bytes) else value
-
+from decisions.rules import CATALOGUE_COLUMNS, apply_changes, check_references
+from decisions.units.services import stored_codes
 
 # A decision's columns as the list and the item read them, only to be written out as JSON.
-DECISION_COLUMNS = tuple(
-    sa.type_coerce(column, _JSONRead).label(column.key) if isinstance(column.type, sa.JSON) else shown(column)
-    for column in Decision.__table__.c
-)
+DECISION_COLUMNS = tuple(shown(column) for column in Decision.__table__.c)
 
 _SORTS = {
     "-catalogue_year,seq_no": (Decision.catalogue_year.desc(), Decision.seq_no),
@@ -75,23 +40,6 @@ _FILTERS = {
 }
 
 
-def _audience(viewer: Account | None) -> str:
-    if viewer is not None and viewer.role in (Role.admin, Role.editor):
-        return viewer.role
-    return "public"
-
-
-@functools.cache
-def _visible_to(audience: str):
-    """`rules.visible` with the editor's unit as a parameter, for statements built once."""
-    public = Decision.catalogued_on.is_not(None)
-    if audience == Role.admin:
-        return sa.true()
-    if audience == Role.editor:
-        return sa.or_(public, Decision.lead_unit == sa.bindparam("viewer_unit"))
-    return public
-
-
 @functools.lru_cache(maxsize=1024)
 def _list_statements(audience: str, filters: tuple, enterprise_related, updated_since: bool, terms: int, sort: str):
     """The count and the page of a list, built once per shape of query and then reused.
@@ -100,7 +48,7 @@ def _list_statements(audience: str, filters: tuple, enterprise_related, updated_
     than SQLite takes to run it, so a list page built them anew on every request; the shapes
     are few (which filters, whose view, which order), so each is built only once.
     """
-    conditions = [_visible_to(audience)]
+    conditions = [visibility.decisions_shown_to(audience)]
     conditions += [_FILTERS[name] == _filter_value(name) for name in filters]
     if enterprise_related is not None:
         conditions.append(Decision.enterprise_related.is_(enterprise_related))
@@ -141,13 +89,12 @@ def list_decisions(
     updated_since=None,
 ):
     """The decisions `viewer` may see, as rows: counted and paged by two indexed queries."""
-    audience = _audience(viewer)
+    audience = visibility.audience(viewer)
     values = {"year": year, "unit": unit and folded(unit), "state": state, "category": category}
     params = {name: value for name, value in values.items() if value is not None}
     terms = (q or "").split()
     params.update((f"q{i}", _like_escaped(term)) for i, term in enumerate(terms))
-    if audience == Role.editor:
-        params["viewer_unit"] = viewer.unit
+    params.update(visibility.audience_params(viewer))
     if updated_since is not None:
         params["updated_since"] = updated_since
     filters = tuple(name for name in _FILTERS if name in params)
@@ -157,16 +104,14 @@ def list_decisions(
 
 @functools.cache
 def _row_statement(audience: str):
-    return sa.select(*DECISION_COLUMNS).where(Decision.id == sa.bindparam("id"), _visible_to(audience))
+    shown = visibility.decisions_shown_to(audience)
+    return sa.select(*DECISION_COLUMNS).where(Decision.id == sa.bindparam("id"), shown)
 
 
 def get_decision_row(decision_id: int, *, viewer: Account | None):
     """One decision as a row, as `viewer` may see it."""
-    audience = _audience(viewer)
-    params = {"id": decision_id}
-    if audience == Role.editor:
-        params["viewer_unit"] = viewer.unit
-    row = read_connection().execute(_row_statement(audience), params).first()
+    params = {"id": decision_id, **visibility.audience_params(viewer)}
+    row = read_connection().execute(_row_statement(visibility.audience(viewer)), params).first()
     if row is None:
         raise NotFound(f"No decision {decision_id} is published.")
     return row
@@ -175,7 +120,9 @@ def get_decision_row(decision_id: int, *, viewer: Account | None):
 def get_decision(decision_id: int, *, viewer: Account | None) -> Decision:
     """One decision as a record to change, as `viewer` may see it."""
     decision = db.session.get(Decision, decision_id)
-    if decision is None or not may_see(decision, viewer):
+    if decision is None or not visibility.decision_shown(
+        viewer, catalogued_on=decision.catalogued_on, lead_unit=decision.lead_unit
+    ):
         raise NotFound(f"No decision {decision_id} is published.")
     return decision
 

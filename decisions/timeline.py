@@ -13,7 +13,7 @@ from core.extensions import read_connection
 from core.links import api_url, href
 from core.obligations import Obligation
 from core.serialize import Computed, Links, RecordList, Schema, describe
-from decisions import services as decision_services
+from decisions import visibility
 from decisions.models import Decision
 
 F = ma.fields
@@ -96,9 +96,7 @@ def _decision_and_obligations():
             Obligation.fulfilled_by,
         )
         .outerjoin(Obligation, Obligation.decision_id == Decision.id)
-        .where(
-            Decision.id == sa.bindparam("decision_id"), decision_services._visible_to(decision_services._audience(None))
-        )
+        .where(Decision.id == sa.bindparam("decision_id"), visibility.decisions_shown_to(visibility.audience(None)))
         .order_by(Obligation.due_on)
     )
 

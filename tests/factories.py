@@ -5,10 +5,12 @@ import datetime as dt
 from core import auth
 from core.extensions import db
 from decisions import services
+from decisions.catalogues import services as catalogue_services
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
 from decisions.models import Catalogue, Unit
 from decisions.records import services as records
+from decisions.units import services as unit_services
 
 UNITS = [
     ("jd-gov", "嘉定区人民政府办公室", "government"),
@@ -18,7 +20,7 @@ UNITS = [
 
 
 def district_units() -> list[Unit]:
-    return [services.create_unit(code, name=name, kind=kind) for code, name, kind in UNITS]
+    return [unit_services.create_unit(code, name=name, kind=kind) for code, name, kind in UNITS]
 
 
 def tokens() -> dict:
@@ -35,11 +37,11 @@ def admin():
 
 
 def catalogue(year=2026, *, published_on=None, title=None):
-    catalogue = services.create_catalogue(
+    catalogue = catalogue_services.create_catalogue(
         year, title=title or f"嘉定区人民政府{year}年度重大行政决策事项目录", issuer_unit="jd-gov"
     )
     if published_on:
-        services.publish_catalogue(
+        catalogue_services.publish_catalogue(
             catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
         )
     return catalogue
@@ -48,7 +50,7 @@ def catalogue(year=2026, *, published_on=None, title=None):
 def publish_catalogue(year=2026, *, published_on):
     """Publish a year's catalogue, the Party committee having consented ten days before."""
     catalogue = db.session.get(Catalogue, year)
-    return services.publish_catalogue(
+    return catalogue_services.publish_catalogue(
         catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
     )
 
@@ -91,7 +93,7 @@ def catalogued_decision(year=2026, *, published_on=None, **fields):
     made = existing or catalogue(year)
     item = decision(year, **fields)
     if made.published_on is None:
-        services.publish_catalogue(
+        catalogue_services.publish_catalogue(
             made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
         )
     else:
@@ -111,7 +113,7 @@ ADJUSTMENT_REASONS = {
 def adjustment(decision, type, *, on, reason=None, **fields):
     """An adjustment of the published catalogue, approved and published on the day `on`."""
     _settled()
-    return services.adjust(
+    return catalogue_services.adjust(
         db.session.get(Catalogue, decision.catalogue_year),
         type=type,
         decision_id=decision.id,
@@ -258,9 +260,9 @@ def consultation(
     published_on=ANNOUNCED_ON,
 ):
     """A consultation on a published draft, announced on `published_on` (None: left unpublished)."""
-    from consultation import services as consulting
+    from consultation.consultations import services as consultation_services
 
-    made = consulting.create_consultation(
+    made = consultation_services.create_consultation(
         decision,
         by=admin(),
         draft_version=draft_version,
@@ -273,7 +275,7 @@ def consultation(
         shortened_reason=shortened_reason,
     )
     if published_on is not None:
-        consulting.publish_consultation(made, by=admin(), published_on=published_on)
+        consultation_services.publish_consultation(made, by=admin(), published_on=published_on)
     return made
 
 
@@ -291,10 +293,10 @@ def comment(
 ):
     """A comment submitted through the service (anonymously unless `by`); needs the window open,
     or staff entering it with its `received_on` and `channel`."""
-    from consultation import services as consulting
-    from consultation.models import Comment
+    from consultation.comments import services as comment_services
+    from consultation.comments.models import Comment
 
-    made, _ = consulting.submit_comment(
+    made, _ = comment_services.submit_comment(
         consultation.id, by=by, content=content, submitter_type=submitter_type, **values
     )
     return db.session.get(Comment, made.id)

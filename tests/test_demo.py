@@ -4,7 +4,8 @@ from collections import Counter
 import sqlalchemy as sa
 from flask import g
 
-from consultation.models import Comment, Consultation
+from consultation.comments.models import Comment
+from consultation.consultations.models import Consultation
 from core import calendar
 from core.audit import AuditEntry
 from core.extensions import db

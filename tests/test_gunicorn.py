@@ -10,7 +10,7 @@ import urllib.parse
 
 import sqlalchemy as sa
 
-from consultation.models import Comment
+from consultation.comments.models import Comment
 from core.extensions import db
 from tests import factories
 from tests.serving import serve

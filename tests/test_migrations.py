@@ -17,7 +17,7 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
-from consultation.models import Comment
+from consultation.comments.models import Comment
 from core.extensions import configure_engine, db, migrate
 from core.health import MIGRATIONS, migrations_head
 from tests import factories

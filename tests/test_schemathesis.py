@@ -22,7 +22,7 @@ from core.auth import Account, hash_token
 from core.body import BLANK, NOT_UNICODE, NUL_REFUSED
 from core.errors import PROBLEM_BASE
 from core.extensions import db
-from decisions import services
+from decisions.catalogues import services as catalogue_services
 from tests import factories
 from tests.conftest import auth
 
@@ -148,8 +148,8 @@ def seed_district():
     factories.decision(2026, lead_unit="jd-jyj", title="嘉定区义务教育阶段学校布局规划（2026—2035年）", category="plan")
     late = factories.decision(2026, title="嘉定区公共停车场建设三年行动计划", category="public_project")
     factories.publish_catalogue(2026, published_on=dt.date(2026, 3, 10))
-    services.adjust(
-        services.get_catalogue(2026, viewer=factories.admin()),
+    catalogue_services.adjust(
+        catalogue_services.get_catalogue(2026, viewer=factories.admin()),
         type="postpone",
         decision_id=late.id,
         planned_completion="2026-12",

@@ -7,7 +7,7 @@ walk of one decision: they build many decisions' records quickly, by exact days.
 
 import datetime as dt
 
-from decisions import services
+from decisions.catalogues import services as catalogue_services
 from tests.factories import admin, catalogue, decision  # noqa: F401 (the tests use them from here too)
 
 
@@ -16,7 +16,9 @@ def catalogued_decisions(specs, *, year=2026, published_on=dt.date(2026, 3, 16))
     published, so that every one of them is public; returns the decisions."""
     made = catalogue(year)
     decisions = [decision(year, title=f"决策事项{year}-{i}", **spec) for i, spec in enumerate(specs, 1)]
-    services.publish_catalogue(made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on)
+    catalogue_services.publish_catalogue(
+        made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
+    )
     return decisions
 
 
@@ -41,7 +43,7 @@ def consultation(
     comments_public=False,
 ):
     """A published consultation on a freshly published draft."""
-    from consultation import services as consultation_services
+    from consultation.consultations import services as consultation_services
 
     published_on = published_on or opens_on
     version = draft(decision, published_on=published_on).version
@@ -62,11 +64,11 @@ def consultation(
 
 def comment(consultation, *, content="意见", submitter_type="individual", channel="letter", received_on=None, **fields):
     """A comment entered by staff with its real day (the consultation's first by default)."""
-    from consultation import services as consultation_services
-    from consultation.models import Comment
+    from consultation.comments import services as comment_services
+    from consultation.comments.models import Comment
     from core.extensions import db
 
-    made, _ = consultation_services.submit_comment(
+    made, _ = comment_services.submit_comment(
         consultation.id,
         by=admin(),
         content=content,
@@ -80,11 +82,11 @@ def comment(consultation, *, content="意见", submitter_type="individual", chan
 
 def dispose(comment, disposition="adopted", *, reason_code=None, reason=None, disposed_on=None):
     """A disposition decided on `disposed_on` (the day the comment came, by default)."""
-    from consultation import services as consultation_services
+    from consultation.dispositions import services as disposition_services
 
     if disposition != "adopted":
         reason_code, reason = reason_code or "other", reason or "理由"
-    return consultation_services.dispose(
+    return disposition_services.dispose(
         comment,
         by=admin(),
         disposition=disposition,

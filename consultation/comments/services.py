@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from consultation import facts
 from consultation.comments.models import OFFLINE_CHANNELS, Channel, Comment, ModerationState, SeenByStaff
 from consultation.consultations.models import Consultation
-from consultation.consultations.services import get_consultation, is_staff_of, shown, status_of
+from consultation.consultations.services import get_consultation, is_staff_of, status_of
 from core import audit, calendar, redaction
 from core.auth import Account, Role, ensure_may_edit, owner_of
 from core.errors import (
@@ -25,6 +25,7 @@ from core.errors import (
 from core.extensions import db, lean_write, now_writing, utcnow
 from core.pagination import Listing
 from core.privacy import keyed_hash
+from decisions import visibility
 from decisions.models import Decision, DecisionState
 
 # --- Comments --------------------------------------------------------------------------------
@@ -197,7 +198,9 @@ def submit_comment(
     try:
         with lean_write() as connection:
             row, stored = _submission(connection, consultation_id, idempotency_key)
-            if row is None or not shown(by, row.published_on, row.catalogued_on, row.lead_unit):
+            if row is None or not visibility.consultation_shown(
+                by, published_on=row.published_on, catalogued_on=row.catalogued_on, lead_unit=row.lead_unit
+            ):
                 raise NotFound(f"No consultation {consultation_id} is published.")
             # A repeat is known by what was sent, before today's rules fill anything in: a retry
             # after midnight, or after the close, of a comment the first attempt stored returns it.
@@ -230,20 +233,19 @@ def submit_comment(
     return Submitted(comment_id, fields["receipt"], consultation_id, fields["channel"], fields["received_on"]), False
 
 
-def comments_visible(consultation: Consultation, viewer: Account | None):
-    """Staff of the lead unit see every comment; the public only published ones of a
-    consultation whose comments are public."""
-    decision = db.session.get(Decision, consultation.decision_id)
-    if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
-        return sa.true(), True
-    if not consultation.comments_public:
-        return sa.false(), False
-    return Comment.moderation == ModerationState.published, False
+def _comments_shown(consultation: Consultation, viewer: Account | None):
+    """The condition on the consultation's comments that `viewer` may read (visibility), and
+    whether `viewer` reads them whole, as its lead unit's staff."""
+    lead_unit = db.session.get(Decision, consultation.decision_id).lead_unit
+    condition = visibility.comments_shown(
+        viewer, Comment.moderation, comments_public=consultation.comments_public, lead_unit=lead_unit
+    )
+    return condition, visibility.staff_of(viewer, lead_unit)
 
 
 def list_comments(consultation: Consultation, *, viewer: Account | None, **filters) -> Listing:
     """The consultation's comments the viewer may read, by id; staff read each whole (SeenByStaff)."""
-    condition, staff = comments_visible(consultation, viewer)
+    condition, staff = _comments_shown(consultation, viewer)
     conditions = [Comment.consultation_id == consultation.id, condition]
     for key, value in filters.items():
         if value is not None:
@@ -266,7 +268,7 @@ def get_comment(comment_id: int, *, viewer: Account | None) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is not None:
         consultation = db.session.get(Consultation, comment.consultation_id)
-        condition, _ = comments_visible(consultation, viewer)
+        condition, _ = _comments_shown(consultation, viewer)
         if db.session.scalar(sa.select(Comment.id).where(Comment.id == comment_id, condition)) is not None:
             return comment
     raise NotFound(f"No comment {comment_id} is published.")

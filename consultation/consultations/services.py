@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from consultation.comments.models import Comment, ModerationState
 from consultation.consultations.models import HEARING_MATERIALS_DAYS, MIN_WINDOW_DAYS, Consultation, Method
 from core import calendar, preconditions, publication, tick
-from core.auth import Account, ensure_may_edit, is_staff, owner_of
+from core.auth import Account, ensure_may_edit, owner_of
 from core.errors import (
     DecisionWithdrawn,
     DraftNotPublished,
@@ -19,7 +19,7 @@ from core.errors import (
 )
 from core.extensions import db, read_connection
 from core.publication import EntryType, Fact
-from decisions import procedure
+from decisions import procedure, visibility
 from decisions.models import Decision, DecisionState
 from decisions.records.models import Draft
 
@@ -41,20 +41,6 @@ def window_days(consultation) -> int:
     return (consultation.closes_on - consultation.opens_on).days + 1
 
 
-def _visible(viewer: Account | None, decision: Decision):
-    if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
-        return sa.true()
-    return Consultation.published_on.is_not(None)
-
-
-def shown(viewer: Account | None, published_on, catalogued_on, lead_unit) -> bool:
-    """The public sees a published consultation of a catalogued decision; its unit's staff see
-    it before that too."""
-    if published_on is not None and catalogued_on is not None:
-        return True
-    return viewer is not None and viewer.may_edit_unit(lead_unit)
-
-
 @owner_of("consultation_id")
 def _consultation_lead_unit(consultation_id: int, viewer: Account) -> str:
     consultation = get_consultation(consultation_id, viewer=viewer)
@@ -73,7 +59,12 @@ def get_consultation(consultation_id: int, *, viewer: Account | None) -> Consult
     consultation = db.session.get(Consultation, consultation_id)
     if consultation is not None:
         decision = db.session.get(Decision, consultation.decision_id)
-        if shown(viewer, consultation.published_on, decision.catalogued_on, decision.lead_unit):
+        if visibility.consultation_shown(
+            viewer,
+            published_on=consultation.published_on,
+            catalogued_on=decision.catalogued_on,
+            lead_unit=decision.lead_unit,
+        ):
             return consultation
     raise NotFound(f"No consultation {consultation_id} is published.")
 
@@ -82,7 +73,10 @@ def list_consultations(decision: Decision, *, viewer: Account | None):
     """The decision's consultations the viewer may see, in the order they open."""
     return db.session.scalars(
         sa.select(Consultation)
-        .where(Consultation.decision_id == decision.id, _visible(viewer, decision))
+        .where(
+            Consultation.decision_id == decision.id,
+            visibility.records_shown(viewer, Consultation.published_on, lead_unit=decision.lead_unit),
+        )
         .order_by(Consultation.opens_on, Consultation.id)
     ).all()
 
@@ -318,5 +312,4 @@ def consultation_view(consultation: Consultation) -> SimpleNamespace:
 
 def is_staff_of(viewer, consultation) -> bool:
     """Whether the viewer is staff of the consultation's lead unit."""
-    decision = db.session.get(Decision, consultation.decision_id)
-    return is_staff(viewer) and viewer.may_edit_unit(decision.lead_unit)
+    return visibility.staff_of(viewer, db.session.get(Decision, consultation.decision_id).lead_unit)

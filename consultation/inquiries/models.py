@@ -11,12 +11,10 @@ from core.extensions import UTCDateTime, Versioned, db, index_while_pending, utc
 
 class InquiryState(enum.StrEnum):
     received = "received"  # new: its holding unit's staff only
+    # Public: published and answered (decisions.visibility.PUBLIC_QUESTION_STATES).
     published = "published"  # 选登: public, not answered yet
     answered = "answered"  # public with its answer
     declined = "declined"  # not taken up, with a reason; never public
-
-
-PUBLIC_INQUIRY_STATES = (InquiryState.published, InquiryState.answered)
 
 
 class Inquiry(Versioned, db.Model):

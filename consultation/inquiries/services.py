@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from consultation.comments.models import Channel
 from consultation.comments.services import public_channel
-from consultation.inquiries.models import PUBLIC_INQUIRY_STATES, Inquiry, InquiryState, InquiryTransfer
+from consultation.inquiries.models import Inquiry, InquiryState, InquiryTransfer
 from core import calendar, deadlines, publication, redaction, tick
 from core.auth import Account, Role, ensure_may_edit, owner_of
 from core.errors import (
@@ -27,6 +27,7 @@ from core.errors import (
 )
 from core.extensions import db, utcnow
 from core.publication import EntryType, Fact
+from decisions import visibility
 from decisions.models import Decision, Unit
 
 # A comment's receipt is token_urlsafe (letters, digits, - and _), never a dot: the prefix
@@ -236,27 +237,14 @@ def status_of(inquiry: Inquiry) -> str:
 
 def may_handle(viewer: Account | None, inquiry: Inquiry) -> bool:
     """Whether `viewer` is staff of the question's holder (an admin always)."""
-    return viewer is not None and viewer.may_edit_unit(inquiry.unit)
-
-
-def _visible(viewer: Account | None):
-    """The public reads published and answered questions; a unit's editors also all those it
-    holds; admins everything."""
-    public = Inquiry.state.in_(PUBLIC_INQUIRY_STATES)
-    if viewer is None:
-        return public
-    if viewer.role == Role.admin:
-        return sa.true()
-    if viewer.role == Role.editor:
-        return sa.or_(public, Inquiry.unit == viewer.unit)
-    return public
+    return visibility.staff_of(viewer, inquiry.unit)
 
 
 def list_inquiries(
     *, viewer: Account | None, decision: Decision | None = None, page: int, page_size: int, state=None, unit=None
 ):
     """One page of the questions `viewer` may read, newest first, and how many there are."""
-    conditions = [_visible(viewer)]
+    conditions = [visibility.questions_shown(viewer, Inquiry.state, Inquiry.unit)]
     if decision is not None:
         conditions.append(Inquiry.decision_id == decision.id)
     if state is not None:
@@ -275,15 +263,17 @@ def list_inquiries(
 
 
 def _on_a_public_board(inquiry: Inquiry | None) -> bool:
+    # A question asked on a decision's page exists, even for staff, once the decision is public.
     return inquiry is not None and (
-        inquiry.decision_id is None or db.session.get(Decision, inquiry.decision_id).catalogued_on is not None
+        inquiry.decision_id is None
+        or visibility.decision_public(db.session.get(Decision, inquiry.decision_id).catalogued_on)
     )
 
 
 def get_inquiry(inquiry_id: int, *, viewer: Account | None) -> Inquiry:
     """One question `viewer` may read: 404 for one that is not public, unless viewer holds it."""
     inquiry = db.session.get(Inquiry, inquiry_id)
-    if _on_a_public_board(inquiry) and (inquiry.state in PUBLIC_INQUIRY_STATES or may_handle(viewer, inquiry)):
+    if _on_a_public_board(inquiry) and visibility.question_shown(viewer, state=inquiry.state, unit=inquiry.unit):
         return inquiry
     raise NotFound(f"No inquiry {inquiry_id} is published.")
 

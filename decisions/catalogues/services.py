@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from core import calendar, publication
-from core.auth import Account, is_staff
+from core.auth import Account
 from core.errors import (
     AdjustmentNotApplicable,
     CatalogueAlreadyPublished,
@@ -22,7 +22,7 @@ from core.errors import (
 from core.extensions import db
 from core.pagination import Listing
 from core.publication import EntryType, Fact, PublicRecordEntry
-from decisions import procedure
+from decisions import procedure, visibility
 from decisions.models import (
     ADJUSTED,
     Adjustment,
@@ -32,19 +32,15 @@ from decisions.models import (
     DecisionState,
     completion_last_day,
 )
-from decisions.rules import apply_changes, check_references, visible
+from decisions.rules import apply_changes, check_references
 from decisions.units.services import ensure_units_exist, stored_codes
 
 # --- Catalogues ------------------------------------------------------------------------------
 
 
-def _catalogue_visible(viewer: Account | None):
-    return sa.true() if is_staff(viewer) else Catalogue.published_on.is_not(None)
-
-
 def list_catalogues(*, viewer: Account | None, status=None) -> Listing:
     """The catalogues, newest year first, each as `viewer` may see it; drafts only for staff."""
-    condition = _catalogue_visible(viewer)
+    condition = visibility.catalogues_shown(viewer)
     if status == "published":
         condition = sa.and_(condition, Catalogue.published_on.is_not(None))
     elif status == "draft":
@@ -58,7 +54,7 @@ def list_catalogues(*, viewer: Account | None, status=None) -> Listing:
 def get_catalogue(year: int, *, viewer: Account | None) -> Catalogue:
     """The catalogue of `year`; a draft is 404 to the public."""
     catalogue = db.session.get(Catalogue, year)
-    if catalogue is None or (catalogue.published_on is None and not is_staff(viewer)):
+    if catalogue is None or not visibility.catalogue_shown(viewer, published_on=catalogue.published_on):
         raise NotFound(f"No catalogue for {year} is published.")
     return catalogue
 
@@ -77,7 +73,7 @@ def catalogue_view(catalogue: Catalogue, *, viewer: Account | None) -> SimpleNam
             Decision.state,
             Decision.adjustment,
         )
-        .where(Decision.catalogue_year == catalogue.year, visible(viewer))
+        .where(Decision.catalogue_year == catalogue.year, visibility.decisions_shown(viewer))
         .order_by(Decision.seq_no)
     ).all()
     adjustments = db.session.scalars(

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from core import preconditions, publication
-from core.auth import Account, is_staff
+from core.auth import Account
 from core.errors import (
     DecisionWithdrawn,
     Invalid,
@@ -16,7 +16,7 @@ from core.errors import (
 from core.extensions import commit_or_conflict, db
 from core.pagination import Listing
 from core.publication import EntryType, Fact
-from decisions import procedure
+from decisions import procedure, visibility
 from decisions.meetings.models import (
     INVITED_MEETINGS_PER_YEAR,
     STAKEHOLDERS,
@@ -29,7 +29,7 @@ from decisions.models import Decision, DecisionState
 
 def list_meetings(*, viewer: Account | None, year=None, decision_id=None) -> Listing:
     """The meetings `viewer` may see, latest first."""
-    conditions = [] if is_staff(viewer) else [Meeting.published_on.is_not(None)]
+    conditions = [visibility.meetings_shown(viewer)]
     if year is not None:
         conditions.append(Meeting.held_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     if decision_id is not None:
@@ -39,7 +39,7 @@ def list_meetings(*, viewer: Account | None, year=None, decision_id=None) -> Lis
 
 def get_meeting(meeting_id: int, *, viewer: Account | None) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or (meeting.published_on is None and not is_staff(viewer)):
+    if meeting is None or not visibility.meeting_shown(viewer, published_on=meeting.published_on):
         raise NotFound(f"No meeting {meeting_id} is published.")
     return meeting
 

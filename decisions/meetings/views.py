@@ -15,7 +15,6 @@ from core.http import (
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import SENT, writes
-from decisions import services as decision_services
 from decisions.meetings import services
 from decisions.meetings.schemas import (
     AttendanceQueryArgsSchema,
@@ -25,6 +24,7 @@ from decisions.meetings.schemas import (
     MeetingSchema,
 )
 from decisions.records.schemas import PublishInSchema
+from decisions.units import services as unit_services
 
 blp = Blueprint(
     "meetings",
@@ -113,5 +113,5 @@ class InvitedAttendance(MethodView):
         The district asks each unit for at least 3 a year: published meetings that deliberated
         the unit's decisions with enterprises, associations, citizens or other stakeholders
         attending."""
-        unit = decision_services.get_unit(code)
+        unit = unit_services.get_unit(code)
         return services.invited_attendance(unit.code, year=args["year"])

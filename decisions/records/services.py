@@ -24,7 +24,7 @@ from core.errors import (
 )
 from core.extensions import conflict_on_clash, db
 from core.publication import EntryType, Fact
-from decisions import procedure
+from decisions import procedure, visibility
 from decisions.meetings.models import APPROVING, AgendaItem, Meeting
 from decisions.models import Catalogue, Decision, DecisionState
 from decisions.records.models import (
@@ -270,29 +270,22 @@ KINDS = (BACKGROUND, DRAFT, REVIEW, RESULT, INTERPRETATION, FOLLOW_UP)
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def _visible(record_kind: Kind, viewer: Account | None, decision: Decision):
-    """The public sees published records only; the lead unit's staff also their drafts."""
-    if viewer is not None and viewer.may_edit_unit(decision.lead_unit):
-        return sa.true()
-    return record_kind.model.published_on.is_not(None)
-
-
 def list_records(record_kind: Kind, decision: Decision, *, viewer: Account | None):
     model = record_kind.model
+    shown = visibility.records_shown(viewer, model.published_on, lead_unit=decision.lead_unit)
     return db.session.scalars(
-        sa.select(model)
-        .where(model.decision_id == decision.id, _visible(record_kind, viewer, decision))
-        .order_by(getattr(model, record_kind.key))
+        sa.select(model).where(model.decision_id == decision.id, shown).order_by(getattr(model, record_kind.key))
     ).all()
 
 
 def get_record(record_kind: Kind, decision: Decision, key: int, *, viewer: Account | None):
     model = record_kind.model
+    shown = visibility.records_shown(viewer, model.published_on, lead_unit=decision.lead_unit)
     record = db.session.scalar(
         sa.select(model).where(
             model.decision_id == decision.id,
             getattr(model, record_kind.key) == key,
-            _visible(record_kind, viewer, decision),
+            shown,
         )
     )
     if record is None:
@@ -303,11 +296,9 @@ def get_record(record_kind: Kind, decision: Decision, key: int, *, viewer: Accou
 def current_record(record_kind: Kind, decision: Decision, *, viewer: Account | None):
     """A singular record's current version: the newest one `viewer` may see."""
     model = record_kind.model
+    shown = visibility.records_shown(viewer, model.published_on, lead_unit=decision.lead_unit)
     record = db.session.scalar(
-        sa.select(model)
-        .where(model.decision_id == decision.id, _visible(record_kind, viewer, decision))
-        .order_by(model.version.desc())
-        .limit(1)
+        sa.select(model).where(model.decision_id == decision.id, shown).order_by(model.version.desc()).limit(1)
     )
     if record is None:
         raise NotFound(f"Decision {decision.id} has no published {record_kind.name}.")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from consultation import services as consultation_services
+from consultation.comments import services as comment_services
 from core import calendar, obligations, tick
 from core.extensions import db
 from tests import year_factories as factories
@@ -65,7 +65,7 @@ def consulted(decisions):
     factories.dispose(made["letter"], "not_adopted")
     factories.dispose(made["association"], "partially_adopted")
     factories.dispose(made["expert"], "adopted")
-    consultation_services.moderate(made["hotline"], by=factories.admin(), action="reject", reason="与本事项无关")
+    comment_services.moderate(made["hotline"], by=factories.admin(), action="reject", reason="与本事项无关")
     elsewhere = factories.consultation(decisions[1], opens_on=D("2026-04-01"), closes_on=D("2026-04-30"))
     factories.comment(elsewhere, submitter_type="department", channel="letter")
     return decision, online, made
@@ -399,7 +399,7 @@ def test_a_decision_whose_only_comments_were_rejected_has_no_adoption_to_record(
     decision = decisions[2]
     consultation = factories.consultation(decision, opens_on=D("2026-04-01"), closes_on=D("2026-04-30"))
     spam = factories.comment(consultation, channel="letter")
-    consultation_services.moderate(spam, by=factories.admin(), action="reject", reason="广告")
+    comment_services.moderate(spam, by=factories.admin(), action="reject", reason="广告")
     factories.legality_review(decision, completed_on=D("2026-05-25"))
     meeting = {
         "body_type": "executive",

@@ -10,11 +10,11 @@ from flask_migrate import upgrade
 
 from app import create_app
 from consultation.comments import services
-from consultation.models import Comment
+from consultation.comments.models import Comment
 from core import audit
 from core.extensions import db
 from core.ratelimit import limiter
-from decisions import services as decision_services
+from decisions.catalogues import services as catalogue_services
 from decisions.models import Catalogue
 from tests import factories
 from tests.conftest import IsolatedClient, auth, sent_twice_at_once
@@ -126,7 +126,7 @@ def test_an_editor_of_another_unit_enters_no_comments(client, tokens, cid):
 
 def test_a_withdrawn_decision_takes_no_comments(client, tokens, consulted):
     decision, consultation = consulted
-    decision_services.adjust(
+    catalogue_services.adjust(
         db.session.get(Catalogue, 2026),
         type="withdraw",
         decision_id=decision.id,

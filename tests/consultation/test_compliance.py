@@ -10,13 +10,15 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from consultation import services as consultation_services
+from consultation import rules as consultation_rules
 from consultation.compliance.services import CSV_COLUMNS
-from consultation.models import Consultation, Inquiry
+from consultation.consultations import services as consultation_services
+from consultation.consultations.models import Consultation
+from consultation.inquiries.models import Inquiry
 from core import calendar, obligations, tick
 from core.extensions import db
 from core.publication import PublicRecordEntry
-from decisions import services as decision_services
+from decisions.catalogues import services as catalogue_services
 from decisions.models import Catalogue, Decision
 from tests import year_factories as factories
 from tests.conftest import auth
@@ -145,7 +147,7 @@ def year(app, units, tokens, today):
     made["m4"] = factories.meeting([j3], held_on=D("2026-11-30"), session_no=4, attendees=["expert", "media"])
     # j2 became enterprise-related after its meeting (a modification of the catalogue): it was
     # deliberated without enterprises heard.
-    decision_services.adjust(
+    catalogue_services.adjust(
         db.session.get(Catalogue, 2026),
         type="modify",
         decision_id=j2.id,
@@ -454,9 +456,9 @@ def test_the_years_hearing_rule_is_each_decisions_rule(app, year):
     decisions = db.session.scalars(sa.select(Decision).where(Decision.enterprise_related.is_(True))).all()
     days = [D(day) for day in ("2026-08-06", "2026-09-30", "2026-10-01", "2026-10-20", "2026-11-25", "2026-12-31")]
     pairs = [(decision.id, day) for decision in decisions for day in days]
-    heard = consultation_services.enterprises_heard_at(pairs)
+    heard = consultation_rules.enterprises_heard_at(pairs)
     answers = {
-        (decision.id, day): not consultation_services.enterprises_heard(decision, day)
+        (decision.id, day): not consultation_rules.enterprises_heard(decision, day)
         for decision in decisions
         for day in days
     }

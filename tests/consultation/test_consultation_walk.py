@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from core import calendar, tick
-from decisions import services
+from decisions.catalogues import services as catalogue_services
 from tests import factories
 from tests.conftest import auth
 
@@ -26,7 +26,9 @@ def today(monkeypatch):
 def drafted(app, units, tokens, today):
     catalogue = factories.catalogue(2026)
     decision = factories.decision(2026, enterprise_related=True)
-    services.publish_catalogue(catalogue, party_consent_on=dt.date(2026, 3, 1), published_on=dt.date(2026, 3, 16))
+    catalogue_services.publish_catalogue(
+        catalogue, party_consent_on=dt.date(2026, 3, 1), published_on=dt.date(2026, 3, 16)
+    )
     return decision
 
 

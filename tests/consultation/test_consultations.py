@@ -8,11 +8,11 @@ import types
 import pytest
 import sqlalchemy as sa
 
-from consultation.models import Consultation
+from consultation.consultations.models import Consultation
 from core import calendar, tick
 from core.extensions import db
 from core.publication import PublicRecordEntry
-from decisions import services as decision_services
+from decisions.catalogues import services as catalogue_services
 from decisions.models import Catalogue, Decision
 from tests import factories
 from tests.conftest import auth
@@ -395,7 +395,7 @@ def test_only_the_lead_units_staff_prepare_publish_and_change_a_consultation(cli
 def test_a_withdrawn_decision_takes_no_consultation(client, tokens, drafted):
     prepared = factories.consultation(drafted, published_on=None)
     catalogue = db.session.get(Catalogue, drafted.catalogue_year)
-    decision_services.adjust(
+    catalogue_services.adjust(
         catalogue,
         type="withdraw",
         decision_id=drafted.id,

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from core import calendar, tick
-from decisions import services
+from decisions.catalogues import services as catalogue_services
 from tests import year_factories as factories
 from tests.conftest import auth
 
@@ -45,7 +45,9 @@ def test_adoption_report_inquiries_and_compliance(client, tokens, units, today):
     editor, admin = auth(tokens["editor"]), auth(tokens["admin"])
     catalogue = factories.catalogue(2026)
     decision = factories.decision(2026)
-    services.publish_catalogue(catalogue, party_consent_on=dt.date(2026, 3, 1), published_on=dt.date(2026, 3, 16))
+    catalogue_services.publish_catalogue(
+        catalogue, party_consent_on=dt.date(2026, 3, 1), published_on=dt.date(2026, 3, 16)
+    )
     d = decision.id
     _ok(
         client.post(

@@ -36,7 +36,7 @@ def _consult(decision, **fields):
 
 def _hear(consultation, *submitter_types, dispose=True, by=None):
     """Opinions from these submitters, disposed of (adopted) unless told otherwise."""
-    from consultation import services
+    from consultation.dispositions import services as disposition_services
 
     for submitter_type in submitter_types:
         fields = {"organisation": f"某{submitter_type}"}
@@ -44,7 +44,7 @@ def _hear(consultation, *submitter_types, dispose=True, by=None):
             fields |= {"channel": "meeting", "received_on": consultation.opens_on}
         comment = factories.comment(consultation, by=by, submitter_type=submitter_type, **fields)
         if dispose:
-            services.dispose(comment, by=factories.admin(), disposition="adopted")
+            disposition_services.dispose(comment, by=factories.admin(), disposition="adopted")
 
 
 def _agenda(client, tokens, decision_id):
@@ -121,14 +121,14 @@ def test_the_opinions_of_enterprises_and_associations_need_dispositions(client, 
     assert "2 opinions of enterprises or industry associations had no disposition by the meeting day" in detail
     assert "have not both been heard" not in detail
 
-    from consultation import services
-    from consultation.models import Comment
+    from consultation.clusters import services as cluster_services
+    from consultation.comments.models import Comment
 
     db.session.rollback()
     undisposed = db.session.scalars(
         db.select(Comment).where(Comment.disposition.is_(None), Comment.submitter_type != "individual")
     ).all()
-    services.create_cluster(
+    cluster_services.create_cluster(
         consultation,
         by=factories.admin(),
         summary="企业和协会建议提高贴息比例",
@@ -151,12 +151,12 @@ def test_the_opinions_of_enterprises_and_associations_need_dispositions(client, 
 
 
 def test_a_rejected_opinion_does_not_count_as_heard(client, tokens, enterprise_related, today):
-    from consultation import services
+    from consultation.comments import services as comment_services
 
     consultation = _consult(enterprise_related)
     _hear(consultation, "enterprise")
     spam = factories.comment(consultation, submitter_type="industry_association", content="广告")
-    services.moderate(spam, by=factories.admin(), action="reject", reason="广告")
+    comment_services.moderate(spam, by=factories.admin(), action="reject", reason="广告")
     today["value"] = dt.date(2026, 5, 14)
     detail = _refused(_agenda(client, tokens, enterprise_related.id))
     assert "have not both been heard" in detail and "no disposition" not in detail

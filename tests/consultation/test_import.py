@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from consultation.comments.models import Comment
 from consultation.imports import services
-from consultation.models import Comment
 from core.extensions import db
 from tests import factories
 from tests.conftest import auth, sent_twice_at_once

@@ -208,7 +208,7 @@ def test_a_partners_questions_carry_its_channel(client, tokens, decision, today)
     anonymous = _ok(_ask(client, decision.id, channel="yiwangtongban"), 201)
     assert anonymous["channel"] == "yiwangtongban"
     db.session.rollback()
-    from consultation.models import Inquiry
+    from consultation.inquiries.models import Inquiry
 
     stored = db.session.get(Inquiry, asked["id"])
     # The lead unit can reach the asker; only the public never sees who it was.

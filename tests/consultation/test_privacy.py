@@ -18,7 +18,10 @@ import urllib.parse
 import pytest
 import sqlalchemy as sa
 
-from consultation.models import Cluster, Comment, Consultation, Inquiry
+from consultation.clusters.models import Cluster
+from consultation.comments.models import Comment
+from consultation.consultations.models import Consultation
+from consultation.inquiries.models import Inquiry
 from core import tick
 from core.accounts import Account
 from core.extensions import db

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from consultation import services as consultation_services
-from consultation.models import AdoptionReport
+from consultation.adoption.models import AdoptionReport
+from consultation.comments import services as comment_services
+from consultation.consultations import services as consultation_services
 from core import calendar
 from core.extensions import db
 from decisions.meetings.models import AgendaItem
@@ -67,7 +68,7 @@ def _report(client, decision, headers=None):
 
 
 def _consultation(decision):
-    from consultation.models import Consultation
+    from consultation.consultations.models import Consultation
 
     return db.session.scalars(sa.select(Consultation).where(Consultation.decision_id == decision.id)).first()
 
@@ -93,7 +94,7 @@ def test_comments_undisposed(client, tokens, decision):
     editor = auth(tokens["editor"])
     consultation = _consultation(decision)
     comments = [factories.comment(consultation, content=f"意见{n}") for n in range(14)]
-    consultation_services.moderate(comments[0], by=factories.admin(), action="reject", reason="广告")
+    comment_services.moderate(comments[0], by=factories.admin(), action="reject", reason="广告")
     factories.dispose(comments[1], "adopted")
     _decide(decision)
 

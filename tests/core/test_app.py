@@ -10,8 +10,8 @@ from flask_migrate import upgrade
 from app import create_app
 from core import calendar, settings
 from core.extensions import close_read_connection, db, lean_write, now_writing, read_connection
-from decisions import services
 from decisions.models import Unit
+from decisions.units import services as unit_services
 from tests import factories
 from tests.conftest import auth
 
@@ -169,7 +169,7 @@ def test_cors_answers_are_remembered_per_route_method_and_origin(tmp_path):
 def test_links_honour_forwarded_headers_behind_a_trusted_proxy(tmp_path):
     app = _migrated_app(tmp_path, PROXY_COUNT=1)
     with app.app_context():
-        services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
+        unit_services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     response = app.test_client().get(
         "/api/v1/units/jd-gov", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "open.jiading.gov.cn"}
     )
@@ -225,7 +225,7 @@ def test_forwarded_headers_are_ignored_without_a_trusted_proxy(client, units):
 def test_public_base_url_overrides_the_request_host(tmp_path):
     app = _migrated_app(tmp_path, PUBLIC_BASE_URL="https://juece.example/", PROXY_COUNT=1)
     with app.app_context():
-        services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
+        unit_services.create_unit("jd-gov", name="嘉定区人民政府办公室", kind="government")
     body = app.test_client().get("/api/v1/units/jd-gov").get_json()
     assert body["_links"]["self"]["href"] == "https://juece.example/api/v1/units/jd-gov"
     # It is the whole base: what a proxy forwards, a prefix included, does not change it.

@@ -8,7 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from consultation import services
+from consultation.comments import services as comment_services
 from core import backup
 from core.extensions import db
 from tests import factories
@@ -66,7 +66,7 @@ def _comment_ids(url: str) -> set[int]:
 
 
 def _submit(consultation_id: int, content: str = "建议延长公交夜班线路的运营时间。") -> int:
-    made, _ = services.submit_comment(consultation_id, by=None, content=content, submitter_type="individual")
+    made, _ = comment_services.submit_comment(consultation_id, by=None, content=content, submitter_type="individual")
     return made.id
 
 

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from consultation.models import Comment
+from consultation.comments.models import Comment
 from core.body import BLANK, MAX_DEPTH, NOT_UNICODE, NUL_REFUSED
 from core.extensions import db
 from tests import factories

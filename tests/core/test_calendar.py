@@ -255,7 +255,7 @@ def test_loading_a_year_makes_its_deadlines_official_and_recomputes_them(
     assert (asked["reply_due_on"], asked["calendar_status"], asked["status"]) == ("2027-01-08", "official", "pending")
     db.session.rollback()
     assert db.session.scalars(sa.select(obligations.Obligation.overdue_since)).all() == [None, None]
-    from consultation.models import Inquiry
+    from consultation.inquiries.models import Inquiry
 
     assert db.session.scalar(sa.select(Inquiry.overdue_since).where(Inquiry.id == inquiry.id)) is None
     # The deadline that stayed in 2026 was not touched (nor counted as recomputed, above).

@@ -19,7 +19,7 @@ from core import backup, chain, publication
 from core.audit import AuditEntry
 from core.extensions import db
 from core.publication import EntryType, Fact, PublicRecordEntry
-from decisions import services as decisions
+from decisions.units import services as unit_services
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL, auth
 from tests.core.test_backup import new_database  # noqa: F401 (a fixture)
@@ -284,7 +284,7 @@ def test_concurrent_writers_make_one_unbroken_chain_of_each(app, recorded):
                         factories.comment(SimpleNamespace(id=consultation_id), content=f"意见{n}-{i}：建议增设路灯。")
                         db.session.commit()
                     else:
-                        decisions.create_unit(f"jd-t{n}-{i}", name=f"测试单位{n}-{i}", kind="department")
+                        unit_services.create_unit(f"jd-t{n}-{i}", name=f"测试单位{n}-{i}", kind="department")
                 db.session.remove()
         except BaseException as error:  # noqa: BLE001 (reported below)
             failures.append(error)

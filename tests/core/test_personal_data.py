@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from consultation.comments import services
-from consultation.models import Comment
+from consultation.comments.models import Comment
 from core import privacy
 from core.audit import AuditEntry
 from core.extensions import db

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
-from consultation import services as consultation_services
+from consultation.comments import services as comment_services
 from core import calendar, publication
 from core.extensions import db
 from core.publication import EntryType, Fact, PublicRecordEntry
@@ -239,7 +239,7 @@ def test_the_feed_has_an_etag_and_answers_304_until_something_new_comes(client, 
         == 304
     )
     with client.application.app_context():
-        consultation_services.moderate(consulted[2], by=factories.admin(), action="publish")
+        comment_services.moderate(consulted[2], by=factories.admin(), action="publish")
     assert (
         client.get(f"/api/v1/changes?after={cursor}", headers={"If-None-Match": tail.headers["ETag"]}).status_code
         == 200

@@ -19,7 +19,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from app import create_app
-from consultation.models import Comment
+from consultation.comments.models import Comment
 from core import tick
 from core.extensions import db
 from core.ratelimit_storage import DatabaseStorage, RateLimitCounter

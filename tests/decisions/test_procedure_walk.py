@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from decisions import services
+from decisions.catalogues import services as catalogue_services
 from tests import factories
 from tests.conftest import auth
 
@@ -13,7 +13,9 @@ from tests.conftest import auth
 def catalogued(app, units, tokens):
     catalogue = factories.catalogue(2026)
     decision = factories.decision(2026)
-    services.publish_catalogue(catalogue, party_consent_on=dt.date(2026, 3, 1), published_on=dt.date(2026, 3, 16))
+    catalogue_services.publish_catalogue(
+        catalogue, party_consent_on=dt.date(2026, 3, 1), published_on=dt.date(2026, 3, 16)
+    )
     return decision
 
 

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
-from decisions import services
+from decisions.catalogues import services as catalogue_services
 from tests import factories
 from tests.conftest import auth
 
@@ -55,7 +55,7 @@ def add_published_catalogue(year: int, size: int) -> list[int]:
     ]
     published_on = dt.date(year, 3, 10)
     consent = published_on - dt.timedelta(days=10)
-    services.publish_catalogue(catalogue, party_consent_on=consent, published_on=published_on)
+    catalogue_services.publish_catalogue(catalogue, party_consent_on=consent, published_on=published_on)
     return ids
 
 
