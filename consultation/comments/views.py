@@ -24,8 +24,9 @@ from consultation.comments.schemas import (
 )
 from consultation.inquiries import services as inquiries
 from consultation.inquiries.schemas import InquiryReceiptSchema
+from consultation.schemas import one_of
 from core.auth import accepts_token, current_account, requires
-from core.http import documents, render
+from core.http import documents
 from core.links import api_url
 from core.pagination import Paged
 
@@ -112,9 +113,14 @@ class CommentRedaction(MethodView):
         return services.override_redaction(services.get_comment(comment_id, viewer=viewer), by=viewer, **data)
 
 
+def _receipt_schema(record):
+    """What a receipt shows: a question's, or a comment's."""
+    return InquiryReceiptSchema if inquiries.is_receipt(record.receipt) else ReceiptSchema
+
+
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
-    @blp.response(200, {"anyOf": [ReceiptSchema, InquiryReceiptSchema]})
+    @blp.response(200, one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema))
     @documents(404)
     def get(self, receipt):
         """See what became of your comment or question (anyone holding its receipt)
@@ -122,5 +128,5 @@ class Receipt(MethodView):
         A comment's moderation, its disposition and the reason, as soon as they are recorded;
         a question's state, when its answer is due, the answer, or why it was declined."""
         if inquiries.is_receipt(receipt):
-            return render(InquiryReceiptSchema, inquiries.by_receipt(receipt))
-        return render(ReceiptSchema, services.by_receipt(receipt))
+            return inquiries.by_receipt(receipt)
+        return services.by_receipt(receipt)

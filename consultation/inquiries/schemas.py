@@ -9,7 +9,7 @@ from consultation.inquiries.models import InquiryState
 from consultation.inquiries.services import status_of
 from core.http import JsonBoolean
 from core.links import href
-from core.serialize import Computed, Links, RecordList, choice, describe
+from core.serialize import Computed, Links, RecordList, Schema, choice, describe
 
 F = ma.fields
 
@@ -25,7 +25,7 @@ def _links(inquiry) -> dict:
     return links
 
 
-class InquiryTransferSchema(ma.Schema):
+class InquiryTransferSchema(Schema):
     """One move of a question (转办): from which holder, held since when, to which unit, when."""
 
     from_unit = F.String(allow_none=True, metadata=describe("The unit that held it; null: the district office"))
@@ -43,7 +43,7 @@ def _public_question(inquiry) -> str:
     return inquiry.question if inquiry.public_question is None else inquiry.public_question
 
 
-class InquirySchema(ma.Schema):
+class InquirySchema(Schema):
     id = F.Integer(metadata={"description": "The inquiry's id", "examples": [7]})
     decision_id = F.Integer(
         allow_none=True, metadata={"description": "The decision asked about; null for a general question (网上咨询)"}
@@ -120,7 +120,7 @@ class AskedInquirySchema(InquirySchema):
     _links = Links(lambda i: {**_links(i), "receipt": href(f"/receipts/{i.receipt}")})
 
 
-class InquiryReceiptSchema(ma.Schema):
+class InquiryReceiptSchema(Schema):
     """What became of one question, for the person holding its receipt."""
 
     inquiry_id = Computed(lambda i: i.id, metadata=describe("The question", type="integer"))

@@ -26,6 +26,7 @@ from core.errors import (
     NotFound,
 )
 from core.extensions import db, utcnow
+from core.pagination import Listing
 from core.publication import EntryType, Fact
 from decisions import visibility
 from decisions.models import Decision, Unit
@@ -240,10 +241,8 @@ def may_handle(viewer: Account | None, inquiry: Inquiry) -> bool:
     return visibility.staff_of(viewer, inquiry.unit)
 
 
-def list_inquiries(
-    *, viewer: Account | None, decision: Decision | None = None, page: int, page_size: int, state=None, unit=None
-):
-    """One page of the questions `viewer` may read, newest first, and how many there are."""
+def list_inquiries(*, viewer: Account | None, decision: Decision | None = None, state=None, unit=None) -> Listing:
+    """The questions `viewer` may read, newest first."""
     conditions = [visibility.questions_shown(viewer, Inquiry.state, Inquiry.unit)]
     if decision is not None:
         conditions.append(Inquiry.decision_id == decision.id)
@@ -251,15 +250,7 @@ def list_inquiries(
         conditions.append(Inquiry.state == state)
     if unit is not None:
         conditions.append(Inquiry.unit == unit)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Inquiry).where(*conditions))
-    rows = db.session.scalars(
-        sa.select(Inquiry)
-        .where(*conditions)
-        .order_by(Inquiry.received_on.desc(), Inquiry.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return rows, total
+    return Listing(sa.select(Inquiry).where(*conditions).order_by(Inquiry.received_on.desc(), Inquiry.id.desc()))
 
 
 def _on_a_public_board(inquiry: Inquiry | None) -> bool:

@@ -14,9 +14,11 @@ from consultation.inquiries.schemas import (
     StaffInquirySchema,
     TransferInSchema,
 )
+from consultation.schemas import one_of
 from core.auth import accepts_token, current_account, requires
-from core.http import Blueprint, documents, dump, json_response, path_parameter, render
+from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
+from core.reads import lists, shows
 from decisions import services as decision_services
 
 blp = Blueprint(
@@ -33,23 +35,14 @@ DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 INQUIRY_ID = path_parameter("inquiry_id", "The inquiry's id", 1)
 
 
-# The holder's staff see more than the public: a response is one of the two.
-ONE = {"anyOf": [InquirySchema, StaffInquirySchema]}
-MANY = {"type": "array", "items": ONE}
+def _as_seen(inquiry):
+    """The schema the current account reads `inquiry` through: the holder's staff see more."""
+    return StaffInquirySchema if services.may_handle(current_account(), inquiry) else InquirySchema
 
 
-def _render(inquiry, status=200):
-    viewer = current_account()
-    return render(StaffInquirySchema if services.may_handle(viewer, inquiry) else InquirySchema, inquiry, status)
-
-
-def _render_page(rows, total, pagination_parameters):
-    # One page may mix questions the viewer holds (shown with who asked) and public ones.
-    viewer = current_account()
-    pagination_parameters.item_count = total
-    return json_response(
-        [dump(StaffInquirySchema if services.may_handle(viewer, i) else InquirySchema, i) for i in rows]
-    )
+# A response is one of the two; one page may mix questions the viewer holds and public ones.
+ONE = one_of(_as_seen, InquirySchema, StaffInquirySchema)
+MANY = one_of(_as_seen, InquirySchema, StaffInquirySchema, many=True)
 
 
 def _step_on_held(arguments):
@@ -64,35 +57,24 @@ def _step_on_held(arguments):
 
 
 def _step(action, inquiry_id: int, data: dict):
-    """`action` taken on a question the current account holds; the question as they see it."""
-    return _render(action(services.get_to_handle(inquiry_id), by=current_account(), **data))
+    """`action` taken on a question the current account holds."""
+    return action(services.get_to_handle(inquiry_id), by=current_account(), **data)
 
 
 def _asked(inquiry):
-    return render(AskedInquirySchema, inquiry, 201, {"Location": api_url(f"/receipts/{inquiry.receipt}")})
+    return inquiry, 201, {"Location": api_url(f"/receipts/{inquiry.receipt}")}
 
 
 @blp.route("/decisions/<int:decision_id>/inquiries", parameters=[DECISION_ID])
 class DecisionInquiries(MethodView):
-    @accepts_token
-    @blp.arguments(InquiryQueryArgsSchema, location="query")
-    @blp.response(200, MANY)
-    @blp.paginate()
-    @documents(404)
-    def get(self, args, decision_id, pagination_parameters):
+    @lists(blp, MANY, InquiryQueryArgsSchema, 404)
+    def get(self, args, decision_id):
         """List the questions on a decision and their answers, newest first
 
         The public sees published and answered ones, never who asked; the holding unit's staff
         also those received or declined, with who asked."""
         decision = decision_services.get_decision(decision_id, viewer=None)
-        rows, total = services.list_inquiries(
-            viewer=current_account(),
-            decision=decision,
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **args,
-        )
-        return _render_page(rows, total, pagination_parameters)
+        return services.list_inquiries(viewer=current_account(), decision=decision, **args)
 
     @accepts_token
     @blp.arguments(InquiryInSchema)
@@ -110,23 +92,13 @@ class DecisionInquiries(MethodView):
 
 @blp.route("/inquiries")
 class Inquiries(MethodView):
-    @accepts_token
-    @blp.arguments(InquiryQueryArgsSchema, location="query")
-    @blp.response(200, MANY)
-    @blp.paginate()
-    @documents(422)
-    def get(self, args, pagination_parameters):
+    @lists(blp, MANY, InquiryQueryArgsSchema, 422)
+    def get(self, args):
         """List questions, on decisions and general ones, newest first
 
         The public sees published and answered ones; a unit's editors also all it holds;
         admins everything."""
-        rows, total = services.list_inquiries(
-            viewer=current_account(),
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
-            **args,
-        )
-        return _render_page(rows, total, pagination_parameters)
+        return services.list_inquiries(viewer=current_account(), **args)
 
     @accepts_token
     @blp.arguments(InquiryInSchema)
@@ -142,14 +114,12 @@ class Inquiries(MethodView):
 
 @blp.route("/inquiries/<int:inquiry_id>", parameters=[INQUIRY_ID])
 class InquiryById(MethodView):
-    @accepts_token
-    @blp.response(200, ONE)
-    @documents(404)
+    @shows(blp, ONE, etag=False)
     def get(self, inquiry_id):
         """Show one question and its answer
 
         404 to the public until it is published or answered."""
-        return _render(services.get_inquiry(inquiry_id, viewer=current_account()))
+        return services.get_inquiry(inquiry_id, viewer=current_account())
 
 
 @blp.route("/inquiries/<int:inquiry_id>/publication", parameters=[INQUIRY_ID])
@@ -161,7 +131,7 @@ class InquiryPublication(MethodView):
         """Publish a question before answering it (选登; holding unit's editor, admin)
 
         Only a received one (409 `inquiry-not-received`, `inquiry-answered`, `inquiry-declined`)."""
-        return _render(services.publish(services.get_to_handle(inquiry_id), by=current_account()))
+        return services.publish(services.get_to_handle(inquiry_id), by=current_account())
 
 
 @blp.route("/inquiries/<int:inquiry_id>/redaction", parameters=[INQUIRY_ID])
@@ -175,8 +145,7 @@ class InquiryRedaction(MethodView):
 
         As for a comment: `restore` shows a `text` that covers a hidden part, `hide` hides every
         occurrence of `text`; each kept with its reason, and audited."""
-        viewer = current_account()
-        return _render(services.override_redaction(services.get_to_handle(inquiry_id), by=viewer, **data))
+        return services.override_redaction(services.get_to_handle(inquiry_id), by=current_account(), **data)
 
 
 @blp.route("/inquiries/<int:inquiry_id>/decline", parameters=[INQUIRY_ID])
