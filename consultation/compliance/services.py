@@ -38,7 +38,9 @@ def _blank():
 
 
 def compliance(year: int, *, unit: str | None = None) -> dict:
-    """The year's compliance figures per unit and for the district."""
+    """The year's compliance figures per unit and for the district, and where they are read
+    (as JSON and as CSV), the unit named as it was asked."""
+    query = f"/compliance?year={year}" + (f"&unit={unit}" if unit else "")
     if unit:  # the unit's code as stored, given in whatever case
         unit = unit_code(unit) or unit
     unit_filter = [Decision.lead_unit == unit] if unit else []
@@ -167,6 +169,7 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
         },
         "units": [{"unit": code, "name": name, **figures[code]} for code, name in units],
         "district": district,
+        "_links": {"self": {"path": query}, "csv": {"path": f"{query}&format=csv"}},
     }
 
 
