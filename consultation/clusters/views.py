@@ -11,16 +11,15 @@ from consultation.blueprint import (
 )
 from consultation.clusters import services
 from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
-from core.auth import accepts_token, current_account, requires
+from core.auth import current_account, requires
 from core.http import documents
 from core.links import api_url
+from core.reads import lists, shows
 
 
 @blp.route("/consultations/<int:consultation_id>/clusters", parameters=[CONSULTATION_ID])
 class Clusters(MethodView):
-    @accepts_token
-    @blp.response(200, ClusterSchema(many=True))
-    @documents(404)
+    @lists(blp, ClusterSchema(many=True), None, 404, paged=False)
     def get(self, consultation_id):
         """List a consultation's concentrated opinions (较为集中意见)"""
         return services.list_clusters(consultation_for(consultation_id))
@@ -42,10 +41,7 @@ class Clusters(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/clusters/<int:cluster_id>", parameters=[CONSULTATION_ID, CLUSTER_ID])
 class ClusterById(MethodView):
-    @accepts_token
-    @blp.etag
-    @blp.response(200, ClusterSchema)
-    @documents(404)
+    @shows(blp, ClusterSchema)
     def get(self, consultation_id, cluster_id):
         """Show one concentrated opinion"""
         return services.get_cluster(consultation_for(consultation_id), cluster_id)

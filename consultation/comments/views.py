@@ -28,16 +28,12 @@ from consultation.schemas import one_of
 from core.auth import accepts_token, current_account, requires
 from core.http import documents
 from core.links import api_url
-from core.pagination import Paged
+from core.reads import lists, shows
 
 
 @blp.route("/consultations/<int:consultation_id>/comments", parameters=[CONSULTATION_ID])
 class Comments(MethodView):
-    @accepts_token
-    @blp.arguments(CommentQueryArgsSchema, location="query")
-    @blp.response(200, CommentSchema(many=True))
-    @blp.paginate(Paged)
-    @documents(404)
+    @lists(blp, CommentSchema(many=True), CommentQueryArgsSchema, 404)
     def get(self, args, consultation_id):
         """List a consultation's comments
 
@@ -68,10 +64,7 @@ class Comments(MethodView):
 
 @blp.route("/comments/<int:comment_id>", parameters=[COMMENT_ID])
 class CommentById(MethodView):
-    @accepts_token
-    @blp.etag
-    @blp.response(200, CommentSchema)
-    @documents(404)
+    @shows(blp, CommentSchema)
     def get(self, comment_id):
         """Show one comment"""
         return services.read_comment(comment_id, viewer=current_account())

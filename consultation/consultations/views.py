@@ -16,18 +16,17 @@ from consultation.consultations.schemas import (
     ConsultationSchema,
     HearingInSchema,
 )
-from core.auth import accepts_token, current_account, requires
+from core.auth import current_account, requires
 from core.http import documents
 from core.links import api_url
+from core.reads import lists, shows
 from decisions import services as decision_services
 from decisions.records.schemas import PublishInSchema
 
 
 @blp.route("/decisions/<int:decision_id>/consultations", parameters=[DECISION_ID])
 class DecisionConsultations(MethodView):
-    @accepts_token
-    @blp.response(200, ConsultationSchema(many=True))
-    @documents(404)
+    @lists(blp, ConsultationSchema(many=True), None, 404, paged=False)
     def get(self, decision_id):
         """List a decision's consultations"""
         decision = decision_services.get_decision(decision_id, viewer=current_account())
@@ -51,10 +50,7 @@ class DecisionConsultations(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>", parameters=[CONSULTATION_ID])
 class ConsultationById(MethodView):
-    @accepts_token
-    @blp.etag
-    @blp.response(200, ConsultationSchema)
-    @documents(404)
+    @shows(blp, ConsultationSchema)
     def get(self, consultation_id):
         """Show a consultation, its status and its counts
 
