@@ -1,9 +1,9 @@
 """The consultation blueprint, which every resource of public participation registers its
-routes on, and what those views share: path parameters, who edits."""
+routes on, and what those views share: path parameters, who edits, the shape of a write."""
 
 from consultation.consultations import services
-from core.auth import current_account
-from core.http import Blueprint, path_parameter
+from core.auth import current_account, requires
+from core.http import Blueprint, documents, path_parameter
 
 blp = Blueprint(
     "consultation",
@@ -26,3 +26,18 @@ RECEIPT = path_parameter(
 def consultation_for(consultation_id):
     """The consultation the path names, as the current account may see it (404 otherwise)."""
     return services.get_consultation(consultation_id, viewer=current_account())
+
+
+def writes(on, arguments, schema, *errors: int, status: int = 200, etag: bool = True, **options):
+    """A write by the lead unit's editors (or an admin) on blueprint `on`: its body read by
+    `arguments` (flask-smorest's `options`), its answer dumped by `schema` with `status`,
+    with the answer's ETag unless `etag` is false (`sends_etag`: the next write may send
+    `If-Match` without reading the record again); `errors` are the statuses it documents."""
+
+    def decorate(view):
+        view = documents(*errors)(view)
+        view = on.response(status, schema)(view)
+        view = requires(*EDITORS)(on.arguments(arguments, **options)(view))
+        return on.sends_etag(view) if etag else view
+
+    return decorate

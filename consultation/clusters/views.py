@@ -8,6 +8,7 @@ from consultation.blueprint import (
     EDITORS,
     blp,
     consultation_for,
+    writes,
 )
 from consultation.clusters import services
 from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
@@ -24,11 +25,7 @@ class Clusters(MethodView):
         """List a consultation's concentrated opinions (较为集中意见)"""
         return services.list_clusters(consultation_for(consultation_id))
 
-    @blp.sends_etag
-    @requires(*EDITORS)
-    @blp.arguments(ClusterInSchema)
-    @blp.response(201, ClusterSchema)
-    @documents(404, 409, 422)
+    @writes(blp, ClusterInSchema, ClusterSchema, 404, 409, 422, status=201)
     def post(self, data, consultation_id):
         """Group comments as one concentrated opinion with its disposition (lead unit's editor, admin)
 

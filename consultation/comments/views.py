@@ -5,10 +5,10 @@ from flask.views import MethodView
 from consultation.blueprint import (
     COMMENT_ID,
     CONSULTATION_ID,
-    EDITORS,
     RECEIPT,
     blp,
     consultation_for,
+    writes,
 )
 from consultation.comments import services
 from consultation.comments.schemas import (
@@ -25,7 +25,7 @@ from consultation.comments.schemas import (
 from consultation.inquiries import services as inquiries
 from consultation.inquiries.schemas import InquiryReceiptSchema
 from consultation.schemas import one_of
-from core.auth import accepts_token, current_account, requires
+from core.auth import accepts_token, current_account
 from core.http import documents
 from core.links import api_url
 from core.reads import lists, shows
@@ -72,11 +72,7 @@ class CommentById(MethodView):
 
 @blp.route("/comments/<int:comment_id>/moderation", parameters=[COMMENT_ID])
 class Moderation(MethodView):
-    @blp.sends_etag
-    @requires(*EDITORS)
-    @blp.arguments(ModerationInSchema)
-    @blp.response(200, StaffCommentSchema)
-    @documents(404, 422)
+    @writes(blp, ModerationInSchema, StaffCommentSchema, 404, 422)
     def post(self, data, comment_id):
         """Publish or reject a comment (lead unit's editor, admin)
 
@@ -88,11 +84,7 @@ class Moderation(MethodView):
 
 @blp.route("/comments/<int:comment_id>/redaction", parameters=[COMMENT_ID])
 class CommentRedaction(MethodView):
-    @blp.sends_etag
-    @requires(*EDITORS)
-    @blp.arguments(RedactionInSchema)
-    @blp.response(200, StaffCommentSchema)
-    @documents(404, 422)
+    @writes(blp, RedactionInSchema, StaffCommentSchema, 404, 422)
     def post(self, data, comment_id):
         """Restore a part of a comment hidden by mistake, or hide more of it (lead unit's editor, admin)
 

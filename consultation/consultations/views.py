@@ -8,6 +8,7 @@ from consultation.blueprint import (
     EDITORS,
     blp,
     consultation_for,
+    writes,
 )
 from consultation.consultations import services
 from consultation.consultations.schemas import (
@@ -32,11 +33,7 @@ class DecisionConsultations(MethodView):
         decision = decision_services.get_decision(decision_id, viewer=current_account())
         return services.list_consultation_views(decision, viewer=current_account())
 
-    @blp.sends_etag
-    @requires(*EDITORS)
-    @blp.arguments(ConsultationInSchema)
-    @blp.response(201, ConsultationSchema)
-    @documents(404, 409, 422)
+    @writes(blp, ConsultationInSchema, ConsultationSchema, 404, 409, 422, status=201)
     def post(self, data, decision_id):
         """Prepare a consultation on a published draft (lead unit's editor, admin)
 
@@ -73,11 +70,7 @@ class ConsultationById(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/publish", parameters=[CONSULTATION_ID])
 class ConsultationPublication(MethodView):
-    @blp.sends_etag
-    @requires(*EDITORS)
-    @blp.arguments(PublishInSchema, required=False)
-    @blp.response(200, ConsultationSchema)
-    @documents(404, 409, 422)
+    @writes(blp, PublishInSchema, ConsultationSchema, 404, 409, 422, required=False)
     def post(self, data, consultation_id):
         """Announce a consultation (lead unit's editor, admin)
 
@@ -88,11 +81,7 @@ class ConsultationPublication(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/hearing", parameters=[CONSULTATION_ID])
 class Hearing(MethodView):
-    @blp.sends_etag
-    @requires(*EDITORS)
-    @blp.arguments(HearingInSchema)
-    @blp.response(200, ConsultationSchema)
-    @documents(404, 409, 422)
+    @writes(blp, HearingInSchema, ConsultationSchema, 404, 409, 422)
     def put(self, data, consultation_id):
         """Record a hearing's procedure (lead unit's editor, admin)
 

@@ -6,21 +6,19 @@ from flask_smorest import abort
 
 from consultation.blueprint import (
     COMMENT_ID,
-    EDITORS,
     blp,
+    writes,
 )
 from consultation.comments.schemas import StaffCommentSchema
 from consultation.comments.services import get_comment
 from consultation.dispositions import services
 from consultation.dispositions.schemas import DispositionInSchema
-from core.auth import current_account, requires
-from core.http import IF_MATCH_WHEN_REPLACING, documents
+from core.auth import current_account
+from core.http import IF_MATCH_WHEN_REPLACING
 
 
 @blp.route("/comments/<int:comment_id>/disposition", parameters=[COMMENT_ID])
 class CommentDisposition(MethodView):
-    @blp.sends_etag
-    @requires(*EDITORS)
     @blp.doc(
         parameters=[
             {
@@ -29,9 +27,7 @@ class CommentDisposition(MethodView):
             }
         ]
     )
-    @blp.arguments(DispositionInSchema)
-    @blp.response(200, StaffCommentSchema)
-    @documents(404, 409, 412, 422, 428)
+    @writes(blp, DispositionInSchema, StaffCommentSchema, 404, 409, 412, 422, 428)
     def put(self, data, comment_id):
         """Record what became of a comment, and why (lead unit's editor, admin)
 

@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from consultation.blueprint import writes
 from consultation.comments.schemas import RedactionInSchema
 from consultation.inquiries import services
 from consultation.inquiries.schemas import (
@@ -47,13 +48,7 @@ MANY = one_of(_as_seen, InquirySchema, StaffInquirySchema, many=True)
 
 def _step_on_held(arguments):
     """What a step on a held question takes: an editor of its unit, a body, and one answer."""
-
-    def decorate(view):
-        view = documents(404, 409, 422)(view)
-        view = blp.response(200, ONE)(view)
-        return requires("admin", "editor")(blp.arguments(arguments)(view))
-
-    return decorate
+    return writes(blp, arguments, ONE, 404, 409, 422, etag=False)
 
 
 def _step(action, inquiry_id: int, data: dict):
@@ -136,10 +131,7 @@ class InquiryPublication(MethodView):
 
 @blp.route("/inquiries/<int:inquiry_id>/redaction", parameters=[INQUIRY_ID])
 class InquiryRedaction(MethodView):
-    @requires("admin", "editor")
-    @blp.arguments(RedactionInSchema)
-    @blp.response(200, StaffInquirySchema)
-    @documents(404, 422)
+    @writes(blp, RedactionInSchema, StaffInquirySchema, 404, 422, etag=False)
     def post(self, data, inquiry_id):
         """Restore a part of a question hidden by mistake, or hide more of it (holding unit's editor, admin)
 
