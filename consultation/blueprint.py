@@ -28,16 +28,22 @@ def consultation_for(consultation_id):
     return services.get_consultation(consultation_id, viewer=current_account())
 
 
-def writes(on, arguments, schema, *errors: int, status: int = 200, etag: bool = True, **options):
+def writes(on, arguments, schema, *errors: int, status: int = 200, etag: str | None = "sent", **options):
     """A write by the lead unit's editors (or an admin) on blueprint `on`: its body read by
-    `arguments` (flask-smorest's `options`), its answer dumped by `schema` with `status`,
-    with the answer's ETag unless `etag` is false (`sends_etag`: the next write may send
-    `If-Match` without reading the record again); `errors` are the statuses it documents."""
+    `arguments` (flask-smorest's `options`), its answer dumped by `schema` with `status`;
+    `errors` are the statuses it documents.
+
+    `etag`: "sent", the answer's ETag (`sends_etag`: the next write may send `If-Match`
+    without reading the record again); "checked", flask-smorest's `etag`, for a change that
+    names the version it read (the view calls `blp.check_etag`); None, no ETag."""
 
     def decorate(view):
         view = documents(*errors)(view)
         view = on.response(status, schema)(view)
-        view = requires(*EDITORS)(on.arguments(arguments, **options)(view))
-        return on.sends_etag(view) if etag else view
+        view = on.arguments(arguments, **options)(view)
+        if etag == "checked":
+            view = on.etag(view)
+        view = requires(*EDITORS)(view)
+        return on.sends_etag(view) if etag == "sent" else view
 
     return decorate

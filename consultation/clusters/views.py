@@ -5,15 +5,13 @@ from flask.views import MethodView
 from consultation.blueprint import (
     CLUSTER_ID,
     CONSULTATION_ID,
-    EDITORS,
     blp,
     consultation_for,
     writes,
 )
 from consultation.clusters import services
 from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
-from core.auth import current_account, requires
-from core.http import documents
+from core.auth import current_account
 from core.links import api_url
 from core.reads import lists, shows
 
@@ -43,11 +41,7 @@ class ClusterById(MethodView):
         """Show one concentrated opinion"""
         return services.get_cluster(consultation_for(consultation_id), cluster_id)
 
-    @requires(*EDITORS)
-    @blp.etag
-    @blp.arguments(ClusterPatchSchema)
-    @blp.response(200, ClusterSchema)
-    @documents(404, 422)
+    @writes(blp, ClusterPatchSchema, ClusterSchema, 404, 422, etag="checked")
     def patch(self, changes, consultation_id, cluster_id):
         """Change a concentrated opinion's summary, disposition or reason (lead unit's editor, admin)
 

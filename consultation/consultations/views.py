@@ -5,7 +5,6 @@ from flask.views import MethodView
 from consultation.blueprint import (
     CONSULTATION_ID,
     DECISION_ID,
-    EDITORS,
     blp,
     consultation_for,
     writes,
@@ -17,8 +16,7 @@ from consultation.consultations.schemas import (
     ConsultationSchema,
     HearingInSchema,
 )
-from core.auth import current_account, requires
-from core.http import documents
+from core.auth import current_account
 from core.links import api_url
 from core.reads import lists, shows
 from decisions import services as decision_services
@@ -54,11 +52,7 @@ class ConsultationById(MethodView):
         `status` follows the dates: open exactly from `opens_on` to `closes_on` inclusive."""
         return services.consultation_view(consultation_for(consultation_id))
 
-    @requires(*EDITORS)
-    @blp.etag
-    @blp.arguments(ConsultationPatchSchema)
-    @blp.response(200, ConsultationSchema)
-    @documents(404, 409, 422)
+    @writes(blp, ConsultationPatchSchema, ConsultationSchema, 404, 409, 422, etag="checked")
     def patch(self, changes, consultation_id):
         """Change a consultation before it is published (lead unit's editor, admin)
 

@@ -48,7 +48,7 @@ MANY = one_of(_as_seen, InquirySchema, StaffInquirySchema, many=True)
 
 def _step_on_held(arguments):
     """What a step on a held question takes: an editor of its unit, a body, and one answer."""
-    return writes(blp, arguments, ONE, 404, 409, 422, etag=False)
+    return writes(blp, arguments, ONE, 404, 409, 422, etag=None)
 
 
 def _step(action, inquiry_id: int, data: dict):
@@ -131,7 +131,7 @@ class InquiryPublication(MethodView):
 
 @blp.route("/inquiries/<int:inquiry_id>/redaction", parameters=[INQUIRY_ID])
 class InquiryRedaction(MethodView):
-    @writes(blp, RedactionInSchema, StaffInquirySchema, 404, 422, etag=False)
+    @writes(blp, RedactionInSchema, StaffInquirySchema, 404, 422, etag=None)
     def post(self, data, inquiry_id):
         """Restore a part of a question hidden by mistake, or hide more of it (holding unit's editor, admin)
 
