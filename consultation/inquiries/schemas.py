@@ -145,12 +145,20 @@ class InquiryQueryArgsSchema(ma.Schema):
     unit = F.String(validate=validate.Length(1, 40), metadata=describe("Only questions this unit holds", "jd-fgw"))
 
 
-class InquiryInSchema(ma.Schema):
-    question = F.String(
-        required=True,
-        validate=validate.Length(1, 2000),
-        metadata={"description": "Your question", "examples": ["小微企业申请贴息需要哪些材料？"]},
+def _required_text(longest: int, description: str, *examples) -> ma.fields.String:
+    """Text a request must give: 1 to `longest` characters."""
+    return F.String(required=True, validate=validate.Length(1, longest), metadata=describe(description, *examples))
+
+
+def _done_on(what: str) -> ma.fields.Date:
+    """The day a step on a question was taken, given when it is entered after the fact."""
+    return F.Date(
+        allow_none=True, metadata=describe(f"Day it was {what}, when entered after the fact; today when omitted")
     )
+
+
+class InquiryInSchema(ma.Schema):
+    question = _required_text(2000, "Your question", "小微企业申请贴息需要哪些材料？")
     name = F.String(
         allow_none=True, validate=validate.Length(1, 100), metadata={"description": "Your name: never published"}
     )
@@ -168,38 +176,19 @@ class InquiryInSchema(ma.Schema):
 
 
 class ReplyInSchema(ma.Schema):
-    answer = F.String(
-        required=True,
-        validate=validate.Length(1, 20000),
-        metadata={"description": "The answer", "examples": ["需提供营业执照、贷款合同及付息凭证。"]},
-    )
+    answer = _required_text(20000, "The answer", "需提供营业执照、贷款合同及付息凭证。")
     simple = JsonBoolean(load_default=False, metadata={"description": "A simple question, due within 1 working day"})
-    answered_on = F.Date(
-        allow_none=True,
-        metadata={"description": "Day it was answered, when entered after the fact; today when omitted"},
-    )
+    answered_on = _done_on("answered")
 
 
 class DeclineInSchema(ma.Schema):
-    reason = F.String(
-        required=True,
-        validate=validate.Length(1, 2000),
-        metadata=describe("Why it is not taken up: told to the asker, never published", "不属于本政策咨询范围。"),
+    reason = _required_text(
+        2000, "Why it is not taken up: told to the asker, never published", "不属于本政策咨询范围。"
     )
-    declined_on = F.Date(
-        allow_none=True, metadata=describe("Day it was declined, when entered after the fact; today when omitted")
-    )
+    declined_on = _done_on("declined")
 
 
 class TransferInSchema(ma.Schema):
-    to_unit = F.String(
-        required=True, validate=validate.Length(1, 40), metadata=describe("The unit to hold it now", "jd-jyj")
-    )
-    reason = F.String(
-        required=True,
-        validate=validate.Length(1, 2000),
-        metadata=describe("Why (staff only)", "属教育局职责。"),
-    )
-    transferred_on = F.Date(
-        allow_none=True, metadata=describe("Day it was transferred, when entered after the fact; today when omitted")
-    )
+    to_unit = _required_text(40, "The unit to hold it now", "jd-jyj")
+    reason = _required_text(2000, "Why (staff only)", "属教育局职责。")
+    transferred_on = _done_on("transferred")
