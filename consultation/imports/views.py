@@ -7,25 +7,32 @@ from flask.views import MethodView
 
 from consultation.blueprint import (
     CONSULTATION_ID,
-    EDITORS,
     blp,
     consultation_for,
+    writes,
 )
 from consultation.comments.schemas import SubmittedCommentSchema
 from consultation.imports import services
 from consultation.imports.files import FileUnreadable, read
 from consultation.imports.schemas import ImportFileSchema
-from core.auth import current_account, requires
+from core.auth import current_account
 from core.errors import Invalid
-from core.http import documents
 
 
 @blp.route("/consultations/<int:consultation_id>/comments/import", parameters=[CONSULTATION_ID])
 class CommentImport(MethodView):
-    @requires(*EDITORS)
-    @blp.arguments(ImportFileSchema, location="files")
-    @blp.response(201, SubmittedCommentSchema(many=True))
-    @documents(404, 409, 413, 422)
+    @writes(
+        blp,
+        ImportFileSchema,
+        SubmittedCommentSchema(many=True),
+        404,
+        409,
+        413,
+        422,
+        status=201,
+        etag=None,
+        location="files",
+    )
     def post(self, files, consultation_id):
         """Enter offline comments from a CSV or Excel file (lead unit's editor, admin)
 
