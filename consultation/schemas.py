@@ -43,12 +43,12 @@ class Documented(dict):
 
     def __init__(self, spec: dict, dump: Callable):
         super().__init__(spec)
-        self.dumps = dump
+        self._dump = dump
 
     def dump(self, obj):
         """`obj` dumped, the links' base looked up once."""
         with links_on_base():
-            return self.dumps(obj)
+            return self._dump(obj)
 
 
 def one_of(choose: Callable, *schemas: type[ma.Schema], many: bool = False) -> Documented:
