@@ -284,3 +284,22 @@ def test_an_editor_restores_a_false_positive_in_a_question_or_hides_a_name(clien
     assert staff["redaction_overrides"][0]["reason"] == "是产品编号，不是银行卡号。"
     _ok(_act(client, asked["id"], "redaction", who["editor"], {"action": "hide", "text": "张三", "reason": "姓名。"}))
     assert _ok(client.get(path))["question"] == "我是［已隐去：其他］，产品编号6222021000112345672的补贴何时发放？"
+
+
+def test_each_question_of_a_page_is_shown_as_its_reader_may_see_it(client, who, decision, today):
+    held = _ask(client, decision.id, question="由发改委答复的问题", **ASKER)
+    moved = _ask(client, decision.id, question="转给教育局的问题", **ASKER)
+    # The holder's editor transfers one away: the answer shows it as the public sees it.
+    away = _ok(_act(client, moved["id"], "transfer", who["editor"], {"to_unit": "jd-jyj", "reason": "属教育局职责。"}))
+    assert away["unit"] == "jd-jyj" and "name" not in away and "receipt" not in away
+    _ok(_act(client, moved["id"], "reply", who["other_editor"], {"answer": "由教育局答复。"}))
+    # One page, two readings: the question jd-fgw holds with who asked, the other without.
+    page = client.get(f"{API}/inquiries?page_size=1&page=2", headers=who["editor"])
+    assert _ok(page)[0]["id"] == held["id"] and _ok(page)[0]["name"] == ASKER["name"]
+    assert page.headers["X-Pagination"] == (
+        '{"total": 2, "total_pages": 2, "first_page": 1, "last_page": 2, "page": 2, "previous_page": 1}'
+    )
+    listed = {i["id"]: i for i in _ok(client.get(f"{API}/inquiries", headers=who["editor"]))}
+    assert listed[held["id"]]["name"] == ASKER["name"]
+    assert "name" not in listed[moved["id"]] and listed[moved["id"]]["answer"] == "由教育局答复。"
+    assert listed[moved["id"]]["question"] == "转给教育局的问题"
