@@ -1,9 +1,9 @@
 """The consultation blueprint, which every resource of public participation registers its
-routes on, and what those views share: path parameters, who edits, the shape of a write."""
+routes on, and what those views share: path parameters, who edits."""
 
 from consultation.consultations import services
 from core.auth import current_account, requires
-from core.http import Blueprint, documents, path_parameter
+from core.http import Blueprint, path_parameter
 
 blp = Blueprint(
     "consultation",
@@ -14,6 +14,9 @@ blp = Blueprint(
 )
 
 EDITORS = ("admin", "editor")
+# Who may write what a consultation holds: its lead unit's editors (core.auth.requires checks
+# the unit), and admins.
+EDITORS_ONLY = requires(*EDITORS)
 DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 CONSULTATION_ID = path_parameter("consultation_id", "The consultation's id", 1)
 COMMENT_ID = path_parameter("comment_id", "The comment's id", 1)
@@ -26,24 +29,3 @@ RECEIPT = path_parameter(
 def consultation_for(consultation_id):
     """The consultation the path names, as the current account may see it (404 otherwise)."""
     return services.get_consultation(consultation_id, viewer=current_account())
-
-
-def writes(on, arguments, schema, *errors: int, status: int = 200, etag: str | None = "sent", **options):
-    """A write by the lead unit's editors (or an admin) on blueprint `on`: its body read by
-    `arguments` (flask-smorest's `options`), its answer dumped by `schema` with `status`;
-    `errors` are the statuses it documents.
-
-    `etag`: "sent", the answer's ETag (`sends_etag`: the next write may send `If-Match`
-    without reading the record again); "checked", flask-smorest's `etag`, for a change that
-    names the version it read (the view calls `blp.check_etag`); None, no ETag."""
-
-    def decorate(view):
-        view = documents(*errors)(view)
-        view = on.response(status, schema)(view)
-        view = on.arguments(arguments, **options)(view)
-        if etag == "checked":
-            view = on.etag(view)
-        view = requires(*EDITORS)(view)
-        return on.sends_etag(view) if etag == "sent" else view
-
-    return decorate

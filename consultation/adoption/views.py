@@ -4,8 +4,10 @@ from flask.views import MethodView
 
 from consultation.adoption.schemas import AdoptionReportInSchema, AdoptionReportPatchSchema, AdoptionReportSchema
 from consultation.adoption.services import ADOPTION_REPORT, working_report
-from core.auth import current_account, requires
-from core.http import Blueprint, documents, path_parameter
+from consultation.blueprint import EDITORS_ONLY
+from core.auth import current_account
+from core.http import Blueprint, path_parameter
+from core.reads import shows
 from decisions import services as decision_services
 from decisions.records.schemas import ExemptingPublishInSchema
 from decisions.records.views import register_record_routes
@@ -34,9 +36,7 @@ register_record_routes(
     "/<int:decision_id>/adoption-report/working", parameters=[path_parameter("decision_id", "The decision's id", 1)]
 )
 class WorkingAdoptionReport(MethodView):
-    @requires("admin", "editor")
-    @blp.response(200, AdoptionReportSchema)
-    @documents(404)
+    @shows(blp, AdoptionReportSchema, etag=False, access=EDITORS_ONLY)
     def get(self, decision_id):
         """Show the working adoption report (lead unit's editor, admin)
 

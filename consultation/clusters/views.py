@@ -5,15 +5,16 @@ from flask.views import MethodView
 from consultation.blueprint import (
     CLUSTER_ID,
     CONSULTATION_ID,
+    EDITORS_ONLY,
     blp,
     consultation_for,
-    writes,
 )
 from consultation.clusters import services
 from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
 from core.auth import current_account
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import SENT, writes
 
 
 @blp.route("/consultations/<int:consultation_id>/clusters", parameters=[CONSULTATION_ID])
@@ -23,7 +24,7 @@ class Clusters(MethodView):
         """List a consultation's concentrated opinions (较为集中意见)"""
         return services.list_clusters(consultation_for(consultation_id))
 
-    @writes(blp, ClusterInSchema, ClusterSchema, 404, 409, 422, status=201)
+    @writes(blp, ClusterInSchema, 201, ClusterSchema, 404, 409, 422, access=EDITORS_ONLY, etag=SENT)
     def post(self, data, consultation_id):
         """Group comments as one concentrated opinion with its disposition (lead unit's editor, admin)
 
@@ -41,7 +42,7 @@ class ClusterById(MethodView):
         """Show one concentrated opinion"""
         return services.get_cluster(consultation_for(consultation_id), cluster_id)
 
-    @writes(blp, ClusterPatchSchema, ClusterSchema, 404, 422, etag="checked")
+    @writes(blp, ClusterPatchSchema, 200, ClusterSchema, 404, 422, access=EDITORS_ONLY)
     def patch(self, changes, consultation_id, cluster_id):
         """Change a concentrated opinion's summary, disposition or reason (lead unit's editor, admin)
 

@@ -5,10 +5,10 @@ from flask.views import MethodView
 from consultation.blueprint import (
     COMMENT_ID,
     CONSULTATION_ID,
+    EDITORS_ONLY,
     RECEIPT,
     blp,
     consultation_for,
-    writes,
 )
 from consultation.comments import services
 from consultation.comments.schemas import (
@@ -29,6 +29,7 @@ from core.auth import accepts_token, current_account
 from core.http import documents
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import SENT, writes
 
 
 @blp.route("/consultations/<int:consultation_id>/comments", parameters=[CONSULTATION_ID])
@@ -72,7 +73,7 @@ class CommentById(MethodView):
 
 @blp.route("/comments/<int:comment_id>/moderation", parameters=[COMMENT_ID])
 class Moderation(MethodView):
-    @writes(blp, ModerationInSchema, StaffCommentSchema, 404, 422)
+    @writes(blp, ModerationInSchema, 200, StaffCommentSchema, 404, 422, access=EDITORS_ONLY, etag=SENT)
     def post(self, data, comment_id):
         """Publish or reject a comment (lead unit's editor, admin)
 
@@ -84,7 +85,7 @@ class Moderation(MethodView):
 
 @blp.route("/comments/<int:comment_id>/redaction", parameters=[COMMENT_ID])
 class CommentRedaction(MethodView):
-    @writes(blp, RedactionInSchema, StaffCommentSchema, 404, 422)
+    @writes(blp, RedactionInSchema, 200, StaffCommentSchema, 404, 422, access=EDITORS_ONLY, etag=SENT)
     def post(self, data, comment_id):
         """Restore a part of a comment hidden by mistake, or hide more of it (lead unit's editor, admin)
 
@@ -105,8 +106,7 @@ def _receipt_schema(record):
 
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
-    @blp.response(200, one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema))
-    @documents(404)
+    @shows(blp, one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema), etag=False, access=None)
     def get(self, receipt):
         """See what became of your comment or question (anyone holding its receipt)
 

@@ -5,9 +5,9 @@ from flask.views import MethodView
 from consultation.blueprint import (
     CONSULTATION_ID,
     DECISION_ID,
+    EDITORS_ONLY,
     blp,
     consultation_for,
-    writes,
 )
 from consultation.consultations import services
 from consultation.consultations.schemas import (
@@ -19,6 +19,7 @@ from consultation.consultations.schemas import (
 from core.auth import current_account
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import SENT, writes
 from decisions import services as decision_services
 from decisions.records.schemas import PublishInSchema
 
@@ -31,7 +32,7 @@ class DecisionConsultations(MethodView):
         decision = decision_services.get_decision(decision_id, viewer=current_account())
         return services.list_consultation_views(decision, viewer=current_account())
 
-    @writes(blp, ConsultationInSchema, ConsultationSchema, 404, 409, 422, status=201)
+    @writes(blp, ConsultationInSchema, 201, ConsultationSchema, 404, 409, 422, access=EDITORS_ONLY, etag=SENT)
     def post(self, data, decision_id):
         """Prepare a consultation on a published draft (lead unit's editor, admin)
 
@@ -52,7 +53,7 @@ class ConsultationById(MethodView):
         `status` follows the dates: open exactly from `opens_on` to `closes_on` inclusive."""
         return services.consultation_view(consultation_for(consultation_id))
 
-    @writes(blp, ConsultationPatchSchema, ConsultationSchema, 404, 409, 422, etag="checked")
+    @writes(blp, ConsultationPatchSchema, 200, ConsultationSchema, 404, 409, 422, access=EDITORS_ONLY)
     def patch(self, changes, consultation_id):
         """Change a consultation before it is published (lead unit's editor, admin)
 
@@ -64,7 +65,9 @@ class ConsultationById(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/publish", parameters=[CONSULTATION_ID])
 class ConsultationPublication(MethodView):
-    @writes(blp, PublishInSchema, ConsultationSchema, 404, 409, 422, required=False)
+    @writes(
+        blp, PublishInSchema, 200, ConsultationSchema, 404, 409, 422, access=EDITORS_ONLY, etag=SENT, required=False
+    )
     def post(self, data, consultation_id):
         """Announce a consultation (lead unit's editor, admin)
 
@@ -75,7 +78,7 @@ class ConsultationPublication(MethodView):
 
 @blp.route("/consultations/<int:consultation_id>/hearing", parameters=[CONSULTATION_ID])
 class Hearing(MethodView):
-    @writes(blp, HearingInSchema, ConsultationSchema, 404, 409, 422)
+    @writes(blp, HearingInSchema, 200, ConsultationSchema, 404, 409, 422, access=EDITORS_ONLY, etag=SENT)
     def put(self, data, consultation_id):
         """Record a hearing's procedure (lead unit's editor, admin)
 

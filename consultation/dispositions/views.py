@@ -6,8 +6,8 @@ from flask_smorest import abort
 
 from consultation.blueprint import (
     COMMENT_ID,
+    EDITORS_ONLY,
     blp,
-    writes,
 )
 from consultation.comments.schemas import StaffCommentSchema
 from consultation.comments.services import get_comment
@@ -15,19 +15,30 @@ from consultation.dispositions import services
 from consultation.dispositions.schemas import DispositionInSchema
 from core.auth import current_account
 from core.http import IF_MATCH_WHEN_REPLACING
+from core.writes import SENT, writes
 
 
 @blp.route("/comments/<int:comment_id>/disposition", parameters=[COMMENT_ID])
 class CommentDisposition(MethodView):
-    @blp.doc(
+    @writes(
+        blp,
+        DispositionInSchema,
+        200,
+        StaffCommentSchema,
+        404,
+        409,
+        412,
+        422,
+        428,
+        access=EDITORS_ONLY,
+        etag=SENT,
         parameters=[
             {
                 **IF_MATCH_WHEN_REPLACING,
                 "description": "The comment's ETag, when it has a disposition already (428 without it, 412 if stale)",
             }
-        ]
+        ],
     )
-    @writes(blp, DispositionInSchema, StaffCommentSchema, 404, 409, 412, 422, 428)
     def put(self, data, comment_id):
         """Record what became of a comment, and why (lead unit's editor, admin)
 

@@ -7,9 +7,9 @@ from flask.views import MethodView
 
 from consultation.blueprint import (
     CONSULTATION_ID,
+    EDITORS_ONLY,
     blp,
     consultation_for,
-    writes,
 )
 from consultation.comments.schemas import SubmittedCommentSchema
 from consultation.imports import services
@@ -17,22 +17,15 @@ from consultation.imports.files import FileUnreadable, read
 from consultation.imports.schemas import ImportFileSchema
 from core.auth import current_account
 from core.errors import Invalid
+from core.writes import writes
+
+# The comments a file entered, each as a submission is answered.
+_ENTERED = SubmittedCommentSchema(many=True)
 
 
 @blp.route("/consultations/<int:consultation_id>/comments/import", parameters=[CONSULTATION_ID])
 class CommentImport(MethodView):
-    @writes(
-        blp,
-        ImportFileSchema,
-        SubmittedCommentSchema(many=True),
-        404,
-        409,
-        413,
-        422,
-        status=201,
-        etag=None,
-        location="files",
-    )
+    @writes(blp, ImportFileSchema, 201, _ENTERED, 404, 409, 413, 422, access=EDITORS_ONLY, etag=None, location="files")
     def post(self, files, consultation_id):
         """Enter offline comments from a CSV or Excel file (lead unit's editor, admin)
 

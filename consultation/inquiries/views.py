@@ -2,7 +2,9 @@
 
 from flask.views import MethodView
 
-from consultation.blueprint import writes
+from consultation.blueprint import (
+    EDITORS_ONLY,
+)
 from consultation.comments.schemas import RedactionInSchema
 from consultation.inquiries import services
 from consultation.inquiries.schemas import (
@@ -20,6 +22,7 @@ from core.auth import accepts_token, current_account, requires
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
+from core.writes import writes
 from decisions import services as decision_services
 
 blp = Blueprint(
@@ -48,7 +51,7 @@ MANY = one_of(_as_seen, InquirySchema, StaffInquirySchema, many=True)
 
 def _step_on_held(arguments):
     """What a step on a held question takes: an editor of its unit, a body, and one answer."""
-    return writes(blp, arguments, ONE, 404, 409, 422, etag=None)
+    return writes(blp, arguments, 200, ONE, 404, 409, 422, access=EDITORS_ONLY, etag=None)
 
 
 def _step(action, inquiry_id: int, data: dict):
@@ -131,7 +134,7 @@ class InquiryPublication(MethodView):
 
 @blp.route("/inquiries/<int:inquiry_id>/redaction", parameters=[INQUIRY_ID])
 class InquiryRedaction(MethodView):
-    @writes(blp, RedactionInSchema, StaffInquirySchema, 404, 422, etag=None)
+    @writes(blp, RedactionInSchema, 200, StaffInquirySchema, 404, 422, access=EDITORS_ONLY, etag=None)
     def post(self, data, inquiry_id):
         """Restore a part of a question hidden by mistake, or hide more of it (holding unit's editor, admin)
 
