@@ -18,7 +18,7 @@ from consultation.inquiries.schemas import (
     TransferInSchema,
 )
 from consultation.schemas import one_of
-from core.auth import accepts_token, current_account, requires
+from core.auth import accepts_token, current_account
 from core.http import Blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
@@ -74,10 +74,7 @@ class DecisionInquiries(MethodView):
         decision = decision_services.get_decision(decision_id, viewer=None)
         return services.list_inquiries(viewer=current_account(), decision=decision, **args)
 
-    @accepts_token
-    @blp.arguments(InquiryInSchema)
-    @blp.response(201, AskedInquirySchema)
-    @documents(404, 422, 429)
+    @writes(blp, InquiryInSchema, 201, AskedInquirySchema, 404, 422, 429, access=accepts_token, etag=None)
     def post(self, data, decision_id):
         """Ask a question about a decision (anyone)
 
@@ -98,10 +95,7 @@ class Inquiries(MethodView):
         admins everything."""
         return services.list_inquiries(viewer=current_account(), **args)
 
-    @accepts_token
-    @blp.arguments(InquiryInSchema)
-    @blp.response(201, AskedInquirySchema)
-    @documents(422, 429)
+    @writes(blp, InquiryInSchema, 201, AskedInquirySchema, 422, 429, access=accepts_token, etag=None)
     def post(self, data):
         """Ask a general question (网上咨询, anyone)
 
@@ -122,7 +116,7 @@ class InquiryById(MethodView):
 
 @blp.route("/inquiries/<int:inquiry_id>/publication", parameters=[INQUIRY_ID])
 class InquiryPublication(MethodView):
-    @requires("admin", "editor")
+    @EDITORS_ONLY
     @blp.response(200, ONE)
     @documents(404, 409)
     def post(self, inquiry_id):
