@@ -3,12 +3,12 @@ routes on, and what those views share: path parameters, who edits."""
 
 from consultation.consultations import services
 from core.auth import current_account, requires
-from core.http import Blueprint, path_parameter
+from core.http import api_blueprint, path_parameter
 
-blp = Blueprint(
+blp = api_blueprint(
     "consultation",
     __name__,
-    url_prefix="/api/v1",
+    path="",
     description="Public consultation (意见征集): consultations on a draft, comments from every channel, their "
     "moderation and disposition with reasons, clusters of concentrated opinions, and receipts.",
 )

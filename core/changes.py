@@ -17,14 +17,13 @@ from marshmallow import validate
 
 from core import chain, publication, tick
 from core.errors import UnknownCursor
-from core.http import Blueprint, documents
+from core.http import api_blueprint, documents
 from core.links import api_url
 from core.serialize import Computed, Schema
 
-blp = Blueprint(
+blp = api_blueprint(
     "changes",
     __name__,
-    url_prefix="/api/v1/changes",
     description="The change feed: every public fact across the service — publications, corrections, withdrawals, "
     "what became of comments and questions, deadlines passed — oldest first.",
 )

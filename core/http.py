@@ -17,7 +17,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from core.body import NUL_REFUSED, read_json
-from core.links import links_on_base
+from core.links import API_PREFIX, links_on_base
 from core.serialize import dumper, record
 
 # The largest id a path may name: ids are 32-bit INTEGER columns on PostgreSQL; a larger
@@ -179,6 +179,17 @@ class Blueprint(flask_smorest.Blueprint):
             if page < last_page:
                 metadata["next_page"] = page + 1
         return metadata
+
+
+def api_blueprint(name: str, import_name: str, *, path: str | None = None, description: str) -> Blueprint:
+    """A blueprint of the API, its routes under API_PREFIX + `path`, its tag described.
+
+    `path` is by default the resource the blueprint is named for, spelt with hyphens
+    (`security_events` serves /api/v1/security-events); `path=""` when its routes spell their
+    own paths under several resources."""
+    if path is None:
+        path = "/" + name.replace("_", "-")
+    return Blueprint(name, import_name, url_prefix=API_PREFIX + path, description=description)
 
 
 class CommonErrors(BasePlugin):

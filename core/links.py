@@ -12,6 +12,10 @@ from werkzeug.sansio.utils import get_current_url
 # each one cost as much as the rest of the dump; a context variable is read in a blink.
 _rendering_base: ContextVar[str | None] = ContextVar("rendering_base", default=None)
 
+# Where the API's paths begin: every API blueprint's prefix (core.http.api_blueprint) and
+# every link's.
+API_PREFIX = "/api/v1"
+
 
 def base_url() -> str:
     """Scheme, host and script root for absolute links: PUBLIC_BASE_URL, else the request's own.
@@ -44,7 +48,7 @@ def _host_base(scheme: str, host: str, root: str = "") -> str:
 
 def api_url(path: str) -> str:
     """The absolute URL of an API path, e.g. api_url('/decisions/7')."""
-    return f"{base_url()}/api/v1{path}"
+    return f"{base_url()}{API_PREFIX}{path}"
 
 
 def href(path: str) -> dict:

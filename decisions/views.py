@@ -4,7 +4,7 @@ blueprints, units' and the catalogue's included."""
 from flask.views import MethodView
 
 from core.auth import current_account, requires
-from core.http import Blueprint, documents, path_parameter
+from core.http import api_blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import writes
@@ -13,10 +13,9 @@ from decisions.catalogues import views as catalogue_views
 from decisions.schemas import DecisionInSchema, DecisionPatchSchema, DecisionQueryArgsSchema, DecisionSchema
 from decisions.units import views as unit_views
 
-decisions = Blueprint(
+decisions = api_blueprint(
     "decisions",
     __name__,
-    url_prefix="/api/v1/decisions",
     description="Decisions (决策事项): the catalogue's items and where their procedure stands.",
 )
 blueprints = (unit_views.blp, catalogue_views.blp, decisions)

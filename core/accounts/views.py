@@ -12,12 +12,12 @@ from core.accounts.schemas import (
     AccountWithTokenSchema,
 )
 from core.auth import requires
-from core.http import Blueprint, documents, path_parameter
+from core.http import api_blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import writes
 
-blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts", description="Accounts and their tokens (admin).")
+blp = api_blueprint("accounts", __name__, description="Accounts and their tokens (admin).")
 
 ACCOUNT_ID = path_parameter("account_id", "The account's id", 2)
 

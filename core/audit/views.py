@@ -5,10 +5,10 @@ from flask.views import MethodView
 from core.audit import services
 from core.audit.schemas import AuditEntrySchema, AuditQueryArgsSchema
 from core.auth import requires
-from core.http import Blueprint
+from core.http import api_blueprint
 from core.reads import lists
 
-blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who changed what, when (admin).")
+blp = api_blueprint("audit", __name__, description="Who changed what, when (admin).")
 
 
 @blp.route("")

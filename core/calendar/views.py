@@ -9,13 +9,12 @@ from flask_smorest import abort
 from core.auth import requires
 from core.calendar.schemas import CalendarYearInSchema, CalendarYearSchema, WorkingDaySchema, WorkingDaysQueryArgsSchema
 from core.calendar.services import add_working_days, check_year, load_year, year_view
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter
+from core.http import IF_MATCH_WHEN_REPLACING, api_blueprint, documents, path_parameter
 from core.reads import shows
 
-blp = Blueprint(
+blp = api_blueprint(
     "calendar",
     __name__,
-    url_prefix="/api/v1/calendar",
     description="The official working-day calendar: holidays and make-up working days (调休) per year.",
 )
 

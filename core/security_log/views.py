@@ -3,15 +3,14 @@
 from flask.views import MethodView
 
 from core.auth import requires
-from core.http import Blueprint
+from core.http import api_blueprint
 from core.reads import lists
 from core.security_log import services
 from core.security_log.schemas import SecurityEventQueryArgsSchema, SecurityEventSchema
 
-blp = Blueprint(
+blp = api_blueprint(
     "security_events",
     __name__,
-    url_prefix="/api/v1/security-events",
     description="Refused attempts: 401, 403 and 429 (admin).",
 )
 

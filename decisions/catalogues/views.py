@@ -4,7 +4,7 @@ objects."""
 from flask.views import MethodView
 
 from core.auth import current_account, requires
-from core.http import Blueprint, path_parameter
+from core.http import api_blueprint, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import SENT, writes
@@ -19,10 +19,9 @@ from decisions.catalogues.schemas import (
     PublicationInSchema,
 )
 
-blp = Blueprint(
+blp = api_blueprint(
     "catalogues",
     __name__,
-    url_prefix="/api/v1/catalogues",
     description="The yearly catalogue of major administrative decisions (重大行政决策事项目录) and its adjustments.",
 )
 

@@ -8,7 +8,7 @@ from core import caching
 from core.auth import current_account, requires
 from core.http import (
     IF_MATCH_WHEN_REPLACING,
-    Blueprint,
+    api_blueprint,
     documents,
     path_parameter,
 )
@@ -26,10 +26,10 @@ from decisions.meetings.schemas import (
 from decisions.records.schemas import PublishInSchema
 from decisions.units import services as unit_services
 
-blp = Blueprint(
+blp = api_blueprint(
     "meetings",
     __name__,
-    url_prefix="/api/v1",
+    path="",
     description="Meetings (会议审议) that deliberate decisions — executive or plenary — with their outcomes, "
     "dissent, and invited attendees (列席).",
 )

@@ -6,7 +6,7 @@ from flask_smorest import abort
 
 from core import caching, publication
 from core.auth import accepts_token, current_account, requires
-from core.http import IF_MATCH_WHEN_REPLACING, Blueprint, documents, path_parameter
+from core.http import IF_MATCH_WHEN_REPLACING, api_blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import SENT, writes
@@ -16,10 +16,10 @@ from decisions.records.diff import draft_diff
 from decisions.records.services import BACKGROUND, DRAFT, FOLLOW_UP, INTERPRETATION, RESULT, REVIEW
 from decisions.timeline import TimelineSchema, timeline
 
-blp = Blueprint(
+blp = api_blueprint(
     "records",
     __name__,
-    url_prefix="/api/v1/decisions",
+    path="/decisions",
     description="The procedure's records on a decision — background, drafts, reviews, result, interpretations, "
     "follow-ups — each created unpublished by the lead unit, then published, corrected or withdrawn; and the "
     "decision's timeline.",

@@ -3,17 +3,16 @@
 from flask.views import MethodView
 
 from core.auth import requires
-from core.http import Blueprint, path_parameter
+from core.http import api_blueprint, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import writes
 from decisions.units import services
 from decisions.units.schemas import UnitInSchema, UnitPatchSchema, UnitQueryArgsSchema, UnitSchema
 
-blp = Blueprint(
+blp = api_blueprint(
     "units",
     __name__,
-    url_prefix="/api/v1/units",
     description="The district's units: the government office, departments, towns and streets.",
 )
 
