@@ -65,6 +65,15 @@ def adjustment_mark() -> ma.fields.String:
     )
 
 
+def decision_links(decision_id: int) -> dict:
+    """The links of what belongs to a decision (a stage record, a meeting's agenda item): the
+    decision and its timeline."""
+    return {
+        "decision": href(f"/decisions/{decision_id}"),
+        "timeline": href(f"/decisions/{decision_id}/timeline"),
+    }
+
+
 # --- Decisions -------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
 from decisions.records.schemas import EXEMPTIONS_OUT, exemptions_field, exemptions_of
-from decisions.schemas import decision_id_field
+from decisions.schemas import decision_id_field, decision_links
 
 F = ma.fields
 
@@ -23,12 +23,7 @@ class AgendaItemSchema(ma.Schema):
     against_majority = JsonBoolean(metadata=describe("The head decided against the majority"))
     head_reason = F.String(allow_none=True, metadata=describe("The head's reason, when deciding against the majority"))
     exemptions = Computed(exemptions_of, metadata=EXEMPTIONS_OUT)
-    _links = Links(
-        lambda a: {
-            "decision": href(f"/decisions/{a.decision_id}"),
-            "timeline": href(f"/decisions/{a.decision_id}/timeline"),
-        }
-    )
+    _links = Links(lambda a: decision_links(a.decision_id))
 
 
 class AttendeeSchema(ma.Schema):

@@ -12,7 +12,7 @@ from core.links import href
 from core.preconditions import EXEMPTIBLE
 from core.serialize import Computed, Links, Schema, choice, describe, describe_list
 from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
-from decisions.schemas import WEB_ADDRESS, title_field
+from decisions.schemas import WEB_ADDRESS, decision_links, title_field
 
 F = ma.fields
 
@@ -165,11 +165,7 @@ def _record_links(path_of):
     correction and the version it corrects, both ways."""
 
     def build(r):
-        links = {
-            "self": href(path_of(r)),
-            "decision": href(f"/decisions/{r.decision_id}"),
-            "timeline": href(f"/decisions/{r.decision_id}/timeline"),
-        }
+        links = {"self": href(path_of(r)), **decision_links(r.decision_id)}
         if r.corrects_id is not None:
             links["corrects"] = href(path_of(r.corrects))
         if r.superseded_by_id is not None:
