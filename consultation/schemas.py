@@ -1,12 +1,12 @@
-"""What consultation's schemas share: bounded text without NUL, an enum's values, and
-responses documented as written out (one of several schemas, a report)."""
+"""What consultation's schemas share: bounded text without NUL, an enum's values, the link to a
+consultation, and responses documented as written out (one of several schemas, a report)."""
 
 from collections.abc import Callable
 
 import marshmallow as ma
 from marshmallow import validate
 
-from core.links import links_on_base
+from core.links import href, links_on_base
 from core.serialize import describe, dumper, record, records
 
 F = ma.fields
@@ -59,3 +59,8 @@ def one_of(choose: Callable, *schemas: type[ma.Schema], many: bool = False) -> D
     if many:
         return Documented({"type": "array", "items": one}, lambda objs: [dumper(choose(o))(o) for o in records(objs)])
     return Documented(one, lambda obj: dumper(choose(obj))(record(obj)))
+
+
+def consultation_link(consultation_id: int) -> dict:
+    """The link of what belongs to a consultation (a comment, a receipt, a cluster) to it."""
+    return {"consultation": href(f"/consultations/{consultation_id}")}

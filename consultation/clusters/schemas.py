@@ -4,7 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from consultation.dispositions.models import Disposition, ReasonCode
-from consultation.schemas import F, bounded_text, enum_values, optional_text
+from consultation.schemas import F, bounded_text, consultation_link, enum_values, optional_text
 from core.http import MAX_ID
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
@@ -25,7 +25,7 @@ class ClusterSchema(Schema):
     _links = Links(
         lambda c: {
             "self": href(f"/consultations/{c.consultation_id}/clusters/{c.id}"),
-            "consultation": href(f"/consultations/{c.consultation_id}"),
+            **consultation_link(c.consultation_id),
         }
     )
 

@@ -13,7 +13,7 @@ from consultation.comments.models import (
     SubmitterType,
 )
 from consultation.dispositions.models import Disposition, ReasonCode
-from consultation.schemas import F, bounded_text, enum_values, optional_text
+from consultation.schemas import F, bounded_text, consultation_link, enum_values, optional_text
 from core import redaction
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe, describe_list
@@ -64,12 +64,7 @@ class _CommentFields(Schema):
     reason = F.String(allow_none=True, metadata=describe("Why, in words"))
     cluster_id = F.Integer(allow_none=True, metadata=describe("The concentrated opinion it belongs to"))
     disposed_on = F.Date(allow_none=True, metadata=describe("Day the disposition was decided"))
-    _links = Links(
-        lambda c: {
-            "self": href(f"/comments/{c.id}"),
-            "consultation": href(f"/consultations/{c.consultation_id}"),
-        }
-    )
+    _links = Links(lambda c: {"self": href(f"/comments/{c.id}"), **consultation_link(c.consultation_id)})
 
 
 class StaffCommentSchema(_CommentFields):
@@ -132,12 +127,7 @@ class SubmittedCommentSchema(Schema):
     consultation_id = F.Integer(metadata=describe("The consultation", 5))
     channel = F.String(metadata=describe("How it came in"))
     received_on = F.Date(metadata=describe("Day it was received"))
-    _links = Links(
-        lambda c: {
-            "receipt": href(f"/receipts/{c.receipt}"),
-            "consultation": href(f"/consultations/{c.consultation_id}"),
-        }
-    )
+    _links = Links(lambda c: {"receipt": href(f"/receipts/{c.receipt}"), **consultation_link(c.consultation_id)})
 
 
 class CommentInSchema(ma.Schema):
@@ -211,9 +201,7 @@ class ReceiptSchema(Schema):
     reason_code = F.String(allow_none=True, metadata=describe("Why, from the controlled list"))
     reason = F.String(allow_none=True, metadata=describe("Why, in words"))
     disposed_on = F.Date(allow_none=True, metadata=describe("Day the disposition was recorded"))
-    _links = Links(
-        lambda c: {"self": href(f"/receipts/{c.receipt}"), "consultation": href(f"/consultations/{c.consultation_id}")}
-    )
+    _links = Links(lambda c: {"self": href(f"/receipts/{c.receipt}"), **consultation_link(c.consultation_id)})
 
 
 class IdempotencyHeaderSchema(ma.Schema):
