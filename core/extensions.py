@@ -156,6 +156,14 @@ class Versioned(Timestamped):
 db = SQLAlchemy(model_class=Model)
 
 
+def stored(obj):
+    """`obj` added to the session and flushed, so that it has its id (and the database has
+    checked its constraints) before the transaction goes on; returned, for `x = stored(X(...))`."""
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
 @contextmanager
 def conflict_on_clash(message: str):
     """A write that breaks a unique constraint answers 409 with `message`, whether the database

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import calendar, chain
 from core.errors import AlreadyWithdrawn, Invalid, NotPublishedYet, PublishedRecordImmutable
-from core.extensions import UTCDateTime, db, read_connection, shown, utcnow
+from core.extensions import UTCDateTime, db, read_connection, shown, stored, utcnow
 from core.links import base_url, links_relative
 
 # Any fixed number; names the lock that serialises appends to the public record.
@@ -149,9 +149,7 @@ def _append(fact: Fact, day: dt.date) -> PublicRecordEntry:
     }
     # Chained behind the entry of seq - 1: the lock `_next_seq` took is held until commit.
     [values] = chain.append(db.session.connection(), chain.PUBLIC_RECORD, [values])
-    entry = PublicRecordEntry(**values)
-    db.session.add(entry)
-    db.session.flush()
+    entry = stored(PublicRecordEntry(**values))
     return entry
 
 
@@ -247,8 +245,7 @@ def correct(old, new, *, decision_id: int, title: str, target: Callable[[object]
     db.session.flush()
     new.published_on = day
     new.corrects_id = old.id
-    db.session.add(new)
-    db.session.flush()
+    stored(new)
     old.superseded_by_id = new.id
     entry = _append(
         Fact(decision_id, EntryType.correction, f"更正：{title}", target(new), amends_seq=original.seq, reason=reason),

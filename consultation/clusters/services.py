@@ -13,7 +13,7 @@ from core.errors import (
     Invalid,
     NotFound,
 )
-from core.extensions import db
+from core.extensions import db, stored
 from decisions.models import Decision
 
 
@@ -40,15 +40,15 @@ def create_cluster(
     missing = sorted(set(comment_ids) - {c.id for c in comments})
     if missing:
         raise Invalid("comment_ids", f"Consultation {consultation.id} has no comment {', '.join(map(str, missing))}.")
-    cluster = Cluster(
-        consultation_id=consultation.id,
-        summary=summary,
-        disposition=disposition,
-        reason_code=reason_code,
-        reason=reason,
+    cluster = stored(
+        Cluster(
+            consultation_id=consultation.id,
+            summary=summary,
+            disposition=disposition,
+            reason_code=reason_code,
+            reason=reason,
+        )
     )
-    db.session.add(cluster)
-    db.session.flush()
     facts.record_cluster(cluster, consultation, created=True)
     _apply_cluster(cluster, comments, consultation, disposed_on)
     count = sum(c.moderation != ModerationState.rejected for c in comments)

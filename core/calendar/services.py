@@ -9,7 +9,7 @@ from flask import g, has_app_context
 
 from core.calendar.models import OFFICIAL, PROVISIONAL, CalendarYear
 from core.errors import CalendarYearOfficial, Invalid
-from core.extensions import db, utcnow
+from core.extensions import db, stored, utcnow
 
 
 def package_knows(year: int) -> bool:
@@ -136,8 +136,7 @@ def load_year(year: int, *, holidays: list[dt.date], workdays: list[dt.date], so
     row.workdays = sorted(d.isoformat() for d in set(workdays))
     row.source = source
     row.loaded_at = utcnow()
-    db.session.add(row)
-    db.session.flush()
+    stored(row)
     if has_app_context():
         g.pop("calendar_years", None)
     changed = sum(function(year) for function in _recompute)

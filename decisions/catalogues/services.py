@@ -19,7 +19,7 @@ from core.errors import (
     NotFound,
     PartyConsentMissing,
 )
-from core.extensions import db
+from core.extensions import db, stored
 from core.pagination import Listing
 from core.publication import EntryType, Fact, PublicRecordEntry
 from decisions import procedure, visibility
@@ -236,17 +236,17 @@ def adjust(
     elif kind == AdjustmentType.add:
         decision.catalogued_on = published_on
     decision.adjustment = ADJUSTED[kind]
-    adjustment = Adjustment(
-        catalogue_year=catalogue.year,
-        type=kind,
-        decision_id=decision.id,
-        reason=reason,
-        approved_on=approved_on,
-        published_on=published_on,
-        changes=recorded,
+    adjustment = stored(
+        Adjustment(
+            catalogue_year=catalogue.year,
+            type=kind,
+            decision_id=decision.id,
+            reason=reason,
+            approved_on=approved_on,
+            published_on=published_on,
+            changes=recorded,
+        )
     )
-    db.session.add(adjustment)
-    db.session.flush()
     _record_adjustment(catalogue, decision, adjustment)
     procedure.refresh_state(decision)
     db.session.commit()

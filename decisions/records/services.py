@@ -22,7 +22,7 @@ from core.errors import (
     ResultNeedsApproval,
     ResultNotPublished,
 )
-from core.extensions import conflict_on_clash, db
+from core.extensions import conflict_on_clash, db, stored
 from core.publication import EntryType, Fact
 from decisions import procedure, visibility
 from decisions.meetings.models import APPROVING, AgendaItem, Meeting
@@ -341,8 +341,7 @@ def create(record_kind: Kind, decision: Decision, *, by: Account, **values):
     if record_kind.key == "version":
         record.version = _next_version(record_kind, decision.id)
     with _clash_is_conflict(record_kind):
-        db.session.add(record)
-        db.session.flush()
+        stored(record)
         procedure.refresh_state(decision)
         db.session.commit()
     return record
