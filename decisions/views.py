@@ -14,9 +14,7 @@ from decisions.schemas import DecisionInSchema, DecisionPatchSchema, DecisionQue
 from decisions.units import views as unit_views
 
 decisions = api_blueprint(
-    "decisions",
-    __name__,
-    description="Decisions (决策事项): the catalogue's items and where their procedure stands.",
+    "decisions", __name__, description="Decisions (决策事项): the catalogue's items and where their procedure stands."
 )
 blueprints = (unit_views.blp, catalogue_views.blp, decisions)
 

@@ -8,11 +8,7 @@ from core.reads import lists
 from core.security_log import services
 from core.security_log.schemas import SecurityEventQueryArgsSchema, SecurityEventSchema
 
-blp = api_blueprint(
-    "security_events",
-    __name__,
-    description="Refused attempts: 401, 403 and 429 (admin).",
-)
+blp = api_blueprint("security_events", __name__, description="Refused attempts: 401, 403 and 429 (admin).")
 
 
 @blp.route("")

@@ -11,9 +11,7 @@ from decisions.units import services
 from decisions.units.schemas import UnitInSchema, UnitPatchSchema, UnitQueryArgsSchema, UnitSchema
 
 blp = api_blueprint(
-    "units",
-    __name__,
-    description="The district's units: the government office, departments, towns and streets.",
+    "units", __name__, description="The district's units: the government office, departments, towns and streets."
 )
 
 UNIT_CODE = path_parameter("code", "The unit's code", "jd-fgw")
