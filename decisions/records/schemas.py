@@ -270,19 +270,23 @@ class DiffLineSchema(ma.Schema):
     text = F.String(metadata=describe("The line"))
 
 
+def _diff_links(d):
+    """The diff itself and the two versions it compares."""
+    drafts = f"/decisions/{d.decision_id}/drafts"
+    return {
+        "self": href(f"{drafts}/{d.version}/diff?against={d.against}"),
+        "version": href(f"{drafts}/{d.version}"),
+        "against": href(f"{drafts}/{d.against}"),
+    }
+
+
 class DraftDiffSchema(Schema):
     version = F.Integer(metadata=describe("This version", 2))
     against = F.Integer(metadata=describe("The version it is compared with", 1))
     added = F.Integer(metadata=describe("Lines added"))
     removed = F.Integer(metadata=describe("Lines removed"))
     lines = F.List(F.Nested(DiffLineSchema), metadata=describe("The text, line by line"))
-    _links = Links(
-        lambda d: {
-            "self": href(f"/decisions/{d.decision_id}/drafts/{d.version}/diff?against={d.against}"),
-            "version": href(f"/decisions/{d.decision_id}/drafts/{d.version}"),
-            "against": href(f"/decisions/{d.decision_id}/drafts/{d.against}"),
-        }
-    )
+    _links = Links(_diff_links)
 
 
 class DiffQueryArgsSchema(ma.Schema):
