@@ -263,21 +263,21 @@ class DraftPatchSchema(ma.Schema):
     explanation = F.String(validate=validate.Length(0, 50000))
 
 
-class DiffLineSchema(ma.Schema):
-    op = F.String(
-        metadata=describe("' ' unchanged, '-' only in `against`, '+' only in this version", enum=[" ", "-", "+"])
-    )
-    text = F.String(metadata=describe("The line"))
-
-
 def _diff_links(d):
-    """The diff itself and the two versions it compares."""
+    """A draft diff's links (DraftDiffSchema): the diff itself and the two versions it compares."""
     drafts = f"/decisions/{d.decision_id}/drafts"
     return {
         "self": href(f"{drafts}/{d.version}/diff?against={d.against}"),
         "version": href(f"{drafts}/{d.version}"),
         "against": href(f"{drafts}/{d.against}"),
     }
+
+
+class DiffLineSchema(ma.Schema):
+    op = F.String(
+        metadata=describe("' ' unchanged, '-' only in `against`, '+' only in this version", enum=[" ", "-", "+"])
+    )
+    text = F.String(metadata=describe("The line"))
 
 
 class DraftDiffSchema(Schema):
