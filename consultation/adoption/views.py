@@ -6,16 +6,16 @@ from consultation.adoption.schemas import AdoptionReportInSchema, AdoptionReport
 from consultation.adoption.services import ADOPTION_REPORT, working_report
 from consultation.blueprint import EDITORS_ONLY
 from core.auth import current_account
-from core.http import Blueprint, path_parameter
+from core.http import api_blueprint, path_parameter
 from core.reads import shows
 from decisions import services as decision_services
 from decisions.records.schemas import ExemptingPublishInSchema
 from decisions.records.views import register_record_routes
 
-blp = Blueprint(
+blp = api_blueprint(
     "adoption_reports",
     __name__,
-    url_prefix="/api/v1/decisions",
+    path="/decisions",
     description="The adoption report (意见收集采纳情况): opinions received and how they were adopted, published "
     "within 10 working days after the result is issued.",
 )

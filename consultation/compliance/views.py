@@ -8,12 +8,11 @@ from flask.views import MethodView
 
 from consultation.compliance import services
 from consultation.compliance.schemas import COMPLIANCE, ComplianceQueryArgsSchema
-from core.http import Blueprint, documents
+from core.http import api_blueprint, documents
 
-blp = Blueprint(
+blp = api_blueprint(
     "compliance",
     __name__,
-    url_prefix="/api/v1/compliance",
     description="Compliance for the district office's yearly assessment: deadlines and duties kept, "
     "per unit and for the district.",
 )

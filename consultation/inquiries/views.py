@@ -19,16 +19,16 @@ from consultation.inquiries.schemas import (
 )
 from consultation.schemas import one_of
 from core.auth import accepts_token, current_account
-from core.http import Blueprint, documents, path_parameter
+from core.http import api_blueprint, documents, path_parameter
 from core.links import api_url
 from core.reads import lists, shows
 from core.writes import writes
 from decisions import services as decision_services
 
-blp = Blueprint(
+blp = api_blueprint(
     "inquiries",
     __name__,
-    url_prefix="/api/v1",
+    path="",
     description="Inquiries (政策留言 on a decision's page, general 网上咨询): public once published (选登) or "
     "answered, answered within 5 working days (1 for a simple one), transferred (转办) or declined by the unit "
     "holding them.",
