@@ -9,6 +9,8 @@ a shuffled order: the app as built, the app as built again (its spread is the no
 app without one kept speed-up at a time. Per round and endpoint, a variant's figure is its CPU
 time over the as-built app's in the same round; the median over the rounds is printed, + when
 the app is slower without the speed-up. A speed-up under 2 % is to be dropped (bench/README.md).
+The lists and the item are asked of bench/run.py's data set, the timeline of bench/timeline.py's
+(50-entry timelines: the list's decisions have none).
 
 A variant takes a speed-up away for its requests only and puts it back after them:
 - an override of core.http.Blueprint is deleted from the class, so flask-smorest's own method
@@ -34,17 +36,18 @@ sys.path[:0] = [ROOT, BENCH]
 import request_profile  # noqa: E402  (bench scripts run from bench/, beside the app's root)
 import run  # noqa: E402
 
+TIMELINES = os.path.join(BENCH, "data", "timeline.sqlite3")  # bench/timeline.py's data set
 KEPT_METHODS = ("_make_pagination_metadata", "_generate_etag", "_is_etag_enabled")
 
 
 @contextmanager
-def as_built(_app):
+def as_built(_apps):
     yield
 
 
 def without_method(name):
     @contextmanager
-    def variant(_app):
+    def variant(_apps):
         from core.http import Blueprint
 
         kept = Blueprint.__dict__[name]
@@ -58,15 +61,18 @@ def without_method(name):
 
 
 @contextmanager
-def plain_cors(app):
-    hooks = app.after_request_funcs[None]
-    (index,) = [i for i, hook in enumerate(hooks) if getattr(hook, "__wrapped__", None) is not None]
-    remembering = hooks[index]
-    hooks[index] = remembering.__wrapped__
+def plain_cors(apps):
+    swapped = []
+    for app in apps:
+        hooks = app.after_request_funcs[None]
+        (index,) = [i for i, hook in enumerate(hooks) if getattr(hook, "__wrapped__", None) is not None]
+        swapped.append((hooks, index, hooks[index]))
+        hooks[index] = hooks[index].__wrapped__
     try:
         yield
     finally:
-        hooks[index] = remembering
+        for hooks, index, remembering in swapped:
+            hooks[index] = remembering
 
 
 VARIANTS = {
@@ -84,20 +90,31 @@ def main(argv=None) -> int:
     if not os.path.exists(run.DB):
         print(f"no data set: run bench/run.py once (it generates {run.DB})")
         return 1
+    if not os.path.exists(TIMELINES):
+        print(f"no timeline data set: run bench/timeline.py once (it generates {TIMELINES})")
+        return 1
     os.chdir(ROOT)
-    os.environ.update(DATABASE_URL=f"sqlite:///{run.DB}", LOG_LEVEL="WARNING")
+    os.environ.update(LOG_LEVEL="WARNING")
     from app import create_app
 
+    # One app over the list's data set, one over the timeline's (its decisions have 50-entry
+    # timelines; the list's have none); Flask-SQLAlchemy keeps an engine per app.
+    os.environ["DATABASE_URL"] = f"sqlite:///{run.DB}"
     app = create_app()
+    os.environ["DATABASE_URL"] = f"sqlite:///{TIMELINES}"
+    timelines = create_app()
     gc.freeze()  # as wsgi.py does
     _lists, firsts, ids = run.sample_paths(random.Random(2))
     endpoints = {
-        "first page": request_profile.environs_for([f"/api/v1/decisions?{q}" for q in firsts[:200]]),
-        "one decision": request_profile.environs_for([f"/api/v1/decisions/{i}" for i in ids[:200]]),
-        "timeline": request_profile.environs_for([f"/api/v1/decisions/{i}/timeline" for i in ids[:200]]),
+        "first page": (app, request_profile.environs_for([f"/api/v1/decisions?{q}" for q in firsts[:200]])),
+        "one decision": (app, request_profile.environs_for([f"/api/v1/decisions/{i}" for i in ids[:200]])),
+        "timeline": (
+            timelines,
+            request_profile.environs_for([f"/api/v1/decisions/{i}/timeline" for i in range(1, 201)]),
+        ),
     }
-    for environs in endpoints.values():
-        request_profile.send(app, environs, 300)  # warm: compiled dumpers, SQLite's page cache
+    for target, environs in endpoints.values():
+        request_profile.send(target, environs, 300)  # warm: compiled dumpers, SQLite's page cache
     variants = {"as built": as_built, **VARIANTS}
     cpu = {(v, e): [] for v in variants for e in endpoints}
     rng = random.Random(16)
@@ -107,10 +124,10 @@ def main(argv=None) -> int:
         order = list(variants)
         rng.shuffle(order)
         for name in order:
-            with variants[name](app):
-                for endpoint, environs in endpoints.items():
+            with variants[name]((app, timelines)):
+                for endpoint, (target, environs) in endpoints.items():
                     start = time.process_time()
-                    request_profile.send(app, environs, args.requests)
+                    request_profile.send(target, environs, args.requests)
                     cpu[name, endpoint].append(time.process_time() - start)
     base = {e: statistics.median(cpu["as built", e]) / args.requests * 1e6 for e in endpoints}
     print(f"{'as built: µs CPU per request':<44}" + "".join(f"{base[e]:>14.0f}" for e in endpoints))
