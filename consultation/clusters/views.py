@@ -2,13 +2,7 @@
 
 from flask.views import MethodView
 
-from consultation.blueprint import (
-    CLUSTER_ID,
-    CONSULTATION_ID,
-    EDITORS_ONLY,
-    blp,
-    consultation_for,
-)
+from consultation.blueprint import CLUSTER_ID, CONSULTATION_ID, EDITORS_ONLY, blp, consultation_for
 from consultation.clusters import services
 from consultation.clusters.schemas import ClusterInSchema, ClusterPatchSchema, ClusterSchema
 from core.auth import current_account

@@ -55,19 +55,15 @@ def _received(by: Account | None, staff: bool, *, channel, received_on) -> tuple
     return public_channel(by, channel), today
 
 
-def _new(*, decision_id, unit, question, name, contact, channel, received_on) -> Inquiry:
-    due_on, status = deadlines.reply_due(received_on)
+def _new(**given) -> Inquiry:
+    """A question received: `given` names its decision (or none), unit, question, name,
+    contact, channel and received_on; its receipt, public text and reply deadline follow."""
+    due_on, status = deadlines.reply_due(given["received_on"])
     inquiry = Inquiry(
-        decision_id=decision_id,
-        unit=unit,
+        **given,
         state=InquiryState.received,
         receipt=RECEIPT_PREFIX + secrets.token_urlsafe(18),
-        question=question,
-        public_question=redaction.public_text(question),
-        name=name,
-        contact=contact,
-        channel=channel,
-        received_on=received_on,
+        public_question=redaction.public_text(given["question"]),
         reply_due_on=due_on,
         calendar_status=status,
     )
