@@ -181,6 +181,20 @@ def is_staff(account: Account | None) -> bool:
     return account is not None and account.role in (Role.admin, Role.editor)
 
 
+def staff_of(account: Account | None, unit_code: str | None) -> bool:
+    """Whether `account` is staff of `unit_code` (its editors; every admin)."""
+    return account is not None and account.may_edit_unit(unit_code)
+
+
+def entering_for(account: Account | None, unit_code: str | None, what: str) -> bool:
+    """Whether `account` enters `what` (comments, questions) as staff of `unit_code`, who may
+    give another channel and day; an editor of another unit may not enter them at all."""
+    staff = staff_of(account, unit_code)
+    if account is not None and account.role == Role.editor and not staff:
+        raise Forbidden(f"Your account may enter {what} only for unit {account.unit!r}.")
+    return staff
+
+
 # --- Use cases -------------------------------------------------------------------------------
 
 

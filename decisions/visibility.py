@@ -11,7 +11,7 @@ import functools
 
 import sqlalchemy as sa
 
-from core.auth import Account, Role, is_staff
+from core.auth import Account, Role, is_staff, staff_of
 from decisions.meetings.models import Meeting
 from decisions.models import Catalogue, Decision
 
@@ -19,12 +19,6 @@ from decisions.models import Catalogue, Decision
 # InquiryState) hold the same values (tests/decisions/test_visibility.py).
 COMMENT_PUBLISHED = "published"
 PUBLIC_QUESTION_STATES = ("published", "answered")
-
-
-def staff_of(viewer: Account | None, unit: str | None) -> bool:
-    """Whether `viewer` is staff of `unit` (its editors; every admin): they see the unit's
-    records before the public does, and comments whole."""
-    return viewer is not None and viewer.may_edit_unit(unit)
 
 
 def audience(viewer: Account | None) -> str:
@@ -63,18 +57,19 @@ def decision_shown(viewer: Account | None, *, catalogued_on, lead_unit: str) -> 
     return decision_public(catalogued_on) or staff_of(viewer, lead_unit)
 
 
+_DECISION_PUBLIC = Decision.catalogued_on.is_not(None)  # decision_public, in SQL
+
+
 def decisions_shown(viewer: Account | None):
     """`decision_shown` as a condition on `decisions`."""
-    public = Decision.catalogued_on.is_not(None)
-    return _public_or_held(public, Decision.lead_unit, audience(viewer), viewer and viewer.unit)
+    return _public_or_held(_DECISION_PUBLIC, Decision.lead_unit, audience(viewer), viewer and viewer.unit)
 
 
 @functools.cache
 def decisions_shown_to(audience: str):
     """`decisions_shown` for statements built once: an editor's unit is the parameter
     `viewer_unit` (`audience_params`)."""
-    public = Decision.catalogued_on.is_not(None)
-    return _public_or_held(public, Decision.lead_unit, audience, sa.bindparam("viewer_unit"))
+    return _public_or_held(_DECISION_PUBLIC, Decision.lead_unit, audience, sa.bindparam("viewer_unit"))
 
 
 # --- Catalogues and meetings -------------------------------------------------------------------

@@ -13,11 +13,10 @@ from consultation.comments.models import OFFLINE_CHANNELS, Channel, Comment, Mod
 from consultation.consultations.models import Consultation
 from consultation.consultations.services import get_consultation, is_staff_of, status_of
 from core import audit, calendar, redaction
-from core.auth import Account, Role, ensure_may_edit, owner_of
+from core.auth import Account, Role, ensure_may_edit, entering_for, owner_of, staff_of
 from core.errors import (
     ConsultationNotOpen,
     DecisionWithdrawn,
-    Forbidden,
     IdempotencyKeyReused,
     Invalid,
     NotFound,
@@ -144,9 +143,7 @@ def prepare(consultation, decision, by: Account | None, values: dict, today: dt.
         raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no more comments.")
     # Once, at the write: every public read then shows it as stored.
     values["public_content"] = redaction.public_text(values["content"])
-    staff = by is not None and by.may_edit_unit(decision.lead_unit)
-    if by is not None and by.role == Role.editor and not staff:
-        raise Forbidden(f"Your account may enter comments only for unit {by.unit!r}.")
+    staff = entering_for(by, decision.lead_unit, "comments")
     if staff:
         # Offline comments are entered after the fact, with their real day and channel.
         if not values.get("channel"):
@@ -240,7 +237,7 @@ def _comments_shown(consultation: Consultation, viewer: Account | None):
     condition = visibility.comments_shown(
         viewer, Comment.moderation, comments_public=consultation.comments_public, lead_unit=lead_unit
     )
-    return condition, visibility.staff_of(viewer, lead_unit)
+    return condition, staff_of(viewer, lead_unit)
 
 
 def list_comments(consultation: Consultation, *, viewer: Account | None, **filters) -> Listing:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from consultation.comments.models import Comment, ModerationState
 from consultation.consultations.models import HEARING_MATERIALS_DAYS, MIN_WINDOW_DAYS, Consultation, Method
 from core import calendar, preconditions, publication, tick
-from core.auth import Account, ensure_may_edit, owner_of
+from core.auth import Account, ensure_may_edit, owner_of, staff_of
 from core.errors import (
     DecisionWithdrawn,
     DraftNotPublished,
@@ -312,4 +312,4 @@ def consultation_view(consultation: Consultation) -> SimpleNamespace:
 
 def is_staff_of(viewer, consultation) -> bool:
     """Whether the viewer is staff of the consultation's lead unit."""
-    return visibility.staff_of(viewer, db.session.get(Decision, consultation.decision_id).lead_unit)
+    return staff_of(viewer, db.session.get(Decision, consultation.decision_id).lead_unit)

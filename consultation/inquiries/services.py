@@ -16,9 +16,8 @@ from consultation.comments.models import Channel
 from consultation.comments.services import public_channel
 from consultation.inquiries.models import Inquiry, InquiryState, InquiryTransfer
 from core import calendar, deadlines, publication, redaction, tick
-from core.auth import Account, Role, ensure_may_edit, owner_of
+from core.auth import Account, Role, ensure_may_edit, entering_for, owner_of, staff_of
 from core.errors import (
-    Forbidden,
     InquiryAnswered,
     InquiryDeclined,
     InquiryNotReceived,
@@ -76,9 +75,7 @@ def ask(
     decision: Decision, *, by: Account | None, question: str, name=None, contact=None, channel=None, received_on=None
 ) -> Inquiry:
     """Take a question on a published decision's page; its lead unit holds it."""
-    staff = by is not None and by.may_edit_unit(decision.lead_unit)
-    if by is not None and by.role == Role.editor and not staff:
-        raise Forbidden(f"Your account may enter questions only for unit {by.unit!r}.")
+    staff = entering_for(by, decision.lead_unit, "questions")
     channel, received_on = _received(by, staff, channel=channel, received_on=received_on)
     return _new(
         decision_id=decision.id,
@@ -234,7 +231,7 @@ def status_of(inquiry: Inquiry) -> str:
 
 def may_handle(viewer: Account | None, inquiry: Inquiry) -> bool:
     """Whether `viewer` is staff of the question's holder (an admin always)."""
-    return visibility.staff_of(viewer, inquiry.unit)
+    return staff_of(viewer, inquiry.unit)
 
 
 def list_inquiries(*, viewer: Account | None, decision: Decision | None = None, state=None, unit=None) -> Listing:
