@@ -38,28 +38,31 @@ def no_longer_overdue(record, due_on: dt.date) -> None:
         record.overdue_since = None
 
 
-def count_year_again(model, year: int, *, counted_from, due, count) -> int:
-    """Count again the deadlines of `model` (its `counted_from` and `due` columns) that fall in
-    a year whose calendar was just loaded: the provisional ones, and those counted on an
-    earlier load of the same year (it may be replaced). `count(record)` gives (due day,
-    calendar status). A deadline counted again that has not passed is no longer overdue.
-    Returns how many changed."""
-    changed = 0
-    for record in db.session.scalars(
-        sa.select(model).where(
-            sa.or_(
-                model.calendar_status == calendar.PROVISIONAL,
-                sa.and_(counted_from <= dt.date(year, 12, 31), due >= dt.date(year, 1, 1)),
+def counted_again_when_a_year_loads(model, *, counted_from, due, count) -> None:
+    """When a year's calendar is loaded, count again the deadlines of `model` (its
+    `counted_from` and `due` columns) that fall in it: the provisional ones, and those counted
+    on an earlier load of the same year (it may be replaced). `count(record)` gives (due day,
+    calendar status). A deadline counted again that has not passed is no longer overdue."""
+
+    def count_year_again(year: int) -> int:
+        changed = 0
+        for record in db.session.scalars(
+            sa.select(model).where(
+                sa.or_(
+                    model.calendar_status == calendar.PROVISIONAL,
+                    sa.and_(counted_from <= dt.date(year, 12, 31), due >= dt.date(year, 1, 1)),
+                )
             )
-        )
-    ):
-        due_on, status_ = count(record)
-        if (due_on, status_) != (getattr(record, due.key), record.calendar_status):
-            setattr(record, due.key, due_on)
-            record.calendar_status = status_
-            no_longer_overdue(record, due_on)
-            changed += 1
-    return changed
+        ):
+            due_on, status_ = count(record)
+            if (due_on, status_) != (getattr(record, due.key), record.calendar_status):
+                setattr(record, due.key, due_on)
+                record.calendar_status = status_
+                no_longer_overdue(record, due_on)
+                changed += 1
+        return changed
+
+    calendar.recomputes_deadlines(count_year_again)
 
 
 def overdue_unmarked(model, *, due, done, today: dt.date):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import calendar, deadlines, tick
+from core import deadlines, tick
 from core.extensions import Versioned, db, index_while_pending
 from core.publication import EntryType, Fact
 
@@ -94,15 +94,12 @@ def of_decision(decision_id: int) -> list[Obligation]:
     ).all()
 
 
-@calendar.recomputes_deadlines
-def _recompute(year: int) -> int:
-    return deadlines.count_year_again(
-        Obligation,
-        year,
-        counted_from=Obligation.counted_from,
-        due=Obligation.due_on,
-        count=lambda obligation: _DUE[obligation.type](obligation.counted_from),
-    )
+deadlines.counted_again_when_a_year_loads(
+    Obligation,
+    counted_from=Obligation.counted_from,
+    due=Obligation.due_on,
+    count=lambda obligation: _DUE[obligation.type](obligation.counted_from),
+)
 
 
 _OVERDUE_TITLES = {ADOPTION_REPORT: "意见收集采纳情况逾期未公布（应于{due_on}前公布）"}

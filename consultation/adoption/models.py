@@ -12,6 +12,7 @@ class AdoptionReport(Publishable, db.Model):
     opinions were not. Its figures are computed from the comments, never typed in."""
 
     __tablename__ = "adoption_reports"
+    content = ("summary",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]
@@ -20,3 +21,6 @@ class AdoptionReport(Publishable, db.Model):
     exemptions: Mapped[list | None] = mapped_column(sa.JSON)
 
     __table_args__ = (sa.UniqueConstraint("decision_id", "version"),)
+
+    def entry_title(self, decision) -> str:
+        return f"意见收集采纳情况：{decision.title}"

@@ -140,15 +140,11 @@ def _published_before_due(decision_id: int):
 ADOPTION_REPORT = Kind(
     "adoption report",
     AdoptionReport,
-    "adoption-report",
     EntryType.adoption_report_published,
-    key="version",
     singular=True,
-    fields=("summary",),
     before_publish=_before_publish,
     preconditions=_preconditions,
     after_publish=_fulfils_obligation,
-    title=lambda r, d: f"意见收集采纳情况：{d.title}",
 )
 
 

@@ -284,15 +284,12 @@ def by_receipt(receipt: str) -> Inquiry:
     return inquiry
 
 
-@calendar.recomputes_deadlines
-def _recompute(year: int) -> int:
-    return deadlines.count_year_again(
-        Inquiry,
-        year,
-        counted_from=Inquiry.received_on,
-        due=Inquiry.reply_due_on,
-        count=lambda inquiry: deadlines.reply_due(inquiry.received_on, simple=inquiry.simple),
-    )
+deadlines.counted_again_when_a_year_loads(
+    Inquiry,
+    counted_from=Inquiry.received_on,
+    due=Inquiry.reply_due_on,
+    count=lambda inquiry: deadlines.reply_due(inquiry.received_on, simple=inquiry.simple),
+)
 
 
 def _settled():

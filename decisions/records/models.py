@@ -3,6 +3,7 @@ interpretations, and what happens after (execution reports, post-evaluation, sus
 
 import datetime as dt
 import enum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -24,6 +25,14 @@ class Publishable(Timestamped):
     public_seq: Mapped[int | None] = mapped_column(sa.ForeignKey("public_record.seq"))
     withdrawn_on: Mapped[dt.date | None]
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    # What it says, which a correction copies from the record it replaces; the other columns
+    # are its place in the procedure (decision, number, publication, links).
+    content: ClassVar[tuple[str, ...]] = ()
+
+    def entry_title(self, decision) -> str:
+        """The title its publication carries in the public record."""
+        return decision.title
 
     @declared_attr.directive
     def __mapper_args__(cls):
@@ -52,6 +61,7 @@ class Background(Publishable, db.Model):
     """制订背景 / 起草说明: why the decision is needed and what it will say."""
 
     __tablename__ = "backgrounds"
+    content = ("necessity", "problem", "legal_and_policy_basis", "main_content")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]
@@ -61,6 +71,9 @@ class Background(Publishable, db.Model):
     main_content: Mapped[str] = mapped_column(sa.Text, default="")
 
     __table_args__ = (sa.UniqueConstraint("decision_id", "version"),)
+
+    def entry_title(self, decision) -> str:
+        return f"制订背景及起草说明：{decision.title}"
 
 
 class DraftKind(enum.StrEnum):
@@ -74,6 +87,7 @@ class Draft(Publishable, db.Model):
     """A numbered version of the draft decision (决策草案)."""
 
     __tablename__ = "drafts"
+    content = ("kind", "title", "text", "explanation")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]
@@ -84,6 +98,9 @@ class Draft(Publishable, db.Model):
 
     __table_args__ = (sa.UniqueConstraint("decision_id", "version"),)
 
+    def entry_title(self, decision) -> str:
+        return f"决策草案（第{self.version}版）：{self.title}"
+
 
 class ReviewKind(enum.StrEnum):
     expert_review = "expert_review"  # 专家论证
@@ -91,6 +108,13 @@ class ReviewKind(enum.StrEnum):
     legality_review = "legality_review"  # 合法性审查
     fair_competition_review = "fair_competition_review"  # 公平竞争审查
 
+
+_REVIEW_TITLES = {
+    ReviewKind.expert_review: "专家论证",
+    ReviewKind.risk_assessment: "风险评估",
+    ReviewKind.legality_review: "合法性审查",
+    ReviewKind.fair_competition_review: "公平竞争审查",
+}
 
 LegalityResult = enum.StrEnum("LegalityResult", ["lawful", "lawful_with_changes", "unlawful"])
 
@@ -100,6 +124,20 @@ class Review(Publishable, db.Model):
     (legality opinions are often internal)."""
 
     __tablename__ = "reviews"
+    content = (
+        "kind",
+        "started_on",
+        "completed_on",
+        "summary",
+        "experts",
+        "risk_points",
+        "mitigation",
+        "controllable",
+        "submitted_on",
+        "opinion",
+        "result",
+        "restricts_competition",
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(30))
@@ -119,11 +157,15 @@ class Review(Publishable, db.Model):
     # fair_competition_review
     restricts_competition: Mapped[bool | None]
 
+    def entry_title(self, decision) -> str:
+        return f"{_REVIEW_TITLES[self.kind]}：{decision.title}"
+
 
 class Result(Publishable, db.Model):
     """决策结果: the decision document."""
 
     __tablename__ = "results"
+    content = ("title", "issuer_unit", "doc_number", "signed_on", "issued_on", "url", "text")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -151,6 +193,9 @@ class Result(Publishable, db.Model):
         ),
     )
 
+    def entry_title(self, decision) -> str:
+        return f"决策结果：{self.title}（{self.doc_number}）"
+
 
 class InterpretationForm(enum.StrEnum):
     text = "text"
@@ -165,12 +210,16 @@ class Interpretation(Publishable, db.Model):
     """政策解读."""
 
     __tablename__ = "interpretations"
+    content = ("form", "title", "url", "text")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form: Mapped[str] = mapped_column(sa.String(30))
     title: Mapped[str] = mapped_column(sa.String(300))
     url: Mapped[str | None] = mapped_column(sa.String(1000))
     text: Mapped[str | None] = mapped_column(sa.Text)
+
+    def entry_title(self, decision) -> str:
+        return f"政策解读：{self.title}"
 
 
 class FollowUpKind(enum.StrEnum):
@@ -185,6 +234,7 @@ class FollowUp(Publishable, db.Model):
     resumption, each with its date and reason."""
 
     __tablename__ = "follow_ups"
+    content = ("kind", "occurred_on", "title", "reason", "url")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(30))
@@ -192,3 +242,6 @@ class FollowUp(Publishable, db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     reason: Mapped[str] = mapped_column(sa.Text)
     url: Mapped[str | None] = mapped_column(sa.String(1000))
+
+    def entry_title(self, decision) -> str:
+        return self.title

@@ -46,11 +46,9 @@ class Kind:
 
     name: str  # in words, for messages: "background"
     model: type
-    path: str  # under /decisions/{id}/
     entry_type: str | Callable  # the public-record row its publication appends
-    key: str = "id"  # "version" for numbered records
+    versioned: bool = False  # numbered 1, 2, ... within its decision, not by its own id
     singular: bool = False  # one current record per decision (PUT), corrected by new versions
-    fields: tuple = ()  # content fields, copied into a correction
     # Its own rules, raising named exceptions; `corrects` is the published record a correction
     # replaces, whose event happened already (a resumption needs no suspension to resume again).
     check: Callable = lambda decision, values, corrects=None: None
@@ -59,7 +57,17 @@ class Kind:
     preconditions: Callable = lambda record, day: []
     after_publish: Callable = lambda record, day: None  # what publishing (or correcting) sets off
     occurred_on: Callable = lambda record, day: day  # when it happened in the world
-    title: Callable = lambda record, decision: decision.title
+
+    @property
+    def key(self) -> str:
+        """What tells its records apart under one decision: a singular record is versioned."""
+        return "version" if self.versioned or self.singular else "id"
+
+    @property
+    def path(self) -> str:
+        """Its place under /decisions/{id}/: the name, plural unless there is one per decision."""
+        path = self.name.replace(" ", "-")
+        return path if self.singular else f"{path}s"
 
     def target(self, record) -> str:
         key = getattr(record, self.key)
@@ -176,54 +184,15 @@ _FOLLOW_UP_ENTRIES = {
     FollowUpKind.resumption: EntryType.resumed,
 }
 
-_REVIEW_TITLES = {
-    ReviewKind.expert_review: "专家论证",
-    ReviewKind.risk_assessment: "风险评估",
-    ReviewKind.legality_review: "合法性审查",
-    ReviewKind.fair_competition_review: "公平竞争审查",
-}
 
-BACKGROUND = Kind(
-    "background",
-    Background,
-    "background",
-    EntryType.background_published,
-    key="version",
-    singular=True,
-    fields=("necessity", "problem", "legal_and_policy_basis", "main_content"),
-    title=lambda r, d: f"制订背景及起草说明：{d.title}",
-)
-DRAFT = Kind(
-    "draft",
-    Draft,
-    "drafts",
-    EntryType.draft_published,
-    key="version",
-    fields=("kind", "title", "text", "explanation"),
-    title=lambda r, d: f"决策草案（第{r.version}版）：{r.title}",
-)
+BACKGROUND = Kind("background", Background, EntryType.background_published, singular=True)
+DRAFT = Kind("draft", Draft, EntryType.draft_published, versioned=True)
 REVIEW = Kind(
     "review",
     Review,
-    "reviews",
     EntryType.review_completed,
-    fields=(
-        "kind",
-        "started_on",
-        "completed_on",
-        "summary",
-        "experts",
-        "risk_points",
-        "mitigation",
-        "controllable",
-        "submitted_on",
-        "opinion",
-        "result",
-        "restricts_competition",
-    ),
     check=_check_review,
     occurred_on=lambda r, day: r.completed_on,
-    title=lambda r, d: f"{_REVIEW_TITLES[r.kind]}：{d.title}",
 )
 
 
@@ -235,33 +204,19 @@ def _result_owes_adoption_report(record, day):
 RESULT = Kind(
     "result",
     Result,
-    "result",
     EntryType.result_published,
-    key="version",
     singular=True,
-    fields=("title", "issuer_unit", "doc_number", "signed_on", "issued_on", "url", "text"),
     check=_check_result,
     before_publish=_result_before_publish,
     after_publish=_result_owes_adoption_report,
-    title=lambda r, d: f"决策结果：{r.title}（{r.doc_number}）",
 )
-INTERPRETATION = Kind(
-    "interpretation",
-    Interpretation,
-    "interpretations",
-    EntryType.interpretation_published,
-    fields=("form", "title", "url", "text"),
-    title=lambda r, d: f"政策解读：{r.title}",
-)
+INTERPRETATION = Kind("interpretation", Interpretation, EntryType.interpretation_published)
 FOLLOW_UP = Kind(
     "follow-up",
     FollowUp,
-    "follow-ups",
     lambda r: _FOLLOW_UP_ENTRIES[r.kind],
-    fields=("kind", "occurred_on", "title", "reason", "url"),
     check=_check_follow_up,
     occurred_on=lambda r, day: r.occurred_on,
-    title=lambda r, d: r.title,
 )
 
 KINDS = (BACKGROUND, DRAFT, REVIEW, RESULT, INTERPRETATION, FOLLOW_UP)
@@ -362,7 +317,7 @@ def put_singular(record_kind: Kind, decision: Decision, *, by: Account, if_match
     if if_match is not None:
         if_match(current)
     record_kind.check(decision, values)
-    for field in record_kind.fields:
+    for field in record_kind.model.content:
         setattr(current, field, values.get(field, _column_default(model, field)))
     for field in ("meeting_id", "doc_year"):
         if field in values:
@@ -377,7 +332,7 @@ def update(record_kind: Kind, record, *, by: Account, **changes):
     decision = db.session.get(Decision, record.decision_id)
     _ensure_may_write(decision, by)
     publication.ensure_unpublished(record, record_kind.name)
-    values = {field: getattr(record, field) for field in record_kind.fields} | changes
+    values = {field: getattr(record, field) for field in record_kind.model.content} | changes
     record_kind.check(decision, values)
     for field, value in values.items():
         setattr(record, field, value)
@@ -404,7 +359,7 @@ def publish(record_kind: Kind, record, *, by: Account, published_on: dt.date | N
         Fact(
             decision.id,
             record_kind.entry_type_of(record),
-            record_kind.title(record, decision),
+            record.entry_title(decision),
             record_kind.target(record),
             occurred_on=record_kind.occurred_on(record, day),
         ),
@@ -420,7 +375,7 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
     """Publish a correction of a published record: a new version that supersedes it."""
     decision = db.session.get(Decision, record.decision_id)
     _ensure_may_write(decision, by)
-    values = {field: getattr(record, field) for field in record_kind.fields} | changes
+    values = {field: getattr(record, field) for field in record_kind.model.content} | changes
     record_kind.check(decision, values, corrects=record)
     new = record_kind.model(decision_id=decision.id, **values)
     if record_kind.key == "version":
@@ -431,7 +386,7 @@ def correct(record_kind: Kind, record, *, by: Account, reason: str, published_on
             record,
             new,
             decision_id=decision.id,
-            title=record_kind.title(new, decision),
+            title=new.entry_title(decision),
             target=record_kind.target,
             reason=reason,
             published_on=published_on,
@@ -461,7 +416,7 @@ def withdraw(record_kind: Kind, record, *, by: Account, reason: str, withdrawn_o
     publication.withdraw(
         record,
         decision_id=decision.id,
-        title=record_kind.title(record, decision),
+        title=record.entry_title(decision),
         target=record_kind.target(record),
         reason=reason,
         withdrawn_on=withdrawn_on,
