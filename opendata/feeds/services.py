@@ -112,11 +112,18 @@ class Feed:
 
 
 def _standing(entry):
-    """`entry` is no taking back, and nothing has taken it back."""
-    later = aliased(PublicRecordEntry)
+    """`entry` is no taking back, and nothing later took back what was published where it
+    points, in its decision: a withdrawn draft's entries, a hidden comment's disposition."""
+    later, amended = aliased(PublicRecordEntry), aliased(PublicRecordEntry)
     return sa.and_(
         entry.type.not_in(TAKEN_BACK),
-        ~sa.exists().where(later.amends_seq == entry.seq, later.type.in_(TAKEN_BACK)),
+        ~sa.exists().where(
+            later.type.in_(TAKEN_BACK),
+            later.seq > entry.seq,
+            later.decision_id == entry.decision_id,
+            amended.seq == later.amends_seq,
+            amended.target == entry.target,
+        ),
     )
 
 

@@ -214,3 +214,23 @@ def test_the_portal_base_is_a_setting(client, district, monkeypatch):
     for entry in _entries(root):
         assert entry["links"][("alternate", "text/html")].startswith("https://www.jiading.gov.cn/juece/decisions/")
         assert entry["links"][("alternate", "application/json")].startswith("http://localhost/api/v1/")
+
+
+def test_a_hidden_comment_and_its_disposition_leave_the_decision_feed(client, district):
+    from consultation.comments import services as comment_services
+    from consultation.consultations.models import Consultation
+    from tests import year_factories
+
+    consultation = db.session.get(Consultation, district["consultation"])
+    comment = factories.comment(consultation, content="建议扩大补贴范围。")
+    comment_services.moderate(comment, by=factories.admin(), action="publish")
+    year_factories.dispose(comment, "adopted")
+    url = f"/api/v1/decisions/{district['consulted']}/feed.atom"
+    _, root = _read(client, url)
+    assert {"comment_published", "disposition_set"} <= {e["type"] for e in _entries(root)}
+    comment_services.moderate(comment, by=factories.admin(), action="reject", reason="含有广告内容")
+    _, root = _read(client, url)
+    entries = _entries(root)
+    assert not {"comment_published", "disposition_set", "comment_hidden"} & {e["type"] for e in entries}
+    for entry in entries:
+        assert client.get(entry["links"][("alternate", "application/json")]).status_code == 200
