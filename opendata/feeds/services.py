@@ -132,7 +132,9 @@ def _public(statement):
     return (
         statement.outerjoin(Unit, Unit.code == Decision.lead_unit)
         .where(visibility.decisions_shown(None))
-        .add_columns(Decision.title.label("decision_title"), sa.func.coalesce(Unit.name, Decision.lead_unit))
+        .add_columns(
+            Decision.title.label("decision_title"), sa.func.coalesce(Unit.name, Decision.lead_unit).label("author")
+        )
     )
 
 
@@ -179,7 +181,7 @@ def _record_entries(scope, types, limit: int) -> tuple[list[Entry], dt.datetime]
             updated=_instant(row.recorded_at),
             path=row.target,
             decision_id=row.decision_id,
-            author=row[-1],
+            author=row.author,
             summary=_summary(LABELS.get(row.type, row.type), row.occurred_on, row.decision_title, row.reason),
         )
         for row in rows
@@ -222,8 +224,8 @@ def decision_feed(decision_id: int, *, limit: int) -> Feed:
     tick.catch_up()
     entries, last = _record_entries(E.decision_id == decision_id, None, limit)
     path = f"/decisions/{decision_id}"
-    title = f"{decision.decision_title}：决策过程"
-    return _feed(f"decision/{decision_id}", title, f"{path}/feed.atom", entries, last, page=path, author=decision[-1])
+    title, author = f"{decision.decision_title}：决策过程", decision.author
+    return _feed(f"decision/{decision_id}", title, f"{path}/feed.atom", entries, last, page=path, author=author)
 
 
 def consultations_feed(*, limit: int) -> Feed:
@@ -263,7 +265,7 @@ def _closing_soon(today: dt.date) -> list[Entry]:
             updated=max(_instant(row.recorded_at), _day_begins(row.closes_on - _LAST_DAYS)),
             path=f"/consultations/{row.id}",
             decision_id=row.decision_id,
-            author=row[-1],
+            author=row.author,
             summary=f"意见征集于{row.closes_on}截止：{row.decision_title}",
         )
         for row in rows
