@@ -131,8 +131,14 @@ def test_every_error_is_problem_json(spec):
                 assert list(content) == [PROBLEM_JSON], f"{label} answers {status} as {list(content)}"
 
 
-# Spreadsheets for the office's yearly assessment, besides the JSON.
-EXPORTS = {"GET /api/v1/compliance": {"text/csv"}}
+# Spreadsheets for the office's yearly assessment, besides the JSON; the Atom feeds.
+EXPORTS = {
+    "GET /api/v1/compliance": {"text/csv"},
+    "GET /api/v1/feeds/decisions.atom": {"application/atom+xml"},
+    "GET /api/v1/feeds/consultations.atom": {"application/atom+xml"},
+    "GET /api/v1/decisions/{decision_id}/feed.atom": {"application/atom+xml"},
+    "GET /api/v1/units/{code}/feed.atom": {"application/atom+xml"},
+}
 
 
 def test_every_success_with_a_body_is_json(spec):
