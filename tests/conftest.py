@@ -79,7 +79,8 @@ def _empty_tables():
         for _, definition in triggers:
             connection.exec_driver_sql(definition)
         if triggers:  # the search index's FTS5 table, whose rows went without its triggers
-            connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+            for index in ("search_fts", "search_grams"):
+                connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('delete-all')")
         if connection.dialect.name == "postgresql":
             # DELETE and setval rather than TRUNCATE ... RESTART IDENTITY: on a few rows they
             # take a millisecond where TRUNCATE takes twenty, in every test.

@@ -8,6 +8,9 @@
   content read from `search_documents` and kept in step by triggers.
 - PostgreSQL: the pg_trgm extension and a GIN trigram index on the title and on the body,
   which serve ILIKE '%word%'.
+- Words of one or two characters, which no trigram holds: `grams`, each character and each
+  pair in a row, looked up as tokens (SQLite: `search_grams`, FTS5; PostgreSQL: a GIN index on
+  the array of them).
 
 A database upgraded here with decisions in it has an empty index until `flask --app wsgi
 search reindex` derives it (the README says so); from then on it keeps in step by itself.
@@ -27,16 +30,23 @@ down_revision = '0016'
 branch_labels = None
 depends_on = None
 
+_ADD = (
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); "
+    "INSERT INTO search_grams(rowid, grams) VALUES (new.id, new.grams); "
+)
+_REMOVE = (
+    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO search_grams(search_grams, rowid, grams) VALUES ('delete', old.id, old.grams); "
+)
 _SQLITE = (
     "CREATE VIRTUAL TABLE search_fts USING fts5("
     "title, body, content='search_documents', content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER search_documents_fts_insert AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
-    "CREATE TRIGGER search_documents_fts_delete AFTER DELETE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); END",
-    "CREATE TRIGGER search_documents_fts_update AFTER UPDATE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body); "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    # The characters and pairs (`grams`) are tokens already, space-separated.
+    "CREATE VIRTUAL TABLE search_grams USING fts5("
+    "grams, content='search_documents', content_rowid='id', tokenize='unicode61')",
+    f"CREATE TRIGGER search_documents_fts_insert AFTER INSERT ON search_documents BEGIN {_ADD}END",
+    f"CREATE TRIGGER search_documents_fts_delete AFTER DELETE ON search_documents BEGIN {_REMOVE}END",
+    f"CREATE TRIGGER search_documents_fts_update AFTER UPDATE ON search_documents BEGIN {_REMOVE}{_ADD}END",
 )
 # The operator class named in the schema the extension lives in: a database whose pg_trgm was
 # made before, in another schema than this search_path's, has it there.
@@ -60,6 +70,7 @@ def upgrade():
         sa.Column('published_on', sa.Date(), nullable=True),
         sa.Column('title', sa.String(length=300), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('grams', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_search_documents_decision_id_decisions')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents')),
         sa.UniqueConstraint('target', name=op.f('uq_search_documents_target')),
@@ -75,12 +86,15 @@ def upgrade():
     schema = bind.exec_driver_sql(_TRGM_SCHEMA).scalar()
     for column in ("title", "body"):
         op.execute(_TRGM_INDEX.format(column=column, schema=schema))
+    op.execute("CREATE INDEX ix_search_documents_grams ON search_documents USING gin (string_to_array(grams, ' '))")
 
 
 def downgrade():
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TABLE search_fts")  # its triggers go with search_documents
+        op.execute("DROP TABLE search_grams")  # the triggers go with search_documents
+        op.execute("DROP TABLE search_fts")
     else:
+        op.execute("DROP INDEX ix_search_documents_grams")
         op.execute("DROP INDEX ix_search_documents_body_trgm")
         op.execute("DROP INDEX ix_search_documents_title_trgm")
     with op.batch_alter_table('search_documents', schema=None) as batch_op:

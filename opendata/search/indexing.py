@@ -8,6 +8,8 @@ commit, and never misses what did. A decision's documents are itself (title and 
 current version of each of its published records, withdrawn and superseded ones left out.
 """
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -32,6 +34,19 @@ SEARCHED = (
 KINDS = ("decision", *(kind.name.replace(" ", "_").replace("-", "_") for kind, _ in SEARCHED))
 
 
+_RUN = re.compile(r"\w+")
+
+
+def grams(text: str) -> str:
+    """Each character and each pair of characters in a row of `text`'s words, once each,
+    space-separated: "停车场" gives "停 车 场 停车 车场". Searching a word of one or two
+    characters is then looking up one token, as a CJK bigram analyser does."""
+    found = dict.fromkeys(
+        gram for run in _RUN.findall(text.lower()) for gram in (*run, *(run[i : i + 2] for i in range(len(run) - 1)))
+    )
+    return " ".join(found)
+
+
 def _text(record, fields) -> str:
     return "\n".join(value for value in (getattr(record, field) for field in fields) if value)
 
@@ -54,6 +69,7 @@ def documents_of(decisions: list[Decision]) -> list[dict]:
                 "published_on": published_on,
                 "title": title[:300],
                 "body": body,
+                "grams": grams(f"{title}\n{body}"),
             }
         )
 

@@ -11,7 +11,13 @@ from core.extensions import db
 # What the migration makes beside the table, which no model describes: on SQLite the FTS5
 # table (and the shadow tables FTS5 keeps), on PostgreSQL the trigram indexes. Autogenerate
 # leaves them alone (migrations/env.py, tests/test_migrations.py).
-UNMODELLED = ("search_fts", "ix_search_documents_title_trgm", "ix_search_documents_body_trgm")
+UNMODELLED = (
+    "search_fts",
+    "search_grams",
+    "ix_search_documents_title_trgm",
+    "ix_search_documents_body_trgm",
+    "ix_search_documents_grams",
+)
 
 
 def modelled(name, type_, _parent_names) -> bool:
@@ -38,3 +44,7 @@ class SearchDocument(db.Model):
     published_on: Mapped[dt.date | None]
     title: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
+    # Every character and every two characters in a row of the title and body, lower-cased,
+    # space-separated (opendata.search.indexing.grams): the index that finds words of one
+    # or two characters, which no trigram holds.
+    grams: Mapped[str] = mapped_column(sa.Text, default="")

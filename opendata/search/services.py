@@ -1,11 +1,12 @@
 """Searching the index: Chinese words of any length, each found as written in a title or a
 text, with highlighted snippets and the counts of each facet.
 
-On SQLite a word of three characters or more is looked up in the FTS5 trigram index (any
-three characters in a row are a token, so a word is found inside a sentence with no spaces);
-a shorter one (贴息, 停车) has no trigram and is read with LIKE, which the FTS5 index cannot
-serve. On PostgreSQL every word is an ILIKE served by the pg_trgm GIN indexes (migration
-0017); pg_trgm, too, can narrow nothing for one or two characters and reads the table.
+A word of one or two characters (贴息, 停车) holds no trigram: it is looked up as one token
+of the documents' `grams` (each character and each pair in a row), in FTS5 on SQLite and a GIN
+index on PostgreSQL. A longer one is looked up in the FTS5 trigram index on SQLite (any three
+characters in a row are a token, so a word is found inside a sentence with no spaces), and
+with ILIKE served by the pg_trgm GIN indexes on PostgreSQL (migration 0017). A word of
+other characters (`3%`) is read with LIKE.
 """
 
 import html
@@ -13,6 +14,8 @@ import re
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import defer
 
 from core.errors import Invalid
 from core.extensions import db
@@ -42,48 +45,71 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+_WORD = re.compile(r"\w{1,2}")
+
+
 def _matches(terms: list[str]):
     """A condition on search_documents: every term in its title or its body."""
-    conditions = []
-    long_terms = []
+    sqlite = db.engine.dialect.name == "sqlite"
+    conditions, phrases, short = [], [], []
     for term in terms:
-        if db.engine.dialect.name == "sqlite" and len(term) >= 3:
-            long_terms.append(_fts_phrase(term))
+        if _WORD.fullmatch(term):
+            short.append(term.lower())  # one token of `grams`
+        elif sqlite and len(term) >= 3:
+            phrases.append(term)
         else:
             conditions.append(sa.or_(D.title.icontains(term, autoescape=True), D.body.icontains(term, autoescape=True)))
-    if long_terms:
-        fts = sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :fts_query").bindparams(
-            fts_query=" AND ".join(long_terms)
-        )
-        conditions.append(D.id.in_(fts.columns(sa.column("rowid", sa.Integer))))
+    if sqlite:
+        for table, column, wanted in (("search_fts", "fts", phrases), ("search_grams", "grams", short)):
+            if wanted:
+                lookup = sa.text(f"SELECT rowid FROM {table} WHERE {table} MATCH :{column}_query")
+                lookup = lookup.bindparams(**{f"{column}_query": " AND ".join(map(_fts_phrase, wanted))})
+                conditions.append(D.id.in_(lookup.columns(sa.column("rowid", sa.Integer))))
+    elif short:
+        # As the GIN index (migration 0017) is written, its separator inlined, not a parameter.
+        tokens = sa.func.string_to_array(D.grams, sa.literal_column("' '"))
+        conditions.append(tokens.op("@>")(sa.cast(sa.literal(short), ARRAY(sa.Text))))
     return sa.and_(*conditions)
 
 
 def search(q: str, *, offset: int, limit: int, **filters) -> SimpleNamespace:
     """The documents matching `q` (and `filters`: year, unit, category, kind, stage), a page of
-    them from `offset`, how many there are, and each facet's counts over all of them."""
+    them from `offset`, how many there are, and each facet's counts over all of them: one query
+    for the counts, two for the page."""
     terms = terms_of(q)
     where = [_matches(terms)]
     where += [getattr(D, name) == value for name, value in filters.items() if value is not None]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(D).where(*where))
+    # Every facet counted in one statement, over the matches read once (a CTE the database
+    # keeps): grouped by all five at once, the combinations were a thousand rows to sum here.
+    matched = sa.select(*(getattr(D, name) for name in FACETS)).where(*where).cte("matched").prefix_with("MATERIALIZED")
+    counts = sa.union_all(
+        *(
+            sa.select(
+                sa.literal(name).label("facet"),
+                sa.cast(matched.c[name], sa.String).label("value"),
+                sa.func.count().label("n"),
+            ).group_by(matched.c[name])
+            for name in FACETS
+        )
+    )
+    facets = {name: [] for name in FACETS}
+    for facet, value, count in db.session.execute(counts):
+        facets[facet].append(SimpleNamespace(value=value, count=count))
+    for counted in facets.values():
+        counted.sort(key=lambda c: (-c.count, c.value))
+    total = sum(c.count for c in facets["kind"])  # every document has one kind
     title_first = sa.case((D.title.icontains(terms[0], autoescape=True), 0), else_=1)
-    documents = db.session.scalars(
-        sa.select(D)
+    # The page's ids first: sorting the matches with their bodies and grams beside them took
+    # two thirds of a search of 1,500 matches (bench/search.py); then the page's documents.
+    page = db.session.scalars(
+        sa.select(D.id)
         .where(*where)
         .order_by(title_first, D.published_on.desc().nulls_last(), D.id.desc())
         .offset(offset)
         .limit(limit)
     ).all()
-    facets = {}
-    for name in FACETS:
-        column = getattr(D, name)
-        counted = db.session.execute(
-            sa.select(column.label("value"), sa.func.count().label("count"))
-            .where(*where)
-            .group_by(column)
-            .order_by(sa.func.count().desc(), column)
-        ).all()
-        facets[name] = [SimpleNamespace(value=str(value), count=count) for value, count in counted]
+    loaded = {d.id: d for d in db.session.scalars(sa.select(D).where(D.id.in_(page)).options(defer(D.grams)))}
+    documents = [loaded[i] for i in page]
     hits = [
         SimpleNamespace(
             **{name: getattr(d, name) for name in _SHOWN},
