@@ -42,6 +42,7 @@ from decisions import views as decision_views
 from decisions.meetings import views as meeting_views
 from decisions.records import views as record_views
 from demo import cli as demo_cli
+from opendata.exports import views as export_views
 
 # The API's resources, in the order of the spec's tags.
 API_BLUEPRINTS = (
@@ -54,6 +55,7 @@ API_BLUEPRINTS = (
     calendar.blp,
     compliance_views.blp,
     changes.blp,
+    export_views.blp,
     accounts.blp,
     audit.blp,
     security_log.blp,
