@@ -132,7 +132,11 @@ def test_every_error_is_problem_json(spec):
 
 
 # Spreadsheets for the office's yearly assessment, besides the JSON.
-EXPORTS = {"GET /api/v1/compliance": {"text/csv"}}
+EXPORTS = {
+    "GET /api/v1/compliance": {"text/csv"},
+    "GET /api/v1/exports/{dataset}.csv": {"text/csv"},
+    "GET /api/v1/exports/{dataset}.jsonl": {"application/x-ndjson"},
+}
 
 
 def test_every_success_with_a_body_is_json(spec):
