@@ -95,7 +95,7 @@ def streamed(connection: sa.Connection, statement: sa.Select) -> Iterator[list]:
     yield from result.partitions()
 
 
-def _columns(schema_class, zh: dict[str, str], extra: tuple[Column, ...] = ()) -> tuple[Column, ...]:
+def columns_of(schema_class, zh: dict[str, str], extra: tuple[Column, ...] = ()) -> tuple[Column, ...]:
     """The data card's columns: each field of the list's schema, its type and English meaning
     from the schema's documentation, its Chinese meaning from `zh`; then `extra`."""
     fields = {field.data_key or name: field for name, field in schema_class().dump_fields.items()}
@@ -124,7 +124,7 @@ def _type(field: ma.fields.Field) -> str:
     return "string"
 
 
-def _unit(code: str):
+def unit_code(code: str):
     # A code in whatever case, as the list endpoints take it (core.units).
     return stored_code(sa.literal(folded(code)))
 
@@ -153,7 +153,7 @@ def _decisions(filters: Filters) -> sa.Select:
     if filters.year is not None:
         statement = statement.where(Decision.catalogue_year == filters.year)
     if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == _unit(filters.unit))
+        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
     changes = filters.changes()
     if changes is not None:
         statement = statement.where(Decision.id.in_(sa.select(ENTRIES.decision_id).where(changes)))
@@ -215,7 +215,7 @@ DECISIONS = Dataset(
     name="decisions",
     title_zh="重大行政决策事项",
     title_en="Decisions: the published catalogues' items, where their procedure stands, and each stage's link",
-    columns=_columns(
+    columns=columns_of(
         DecisionSchema,
         {
             "id": "事项编号",
@@ -291,7 +291,7 @@ def _comments(filters: Filters) -> sa.Select:
     if filters.year is not None:
         statement = statement.where(Decision.catalogue_year == filters.year)
     if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == _unit(filters.unit))
+        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
     changes = filters.changes()
     if changes is not None:
         statement = statement.where(sa.exists().where(ENTRIES.target == _COMMENT_TARGET, changes))
@@ -313,7 +313,7 @@ COMMENTS = Dataset(
     name="comments",
     title_zh="公开的公众意见及处理情况",
     title_en="Comments the public may read, after redaction, with what became of each",
-    columns=_columns(
+    columns=columns_of(
         CommentSchema,
         {
             "id": "意见编号",
@@ -343,5 +343,3 @@ COMMENTS = Dataset(
         )
     ),
 )
-
-DATASETS = {dataset.name: dataset for dataset in (DECISIONS, COMMENTS)}

@@ -17,20 +17,27 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 class Since(F.Field):
     """A change-feed cursor (digits) as an int, or an instant (a date: its midnight in China)."""
 
+    _INSTANT = F.AwareDateTime()
+    _WRONG = "A cursor from the change feed, or an ISO 8601 date or instant with its offset."
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise ma.ValidationError("A cursor from the change feed, or an ISO 8601 date or instant.")
+            raise ma.ValidationError(self._WRONG)
         if re.fullmatch(r"\d{1,18}", value):
             return int(value)
         try:
             if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-                return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), CHINA)
-            instant = dt.datetime.fromisoformat(value)
-        except ValueError as error:
-            raise ma.ValidationError("A cursor from the change feed, or an ISO 8601 date or instant.") from error
-        if instant.tzinfo is None:
-            raise ma.ValidationError("Give the instant's offset, e.g. 2026-04-01T00:00:00+08:00.")
-        return instant
+                instant = dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), CHINA)
+            else:
+                instant = self._INSTANT.deserialize(value)
+            # As the database compares it; a day at the edge of the calendar has no UTC instant.
+            return instant.astimezone(dt.UTC)
+        except (ValueError, OverflowError, ma.ValidationError) as error:
+            raise ma.ValidationError(self._WRONG) from error
+
+
+# What Since accepts, for the spec.
+SINCE = {"anyOf": [{"pattern": r"^\d{1,18}$"}, {"format": "date"}, {"format": "date-time"}]}
 
 
 class ExportQueryArgsSchema(ma.Schema):
@@ -44,6 +51,7 @@ class ExportQueryArgsSchema(ma.Schema):
             "120",
             "2026-04-01",
             type="string",
+            **SINCE,
         )
     )
 

@@ -20,7 +20,11 @@ from core.errors import NotFound, UnknownCursor
 from core.extensions import db, read_connection
 from core.links import api_url, base_url
 from opendata.exports import formats
-from opendata.exports.datasets import DATASETS, ENTRIES, Dataset, Filters
+from opendata.exports.datasets import COMMENTS, DECISIONS, ENTRIES, Dataset, Filters
+from opendata.exports.records import RECORDS
+
+# Every dataset, in the data card's order.
+DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS)}
 
 
 def dataset(name: str) -> Dataset:

@@ -7,7 +7,6 @@ from werkzeug.http import is_resource_modified
 from core.http import api_blueprint, documents, path_parameter
 from core.reads import shows
 from opendata.exports import formats, services
-from opendata.exports.datasets import DATASETS
 from opendata.exports.schemas import DataCardSchema, ExportQueryArgsSchema
 
 blp = api_blueprint(
@@ -17,7 +16,7 @@ blp = api_blueprint(
     "with a data card saying what each column means and under which licence.",
 )
 
-DATASET = path_parameter("dataset", f"The dataset: {', '.join(DATASETS)}", "decisions")
+DATASET = path_parameter("dataset", f"The dataset: {', '.join(services.DATASETS)}", "decisions")
 
 _HEADERS = {
     "ETag": {"description": "From the change feed's head and the filters", "schema": {"type": "string"}},

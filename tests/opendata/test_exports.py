@@ -7,10 +7,13 @@ import io
 
 import orjson
 import pytest
+import sqlalchemy as sa
 
 from consultation.comments import services as comment_services
 from core.extensions import db
+from core.publication import STANDING
 from decisions.models import Decision
+from decisions.records.models import Draft
 from tests import factories
 from tests.conftest import auth
 
@@ -222,3 +225,42 @@ def test_the_data_card_says_what_each_dataset_holds(client, district):
 def test_staff_export_only_what_the_public_reads(client, district, tokens):
     body = client.get("/api/v1/exports/comments.jsonl", headers=auth(tokens["admin"])).get_data(as_text=True)
     assert "13912345678" not in body and "待审核的意见" not in body
+
+
+def test_the_records_export_is_the_change_feed_with_each_version_as_published(client, district):
+    from decisions.records import services as records
+
+    admin = factories.admin()
+    other = db.session.get(Decision, district["decisions"][2])
+    background = factories.background(other)
+    records.correct(records.BACKGROUND, background, by=admin, reason="更正笔误。", necessity="更正后的背景说明。")
+    draft = db.session.scalars(sa.select(Draft).where(Draft.decision_id == other.id)).one()
+    records.withdraw(records.DRAFT, draft, by=admin, reason="草案有误，予以撤回。")
+    factories.draft(db.session.get(Decision, district["decisions"][1]), published_on=None)
+
+    exported = _lines(client.get("/api/v1/exports/records.jsonl"))
+    feed = {e["seq"]: e for e in client.get("/api/v1/changes?limit=1000").get_json()["entries"]}
+    assert [row["type"] for row in exported].count("correction") == 1
+    assert [row["type"] for row in exported].count("withdrawn") == 1
+    # Two drafts and two consultations, a background and its correction, a withdrawal; not the
+    # unpublished draft.
+    assert len(exported) == 7
+    for row in exported:
+        assert {key: value for key, value in row.items() if key != "document"} == feed[row["seq"]]
+        if row["type"] == "withdrawn":
+            assert row["document"] is None and row["amends"] in feed
+            continue
+        if row["type"] == "consultation_opened":
+            assert row["document"] is None  # not frozen: read live at `href`
+            continue
+        live = client.get(row["href"]).get_json()
+        assert {k: v for k, v in row["document"].items() if k not in STANDING} == {
+            k: v for k, v in live.items() if k not in STANDING
+        }
+    corrected = [row for row in exported if row["type"] == "correction"][0]
+    assert corrected["document"]["necessity"] == "更正后的背景说明。"
+    assert [r["seq"] for r in _lines(client.get(f"/api/v1/exports/records.jsonl?since={corrected['seq']}"))] == [
+        corrected["seq"] + 1
+    ]
+    assert _lines(client.get("/api/v1/exports/records.jsonl?unit=jd-jyj"))[0]["decision_id"] == other.id
+    assert len(_csv(client.get("/api/v1/exports/records.csv"))) == 7
