@@ -21,10 +21,11 @@ from core.extensions import db, read_connection
 from core.links import api_url, base_url
 from opendata.exports import formats
 from opendata.exports.datasets import COMMENTS, DECISIONS, ENTRIES, Dataset, Filters
+from opendata.exports.meetings import MEETINGS
 from opendata.exports.records import RECORDS
 
 # Every dataset, in the data card's order.
-DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS)}
+DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS, MEETINGS)}
 
 
 def dataset(name: str) -> Dataset:

@@ -264,3 +264,23 @@ def test_the_records_export_is_the_change_feed_with_each_version_as_published(cl
     ]
     assert _lines(client.get("/api/v1/exports/records.jsonl?unit=jd-jyj"))[0]["decision_id"] == other.id
     assert len(_csv(client.get("/api/v1/exports/records.csv"))) == 7
+
+
+def test_the_meetings_export_is_the_meetings_list(client, district, today):
+    today(dt.date(2026, 6, 20))
+    formula = db.session.get(Decision, district["decisions"][1])
+    published = factories.deliberated(formula)
+    other = factories.catalogued_decision(lead_unit="jd-jyj", title="嘉定区学前教育发展规划")
+    draft = factories.deliberated(other, held_on=dt.date(2026, 6, 15), published_on=None)
+
+    exported = _lines(client.get("/api/v1/exports/meetings.jsonl"))
+    assert exported == _all_pages(client, "/api/v1/meetings")
+    assert [m["id"] for m in exported] == [published.id] != [draft.id]
+    assert exported[0]["agenda"][0]["decision_id"] == formula.id
+    assert [m["id"] for m in _lines(client.get("/api/v1/exports/meetings.jsonl?unit=jd-fgw&year=2026"))] == [
+        published.id
+    ]
+    assert _lines(client.get("/api/v1/exports/meetings.jsonl?unit=jd-jyj")) == []
+    assert _lines(client.get("/api/v1/exports/meetings.jsonl?year=2025")) == []
+    row = _csv(client.get("/api/v1/exports/meetings.csv"))[0]
+    assert orjson.loads(row["agenda"])[0]["decision_id"] == formula.id and row["held_on"] == "2026-06-10"

@@ -1,0 +1,76 @@
+"""The `meetings` dataset: every published meeting (常务会议, 全体会议) with its agenda — the
+decisions deliberated and their outcome — and its invited attendees, as the meetings list
+shows each (an attendee's name only where they consented)."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from core.links import links_on_base
+from core.serialize import dumper
+from decisions import visibility
+from decisions.meetings.models import AgendaItem, Meeting
+from decisions.meetings.schemas import MeetingSchema
+from decisions.models import Decision
+from opendata.exports.datasets import BATCH, ENTRIES, Dataset, Filters, columns_of, unit_code
+
+_TARGET = sa.literal("/meetings/") + sa.cast(Meeting.id, sa.String)
+
+
+def _meetings(filters: Filters) -> sa.Select:
+    statement = sa.select(Meeting).where(visibility.meetings_shown(None)).order_by(Meeting.id)
+    if filters.year is not None:
+        # As the meetings list reads `year`: held in it.
+        statement = statement.where(Meeting.held_on.between(dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31)))
+    if filters.unit is not None:
+        deliberating = (
+            sa.select(AgendaItem.meeting_id)
+            .join(Decision, Decision.id == AgendaItem.decision_id)
+            .where(Decision.lead_unit == unit_code(filters.unit))
+        )
+        statement = statement.where(Meeting.id.in_(deliberating))
+    changes = filters.changes()
+    if changes is not None:
+        statement = statement.where(sa.exists().where(ENTRIES.target == _TARGET, changes))
+    return statement
+
+
+def _meeting_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
+    # Meetings are objects with their agenda and attendees, loaded for each batch in one query
+    # each (lazy="selectin"); the session forgets every batch once it is written.
+    dump = dumper(MeetingSchema)
+    with Session(bind=connection) as session:
+        result = session.execute(_meetings(filters).execution_options(yield_per=BATCH))
+        for meetings in result.scalars().partitions():
+            with links_on_base():
+                yield [dump(meeting) for meeting in meetings]
+            session.expunge_all()
+
+
+MEETINGS = Dataset(
+    name="meetings",
+    title_zh="政府常务会议、全体会议审议情况",
+    title_en="Published meetings: the decisions deliberated and their outcomes, and the invited attendees",
+    columns=columns_of(
+        MeetingSchema,
+        {
+            "id": "会议编号",
+            "title": "会议名称",
+            "body_type": "会议类型",
+            "session_no": "会议届次",
+            "held_on": "召开日期",
+            "status": "公开状态",
+            "published_on": "公开日期",
+            "agenda": "审议事项及结果",
+            "attendees": "列席人员（类别、单位；本人同意时公开姓名）",
+            "created_at": "登记时间",
+            "updated_at": "最近更新时间",
+            "_links": "相关链接",
+        },
+    ),
+    statement=_meetings,
+    batches=_meeting_batches,
+    changed_by=ENTRIES.target.startswith("/meetings/"),
+)
