@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import marshmallow as ma
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from consultation.comments.models import Comment
 from consultation.comments.schemas import CommentSchema
@@ -95,6 +96,18 @@ def streamed(connection: sa.Connection, statement: sa.Select) -> Iterator[list]:
     yield from result.partitions()
 
 
+def objects_streamed(connection: sa.Connection, statement: sa.Select, dump) -> Iterator[list[dict]]:
+    """The objects `statement` selects, each written by `dump`, a batch at a time: their
+    collections loaded for each batch in one query each (lazy="selectin"), and the session
+    forgetting every batch once it is written."""
+    with Session(bind=connection) as session:
+        result = session.execute(statement.execution_options(yield_per=BATCH))
+        for objects in result.scalars().partitions():
+            with links_on_base():
+                yield [dump(each) for each in objects]
+            session.expunge_all()
+
+
 def columns_of(schema_class, zh: dict[str, str], extra: tuple[Column, ...] = ()) -> tuple[Column, ...]:
     """The data card's columns: each field of the list's schema, its type and English meaning
     from the schema's documentation, its Chinese meaning from `zh`; then `extra`."""
@@ -122,6 +135,11 @@ def _type(field: ma.fields.Field) -> str:
         if isinstance(field, kind):
             return name
     return "string"
+
+
+def in_year(column, year: int):
+    """`column`, a day, falls in `year`: how the meetings and inquiries lists read `year`."""
+    return column.between(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 def unit_code(code: str):

@@ -2,19 +2,16 @@
 decisions deliberated and their outcome — and its invited attendees, as the meetings list
 shows each (an attendee's name only where they consented)."""
 
-import datetime as dt
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
-from core.links import links_on_base
 from core.serialize import dumper
 from decisions import visibility
 from decisions.meetings.models import AgendaItem, Meeting
 from decisions.meetings.schemas import MeetingSchema
 from decisions.models import Decision
-from opendata.exports.datasets import BATCH, ENTRIES, Dataset, Filters, columns_of, unit_code
+from opendata.exports.datasets import ENTRIES, Dataset, Filters, columns_of, in_year, objects_streamed, unit_code
 
 _TARGET = sa.literal("/meetings/") + sa.cast(Meeting.id, sa.String)
 
@@ -23,7 +20,7 @@ def _meetings(filters: Filters) -> sa.Select:
     statement = sa.select(Meeting).where(visibility.meetings_shown(None)).order_by(Meeting.id)
     if filters.year is not None:
         # As the meetings list reads `year`: held in it.
-        statement = statement.where(Meeting.held_on.between(dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31)))
+        statement = statement.where(in_year(Meeting.held_on, filters.year))
     if filters.unit is not None:
         deliberating = (
             sa.select(AgendaItem.meeting_id)
@@ -38,15 +35,8 @@ def _meetings(filters: Filters) -> sa.Select:
 
 
 def _meeting_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
-    # Meetings are objects with their agenda and attendees, loaded for each batch in one query
-    # each (lazy="selectin"); the session forgets every batch once it is written.
-    dump = dumper(MeetingSchema)
-    with Session(bind=connection) as session:
-        result = session.execute(_meetings(filters).execution_options(yield_per=BATCH))
-        for meetings in result.scalars().partitions():
-            with links_on_base():
-                yield [dump(meeting) for meeting in meetings]
-            session.expunge_all()
+    # Meetings are objects with their agenda and attendees.
+    return objects_streamed(connection, _meetings(filters), dumper(MeetingSchema))
 
 
 MEETINGS = Dataset(

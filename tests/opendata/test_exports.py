@@ -284,3 +284,27 @@ def test_the_meetings_export_is_the_meetings_list(client, district, today):
     assert _lines(client.get("/api/v1/exports/meetings.jsonl?year=2025")) == []
     row = _csv(client.get("/api/v1/exports/meetings.csv"))[0]
     assert orjson.loads(row["agenda"])[0]["decision_id"] == formula.id and row["held_on"] == "2026-06-10"
+
+
+def test_the_inquiries_export_is_what_the_public_inquiries_list_shows(client, district):
+    from consultation.inquiries import services as inquiries
+
+    made = db.session.get(Decision, district["decisions"][0])
+    editor = factories.account("editor", "jd-fgw")
+    answered = inquiries.ask(made, by=None, question="=贴息申请需要哪些材料？", name="张三", contact="13912345678")
+    inquiries.reply(answered, by=editor, answer="营业执照、贷款合同及付息凭证。")
+    selected = inquiries.ask(made, by=None, question="请致电 13812345678 告知停车补贴标准。")
+    inquiries.publish(selected, by=editor)
+    inquiries.ask(made, by=None, question="尚未公开的留言")
+    inquiries.ask_generally(by=None, question="一般咨询")
+
+    exported = _lines(client.get("/api/v1/exports/inquiries.jsonl"))
+    listed = _all_pages(client, "/api/v1/inquiries")
+    assert exported == sorted(listed, key=lambda i: i["id"])
+    assert [i["id"] for i in exported] == [answered.id, selected.id]
+    body = client.get("/api/v1/exports/inquiries.csv").get_data(as_text=True)
+    assert "13812345678" not in body and "张三" not in body and "13912345678" not in body
+    assert "尚未公开的留言" not in body and "一般咨询" not in body
+    rows = _csv(client.get("/api/v1/exports/inquiries.csv?unit=JD-FGW&year=2026"))
+    assert rows[0]["question"] == "'=贴息申请需要哪些材料？" and rows[0]["status"] == "on_time"
+    assert _lines(client.get("/api/v1/exports/inquiries.jsonl?unit=jd-jyj")) == []
