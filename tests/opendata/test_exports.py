@@ -308,3 +308,34 @@ def test_the_inquiries_export_is_what_the_public_inquiries_list_shows(client, di
     rows = _csv(client.get("/api/v1/exports/inquiries.csv?unit=JD-FGW&year=2026"))
     assert rows[0]["question"] == "'=贴息申请需要哪些材料？" and rows[0]["status"] == "on_time"
     assert _lines(client.get("/api/v1/exports/inquiries.jsonl?unit=jd-jyj")) == []
+
+
+def test_an_export_is_written_a_batch_at_a_time(client, district, monkeypatch):
+    # Never every row at once: a batch of rows is read from the cursor and written as a chunk.
+    from opendata.exports import datasets
+
+    monkeypatch.setattr(datasets, "BATCH", 2)
+    for name, rows in (("decisions", 3), ("comments", 3)):
+        response = client.get(f"/api/v1/exports/{name}.csv")
+        chunks = [chunk for chunk in response.response if chunk]
+        assert len(chunks) == 1 + (rows + 1) // 2  # the header, then a chunk per batch
+        response = client.get(f"/api/v1/exports/{name}.jsonl")
+        assert [len(chunk.splitlines()) for chunk in response.response if chunk] == [2, 1]
+
+
+def test_an_export_reads_from_a_server_side_cursor(client, district):
+    seen = []
+
+    def cursor_of(conn, cursor, statement, parameters, context, executemany):
+        if context is not None and context.execution_options.get("yield_per"):
+            seen.append((type(cursor).__name__, statement.split()[0]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", cursor_of)
+    try:
+        assert len(_lines(client.get("/api/v1/exports/decisions.jsonl"))) == 3
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", cursor_of)
+    # The decisions and their stages' entries, both streamed; on PostgreSQL by named cursors.
+    assert len(seen) == 2
+    if db.engine.dialect.name == "postgresql":
+        assert all(name.endswith("ServerCursor") for name, _ in seen), seen
