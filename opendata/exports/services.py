@@ -20,13 +20,14 @@ from core.errors import NotFound, UnknownCursor
 from core.extensions import db, read_connection
 from core.links import api_url, base_url
 from opendata.exports import formats
+from opendata.exports.clusters import CLUSTERS
 from opendata.exports.datasets import COMMENTS, DECISIONS, ENTRIES, Dataset, Filters
 from opendata.exports.inquiries import INQUIRIES
 from opendata.exports.meetings import MEETINGS
 from opendata.exports.records import RECORDS
 
 # Every dataset, in the data card's order.
-DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS, MEETINGS, INQUIRIES)}
+DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS, CLUSTERS, MEETINGS, INQUIRIES)}
 
 
 def dataset(name: str) -> Dataset:

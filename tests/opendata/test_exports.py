@@ -339,3 +339,21 @@ def test_an_export_reads_from_a_server_side_cursor(client, district):
     assert len(seen) == 2
     if db.engine.dialect.name == "postgresql":
         assert all(name.endswith("ServerCursor") for name, _ in seen), seen
+
+
+def test_the_clusters_export_is_what_each_clusters_list_shows(client, district, tokens):
+    cluster = {
+        "summary": "=多条意见建议提高贴息比例",
+        "comment_ids": district["published"][:2] + district["unpublished"][:1],
+        "disposition": "partially_adopted",
+        "reason_code": "cost_or_feasibility",
+        "reason": "部分采纳",
+    }
+    path = f"/api/v1/consultations/{district['consultation']}/clusters"
+    assert client.post(path, json=cluster, headers=auth(tokens["editor"])).status_code == 201
+    exported = _lines(client.get("/api/v1/exports/clusters.jsonl"))
+    listed = client.get(path).get_json()
+    assert [{key: row[key] for key in item} for item, row in zip(listed, exported, strict=True)] == listed
+    assert exported[0]["comment_count"] == 3 and exported[0]["decision_id"] == district["decisions"][0]
+    assert _csv(client.get("/api/v1/exports/clusters.csv?unit=jd-fgw"))[0]["summary"] == "'=多条意见建议提高贴息比例"
+    assert _lines(client.get("/api/v1/exports/clusters.jsonl?year=2025")) == []
