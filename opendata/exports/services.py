@@ -23,11 +23,11 @@ from opendata.exports import formats
 from opendata.exports.clusters import CLUSTERS
 from opendata.exports.datasets import COMMENTS, DECISIONS, ENTRIES, Dataset, Filters
 from opendata.exports.inquiries import INQUIRIES
-from opendata.exports.meetings import MEETINGS
+from opendata.exports.meetings import ATTENDEES, MEETINGS
 from opendata.exports.records import RECORDS
 
 # Every dataset, in the data card's order.
-DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS, CLUSTERS, MEETINGS, INQUIRIES)}
+DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS, CLUSTERS, MEETINGS, ATTENDEES, INQUIRIES)}
 
 
 def dataset(name: str) -> Dataset:

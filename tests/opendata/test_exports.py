@@ -266,10 +266,17 @@ def test_the_records_export_is_the_change_feed_with_each_version_as_published(cl
     assert len(_csv(client.get("/api/v1/exports/records.csv"))) == 7
 
 
-def test_the_meetings_export_is_the_meetings_list(client, district, today):
+def test_the_meetings_and_attendees_exports_are_the_meetings_list(client, district, today):
     today(dt.date(2026, 6, 20))
     formula = db.session.get(Decision, district["decisions"][1])
-    published = factories.deliberated(formula)
+    factories.background(formula)
+    factories.draft(formula)
+    factories.review(formula, completed_on=dt.date(2026, 6, 1))
+    attendees = [
+        {"category": "enterprise", "organisation": "上海某公司", "name": "周立民", "name_consent": True},
+        {"category": "citizen", "organisation": "居民代表", "decision_id": formula.id},
+    ]
+    published = factories.meeting(formula, published_on=dt.date(2026, 6, 12), attendees=attendees)
     other = factories.catalogued_decision(lead_unit="jd-jyj", title="嘉定区学前教育发展规划")
     draft = factories.deliberated(other, held_on=dt.date(2026, 6, 15), published_on=None)
 
@@ -282,6 +289,11 @@ def test_the_meetings_export_is_the_meetings_list(client, district, today):
     ]
     assert _lines(client.get("/api/v1/exports/meetings.jsonl?unit=jd-jyj")) == []
     assert _lines(client.get("/api/v1/exports/meetings.jsonl?year=2025")) == []
+    attended = _lines(client.get("/api/v1/exports/attendees.jsonl?unit=jd-fgw"))
+    assert attended == [{"meeting_id": published.id, **a} for a in exported[0]["attendees"]]
+    assert [a["name"] for a in attended] == ["周立民", None]
+    assert _csv(client.get("/api/v1/exports/attendees.csv"))[1]["organisation"] == "居民代表"
+    assert _lines(client.get("/api/v1/exports/attendees.jsonl?unit=jd-jyj")) == []
     row = _csv(client.get("/api/v1/exports/meetings.csv"))[0]
     assert orjson.loads(row["agenda"])[0]["decision_id"] == formula.id and row["held_on"] == "2026-06-10"
 
