@@ -76,9 +76,11 @@ class Dataset:
 
     @property
     def column_names(self) -> list[str]:
+        """The CSV's header and each JSON line's keys, in order."""
         return [c.name for c in self.columns]
 
     def count(self, connection: sa.Connection, filters: Filters) -> int:
+        """How many rows its export holds with these filters: one count over the same query."""
         statement = self.statement(filters).order_by(None)
         return connection.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
 
@@ -112,6 +114,10 @@ def columns_of(schema_class, zh: dict[str, str], extra: tuple[Column, ...] = ())
     """The data card's columns: each field of the list's schema, its type and English meaning
     from the schema's documentation, its Chinese meaning from `zh`; then `extra`."""
     fields = {field.data_key or name: field for name, field in schema_class().dump_fields.items()}
+    # Every field the list shows is on the card, and nothing else: a field added to the schema
+    # fails here (at import) until the card says what it means.
+    if list(zh) != list(fields):
+        raise ValueError(f"The data card of {schema_class.__name__} names {list(zh)}, its schema {list(fields)}.")
     return (
         tuple(
             Column(name, _type(fields[name]), text, fields[name].metadata.get("description", ""))

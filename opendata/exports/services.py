@@ -22,12 +22,14 @@ from core.links import api_url, base_url
 from opendata.exports import formats
 from opendata.exports.clusters import CLUSTERS
 from opendata.exports.datasets import COMMENTS, DECISIONS, ENTRIES, Dataset, Filters
+from opendata.exports.deadlines import DEADLINES
 from opendata.exports.inquiries import INQUIRIES
 from opendata.exports.meetings import ATTENDEES, MEETINGS
 from opendata.exports.records import RECORDS
 
 # Every dataset, in the data card's order.
-DATASETS = {found.name: found for found in (DECISIONS, RECORDS, COMMENTS, CLUSTERS, MEETINGS, ATTENDEES, INQUIRIES)}
+_ALL = (DECISIONS, RECORDS, COMMENTS, CLUSTERS, MEETINGS, ATTENDEES, INQUIRIES, DEADLINES)
+DATASETS = {found.name: found for found in _ALL}
 
 
 def dataset(name: str) -> Dataset:

@@ -369,3 +369,20 @@ def test_the_clusters_export_is_what_each_clusters_list_shows(client, district, 
     assert exported[0]["comment_count"] == 3 and exported[0]["decision_id"] == district["decisions"][0]
     assert _csv(client.get("/api/v1/exports/clusters.csv?unit=jd-fgw"))[0]["summary"] == "'=多条意见建议提高贴息比例"
     assert _lines(client.get("/api/v1/exports/clusters.jsonl?year=2025")) == []
+
+
+def test_the_deadlines_export_is_what_each_timeline_owes(client, district, today):
+    today(dt.date(2026, 6, 25))
+    formula = db.session.get(Decision, district["decisions"][1])
+    factories.decided(formula)
+    exported = _lines(client.get("/api/v1/exports/deadlines.jsonl"))
+    owed = client.get(f"/api/v1/decisions/{formula.id}/timeline").get_json()["obligations"]
+    assert exported == [{"decision_id": formula.id, **o} for o in owed] and owed
+    first = client.get("/api/v1/exports/deadlines.csv")
+    assert _csv(first)[0]["status"] == "pending"
+    etag = first.headers["ETag"]
+    # Once the deadline passes it is overdue, and the export's validators say so.
+    today(dt.date(2026, 12, 1))
+    changed = client.get("/api/v1/exports/deadlines.csv", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and _csv(changed)[0]["status"] == "overdue"
+    assert _lines(client.get("/api/v1/exports/deadlines.jsonl?unit=jd-jyj")) == []
