@@ -24,13 +24,15 @@ DOCUMENTS = PublishedDocument.__table__.c
 KINDS = (*STAGES, EntryType.correction, EntryType.withdrawn)
 
 
-def _records(filters: Filters) -> sa.Select:
+def _entries(kinds: tuple[str, ...], filters: Filters) -> sa.Select:
+    """The public record's entries of `kinds` about public decisions, each with the document
+    it published (if one was frozen), oldest first."""
     statement = (
         sa.select(*ENTRIES, DOCUMENTS.document)
         .select_from(ENTRIES.seq.table)
         .join(Decision, Decision.id == ENTRIES.decision_id)
         .outerjoin(PublishedDocument, sa.and_(DOCUMENTS.seq == ENTRIES.seq, DOCUMENTS.target == ENTRIES.target))
-        .where(ENTRIES.type.in_(KINDS), visibility.decisions_shown(None))
+        .where(ENTRIES.type.in_(kinds), visibility.decisions_shown(None))
         .order_by(ENTRIES.seq)
     )
     if filters.year is not None:
@@ -41,6 +43,10 @@ def _records(filters: Filters) -> sa.Select:
     if changes is not None:
         statement = statement.where(changes)
     return statement
+
+
+def _records(filters: Filters) -> sa.Select:
+    return _entries(KINDS, filters)
 
 
 def _record_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
@@ -88,4 +94,37 @@ RECORDS = Dataset(
     statement=_records,
     batches=_record_batches,
     changed_by=ENTRIES.type.in_(KINDS),
+)
+
+
+# --- Dispositions ------------------------------------------------------------------------------
+
+DISPOSITION_KINDS = (
+    EntryType.disposition_set,
+    EntryType.disposition_changed,
+    EntryType.cluster_created,
+    EntryType.cluster_changed,
+)
+
+
+def _dispositions(filters: Filters) -> sa.Select:
+    return _entries(DISPOSITION_KINDS, filters)
+
+
+def _disposition_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
+    dump = dumper(ChangeSchema)
+    for rows in streamed(connection, _dispositions(filters)):
+        with links_on_base():
+            yield [dump(row) for row in map(record, rows)]
+
+
+DISPOSITIONS = Dataset(
+    name="dispositions",
+    title_zh="意见处理情况的公开记录（含变更）",
+    title_en="What became of the public's opinions, each disposition and each change of one as the change feed "
+    "has it, oldest first (the comments and clusters datasets give where each stands now)",
+    columns=RECORDS.columns[:-1],
+    statement=_dispositions,
+    batches=_disposition_batches,
+    changed_by=ENTRIES.type.in_(DISPOSITION_KINDS),
 )

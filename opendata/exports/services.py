@@ -25,10 +25,10 @@ from opendata.exports.datasets import COMMENTS, DECISIONS, ENTRIES, Dataset, Fil
 from opendata.exports.deadlines import DEADLINES
 from opendata.exports.inquiries import INQUIRIES
 from opendata.exports.meetings import ATTENDEES, MEETINGS
-from opendata.exports.records import RECORDS
+from opendata.exports.records import DISPOSITIONS, RECORDS
 
 # Every dataset, in the data card's order.
-_ALL = (DECISIONS, RECORDS, COMMENTS, CLUSTERS, MEETINGS, ATTENDEES, INQUIRIES, DEADLINES)
+_ALL = (DECISIONS, RECORDS, COMMENTS, DISPOSITIONS, CLUSTERS, MEETINGS, ATTENDEES, INQUIRIES, DEADLINES)
 DATASETS = {found.name: found for found in _ALL}
 
 

@@ -353,7 +353,7 @@ def test_an_export_reads_from_a_server_side_cursor(client, district):
         assert all(name.endswith("ServerCursor") for name, _ in seen), seen
 
 
-def test_the_clusters_export_is_what_each_clusters_list_shows(client, district, tokens):
+def test_the_clusters_and_dispositions_exports_are_the_lists_and_the_change_feed(client, district, tokens):
     cluster = {
         "summary": "=多条意见建议提高贴息比例",
         "comment_ids": district["published"][:2] + district["unpublished"][:1],
@@ -369,6 +369,12 @@ def test_the_clusters_export_is_what_each_clusters_list_shows(client, district, 
     assert exported[0]["comment_count"] == 3 and exported[0]["decision_id"] == district["decisions"][0]
     assert _csv(client.get("/api/v1/exports/clusters.csv?unit=jd-fgw"))[0]["summary"] == "'=多条意见建议提高贴息比例"
     assert _lines(client.get("/api/v1/exports/clusters.jsonl?year=2025")) == []
+    # The dispositions are the change feed's, each kept when a later one changes it.
+    feed = client.get("/api/v1/changes?limit=1000").get_json()["entries"]
+    kinds = {"disposition_set", "disposition_changed", "cluster_created", "cluster_changed"}
+    dispositions = _lines(client.get("/api/v1/exports/dispositions.jsonl"))
+    assert dispositions == [e for e in feed if e["type"] in kinds] and dispositions
+    assert {"cluster_created", "disposition_set"} <= {e["type"] for e in dispositions}
 
 
 def test_the_deadlines_export_is_what_each_timeline_owes(client, district, today):
