@@ -56,10 +56,10 @@ def _export(fmt: str, description: str):
             "ETag": f'"{etag}"',
             "Content-Disposition": f'attachment; filename="{services.filename(found, fmt, chosen)}"',
         }
+        mimetype = formats.MIMETYPES[fmt]
         if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
-            response = Response(status=304, headers={"ETag": headers["ETag"]})
+            response = Response(status=304, mimetype=mimetype, headers={"ETag": headers["ETag"]})
         else:
-            mimetype = formats.MIMETYPES[fmt]
             response = Response(
                 stream_with_context(services.stream(found, fmt, chosen)), mimetype=mimetype, headers=headers
             )
