@@ -43,6 +43,9 @@ from decisions.meetings import views as meeting_views
 from decisions.records import views as record_views
 from demo import cli as demo_cli
 from opendata.exports import views as export_views
+from opendata.feeds import views as feed_views
+from opendata.search import views as search_views
+from opendata.search.commands import cli as search_cli
 
 # The API's resources, in the order of the spec's tags.
 API_BLUEPRINTS = (
@@ -56,13 +59,15 @@ API_BLUEPRINTS = (
     compliance_views.blp,
     changes.blp,
     export_views.blp,
+    feed_views.blp,
+    search_views.blp,
     accounts.blp,
     audit.blp,
     security_log.blp,
 )
 # Pages outside the API (health, the explorer) and the `flask` command groups.
 SITE_BLUEPRINTS = (health.blp, explorer.blp)
-CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli)
+CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

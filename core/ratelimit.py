@@ -20,7 +20,7 @@ import threading
 import time
 from functools import lru_cache
 
-from flask import Flask, current_app, g, has_app_context, request
+from flask import Flask, current_app, g, request
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -69,24 +69,11 @@ class _InDatabase:
             raise TypeError(f"{uri} is not the database storage")
 
     def hit(self, limit: RateLimitItem, caller: str) -> tuple[bool, int, float]:
-        if self.storage.on_sqlite:
-            _end_the_sessions_read()
         count, end = self.storage.hit(limit.key_for(_SCOPE, caller), limit.get_expiry())
         return count <= limit.amount, max(0, limit.amount - count), end
 
     def reset(self) -> None:
         self.storage.reset()
-
-
-def _end_the_sessions_read() -> None:
-    """On SQLite, end the transaction a partner's token lookup began in the session.
-
-    In a write request it began with BEGIN IMMEDIATE (core.extensions.configure_engine) and so
-    holds the database's write lock, which the counter's own transaction, on another connection
-    of the same worker, would wait for until busy_timeout. Before the view nothing was written
-    in it; as core.tick.catch_up does, it is committed, and the view's writes begin anew."""
-    if has_app_context() and db.session.registry.has() and db.session().in_transaction():
-        db.session.commit()
 
 
 class _InProcess:

@@ -11,6 +11,9 @@ DEFAULTS = {
     # Absolute base for the links we hand out, e.g. https://juece.example.gov.cn.
     # Empty: links are built from the request (honouring proxy headers when trusted).
     "PUBLIC_BASE_URL": "",
+    # Base of the portal's pages that the Atom feeds link to beside the API, e.g.
+    # https://www.jiading.gov.cn/juece. Empty: the portal this service serves at its own root.
+    "PORTAL_BASE_URL": "",
     # How many proxies in front of us set X-Forwarded-* headers we may trust (0 = none).
     "PROXY_COUNT": 0,
     "LOG_LEVEL": "INFO",

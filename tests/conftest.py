@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from app import create_app
 from core import calendar
 from core.extensions import db
+from core.ratelimit_storage import RateLimitCounter, counters_engine
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -101,6 +102,8 @@ def _empty_tables():
             connection.exec_driver_sql(f"DELETE FROM {table}")
         for _, definition in triggers:
             connection.exec_driver_sql(definition)
+        if triggers:  # the search index's FTS5 table, whose rows went without its triggers
+            connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
         if connection.dialect.name == "postgresql":
             # DELETE and setval rather than TRUNCATE ... RESTART IDENTITY: on a few rows they
             # take a millisecond where TRUNCATE takes twenty, in every test.
@@ -110,6 +113,9 @@ def _empty_tables():
             )
         elif _has_sqlite_sequence(connection):
             connection.exec_driver_sql("DELETE FROM sqlite_sequence")
+    if db.engine.dialect.name == "sqlite":  # its rate-limit counters are kept in a file beside it
+        with counters_engine(db.engine).begin() as connection:
+            connection.execute(sa.delete(RateLimitCounter))
 
 
 def _has_sqlite_sequence(connection):

@@ -59,3 +59,21 @@ def test_no_import_needs_to_escape_the_top_of_its_module():
         str(p.relative_to(ROOT)) for p in application_modules() if "noqa: E402" in p.read_text(encoding="utf-8")
     ]
     assert escaping == []
+
+
+def test_only_app_py_imports_opendata():
+    # Open data sits above both domains: nothing but the factory registers it.
+    importers = {
+        module
+        for package in ("core", "decisions", "consultation")
+        for module, names in imported_packages(package).items()
+        if "opendata" in names
+    }
+    for top in ("wsgi.py", "demo.py"):
+        tree = ast.parse((ROOT / top).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "opendata":
+                importers.add(top)
+            elif isinstance(node, ast.Import) and any(a.name.split(".")[0] == "opendata" for a in node.names):
+                importers.add(top)
+    assert importers == set()

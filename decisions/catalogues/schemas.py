@@ -5,7 +5,7 @@ from marshmallow import validate
 
 from core.http import JsonBoolean
 from core.links import href
-from core.serialize import Links, Schema, choice, describe
+from core.serialize import Links, RecordList, Schema, choice, describe
 from decisions.models import AdjustmentType, Category, DecisionState
 from decisions.schemas import (
     PLANNED_COMPLETION,
@@ -17,6 +17,7 @@ from decisions.schemas import (
     decision_id_field,
     title_field,
 )
+from decisions.timeline import TimelineEntrySchema
 
 F = ma.fields
 
@@ -69,7 +70,15 @@ class CatalogueItemSchema(ma.Schema):
     hearing_required = JsonBoolean(metadata=describe("A hearing is required"))
     state = F.String(metadata=describe("Procedure state", "initiated", enum=[s.value for s in DecisionState]))
     adjustment = adjustment_mark()
-    _links = Links(lambda d: {"self": href(f"/decisions/{d.id}")})
+    stages = RecordList(
+        TimelineEntrySchema,
+        allow_none=True,
+        metadata=describe(
+            "With `embed=stages`: its public record, a link to each stage of its procedure in the order things "
+            "happened, as its timeline's entries; null without"
+        ),
+    )
+    _links = Links(lambda d: {"self": href(f"/decisions/{d.id}"), "timeline": href(f"/decisions/{d.id}/timeline")})
 
 
 class CatalogueSchema(Schema):
@@ -86,7 +95,7 @@ class CatalogueSchema(Schema):
     )
     due_on = F.Date(metadata=describe("Publication deadline: 31 March of its year", "2026-03-31"))
     on_time = JsonBoolean(allow_none=True, metadata=describe("Published by due_on; null while it still may be", True))
-    items = F.List(F.Nested(CatalogueItemSchema), metadata=describe("Its decisions, by sequence number"))
+    items = RecordList(CatalogueItemSchema, metadata=describe("Its decisions, by sequence number"))
     adjustments = F.List(F.Nested(AdjustmentSchema), metadata=describe("Its adjustments, oldest first"))
     _links = Links(
         lambda c: {
@@ -124,6 +133,13 @@ class PublicationInSchema(ma.Schema):
         metadata=describe(
             "Where the published document is", "https://www.jiading.gov.cn/zwgk/2026/ml.html", pattern=WEB_ADDRESS
         ),
+    )
+
+
+class CatalogueEmbedArgsSchema(ma.Schema):
+    embed = F.String(
+        validate=validate.OneOf(["stages"]),
+        metadata=describe("stages: each item with the links to every stage of its procedure", "stages"),
     )
 
 

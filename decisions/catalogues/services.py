@@ -59,8 +59,10 @@ def get_catalogue(year: int, *, viewer: Account | None) -> Catalogue:
     return catalogue
 
 
-def catalogue_view(catalogue: Catalogue, *, viewer: Account | None) -> SimpleNamespace:
-    """The catalogue with its items and adjustments as `viewer` may see them (three queries)."""
+def catalogue_view(catalogue: Catalogue, *, viewer: Account | None, stages: bool = False) -> SimpleNamespace:
+    """The catalogue with its items and adjustments as `viewer` may see them (three queries);
+    with `stages`, each item with its public record, the links to every stage of its procedure
+    (超链接展示), in one query more."""
     items = db.session.execute(
         sa.select(
             Decision.id,
@@ -76,6 +78,11 @@ def catalogue_view(catalogue: Catalogue, *, viewer: Account | None) -> SimpleNam
         .where(Decision.catalogue_year == catalogue.year, visibility.decisions_shown(viewer))
         .order_by(Decision.seq_no)
     ).all()
+    timelines = publication.timelines_of([item.id for item in items]) if stages else None
+    items = [
+        SimpleNamespace(**item._mapping, stages=None if timelines is None else timelines.get(item.id, []))
+        for item in items
+    ]
     adjustments = db.session.scalars(
         sa.select(Adjustment).where(Adjustment.catalogue_year == catalogue.year).order_by(Adjustment.id)
     ).all()

@@ -12,6 +12,7 @@ from decisions.catalogues import services
 from decisions.catalogues.schemas import (
     AdjustmentInSchema,
     AdjustmentSchema,
+    CatalogueEmbedArgsSchema,
     CatalogueInSchema,
     CataloguePatchSchema,
     CatalogueQueryArgsSchema,
@@ -48,13 +49,18 @@ class Catalogues(MethodView):
 
 @blp.route("/<int:year>", parameters=[YEAR])
 class CatalogueByYear(MethodView):
-    @shows(blp, CatalogueSchema)
-    def get(self, year):
+    @shows(blp, CatalogueSchema, 404, 422)
+    @blp.arguments(CatalogueEmbedArgsSchema, location="query")
+    def get(self, args, year):
         """Show a year's catalogue with its items and adjustments
 
-        `due_on` is 31 March of the year; `on_time` says whether it was published by then."""
+        `due_on` is 31 March of the year; `on_time` says whether it was published by then. With
+        `embed=stages` each item carries its public record: a link to each stage of its procedure
+        (background, drafts, consultation, reviews, meeting, result, interpretations, corrections
+        and withdrawals), in one request for the whole catalogue."""
         viewer = current_account()
-        return services.catalogue_view(services.get_catalogue(year, viewer=viewer), viewer=viewer)
+        catalogue = services.get_catalogue(year, viewer=viewer)
+        return services.catalogue_view(catalogue, viewer=viewer, stages=args.get("embed") == "stages")
 
     @writes(blp, CataloguePatchSchema, 200, CatalogueSchema, 404, 409, 422, access=requires("admin"))
     def patch(self, changes, year):

@@ -226,7 +226,7 @@ def _decision_batches(connection: sa.Connection, filters: Filters) -> Iterator[l
                 while pending is not None and pending.decision_id == row.id:
                     own.append(pending)
                     pending = next(entries, None)
-                batch.append({**dump(record(row)), "stages": _stages(own)})
+                batch.append({**dump(record(row)), "stage_links": _stages(own)})
         yield batch
 
 
@@ -266,11 +266,12 @@ DECISIONS = Dataset(
         },
         (
             Column(
-                "stages",
+                "stage_links",
                 "object",
                 "各阶段公开记录链接",
                 "Each published stage (by the change feed's type, e.g. draft_published) and the link to "
-                "its current version; a withdrawn stage is left out",
+                "its current version; a withdrawn stage is left out (every entry of each decision's public "
+                "record: the records dataset, or /catalogues/{year}?embed=stages)",
             ),
         ),
     ),

@@ -5,6 +5,7 @@ of a gunicorn."""
 import collections
 import json
 import re
+import sqlite3
 import threading
 import time
 import urllib.error
@@ -22,7 +23,7 @@ from app import create_app
 from consultation.comments.models import Comment
 from core import tick
 from core.extensions import db
-from core.ratelimit_storage import DatabaseStorage, RateLimitCounter
+from core.ratelimit_storage import DatabaseStorage, RateLimitCounter, counters_engine
 from tests import factories
 from tests.conftest import IsolatedClient, auth
 from tests.serving import serve
@@ -34,15 +35,16 @@ def storage(app):
 
 
 def _rows() -> dict:
-    db.session.rollback()  # see what the storage's own transactions committed
-    return {row.key: row.count for row in db.session.scalars(sa.select(RateLimitCounter))}
+    """The counters as stored, read apart from the storage (on SQLite in their own file)."""
+    with counters_engine(db.engine).connect() as connection:
+        return dict(connection.execute(sa.select(RateLimitCounter.key, RateLimitCounter.count)).all())
 
 
 def test_the_database_scheme_is_registered_with_limits(storage):
     assert isinstance(storage, DatabaseStorage)
     assert storage.check()
     # Without an engine it counts in the current app's database; it takes no address of its own.
-    assert storage_from_string("database://").engine is db.engine
+    assert storage_from_string("database://").engine is counters_engine(db.engine)
     with pytest.raises(ConfigurationError):
         storage_from_string("database://elsewhere:5432/db", engine=db.engine)
 
@@ -118,6 +120,43 @@ def test_hits_from_many_threads_at_once_are_each_counted_once(storage):
         thread.join(60)
     assert errors == []
     assert sorted(counts) == list(range(1, 201))
+
+
+def test_on_sqlite_a_hit_never_waits_for_the_datas_write_lock(storage):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("on PostgreSQL a hit meets only its own row's lock")
+    counted = []
+    holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a write of the data in progress, as a comment's is
+    try:
+        hitting = threading.Thread(target=lambda: counted.append(storage.hit("k", 60)[0]))
+        hitting.start()
+        hitting.join(5)  # in the data's file it would wait out busy_timeout (30 s)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert counted == [1]
+
+
+def test_a_database_in_memory_counts_in_memory_not_here(app):
+    with pytest.raises(ConfigurationError, match="memory://"):
+        storage_from_string("database://", engine=sa.create_engine("sqlite://"))
+
+
+def test_a_connection_the_server_dropped_costs_one_retry_not_a_refused_write(storage):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    assert storage.hit("k", 60)[0] == 1  # the counters' pool now holds a connection
+    with db.engine.connect() as connection:
+        dropped = connection.execute(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+            )
+        ).scalar()
+        connection.commit()
+    assert dropped >= 1
+    assert storage.hit("k", 60)[0] == 2
 
 
 @pytest.fixture

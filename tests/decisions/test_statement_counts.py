@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from decisions.catalogues import services as catalogue_services
+from decisions.models import Decision
 from tests import factories
 from tests.conftest import auth
 
@@ -96,6 +97,21 @@ def test_the_list_pages_through_a_large_catalogue_in_two_statements(client, toke
         '{"total": 30, "total_pages": 2, "first_page": 1, "last_page": 2, "page": 2, "previous_page": 1}'
     )
     assert len(sent) == 2, sent
+
+
+def test_a_catalogue_with_its_stages_is_the_same_few_statements_whatever_its_size(client, tokens):
+    for decision_id in add_published_catalogue(2025, 5):
+        factories.background(db.session.get(Decision, decision_id), published_on=dt.date(2025, 4, 1))
+    small, sent = count(client, "/api/v1/catalogues/2025?embed=stages")
+
+    for _ in range(55):  # twelve times the items, each with two stages more
+        added = factories.catalogued_decision(2025)
+        factories.background(added, published_on=dt.date(2025, 4, 1))
+    large, sent = count(client, "/api/v1/catalogues/2025?embed=stages")
+    items = client.get("/api/v1/catalogues/2025?embed=stages").get_json()["items"]
+    assert len(items) == 60
+    assert {len(item["stages"]) for item in items} == {2}  # catalogued, background
+    assert large == small, sent
 
 
 def test_one_decision_is_one_statement_whatever_the_size(client, tokens):

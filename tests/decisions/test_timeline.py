@@ -276,3 +276,23 @@ def test_the_timeline_answers_not_modified_to_a_matching_etag(client, tokens):
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
     assert len(changed.get_json()["entries"]) == 2
+
+
+def test_the_catalogue_embeds_each_items_stages_as_its_timeline_has_them(client, tokens):
+    walked, gone, added = _walk_the_whole_procedure()
+    catalogue = client.get("/api/v1/catalogues/2026?embed=stages").get_json()
+    items = {item["id"]: item for item in catalogue["items"]}
+    assert set(items) == {walked, gone, added}
+    for decision_id, item in items.items():
+        assert item["stages"] == _timeline(client, decision_id)["entries"]
+        assert item["_links"]["timeline"]["href"].endswith(f"/api/v1/decisions/{decision_id}/timeline")
+    # Without embed=stages no stages are read.
+    plain = client.get("/api/v1/catalogues/2026").get_json()
+    assert [item["stages"] for item in plain["items"]] == [None, None, None]
+
+
+def test_an_unknown_embed_is_refused_with_a_problem(client, tokens):
+    factories.catalogued_decision()
+    response = client.get("/api/v1/catalogues/2026?embed=everything")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"

@@ -87,10 +87,10 @@ def test_the_decisions_export_is_the_decisions_list_field_by_field(client, distr
     for item in listed:
         row = by_id[item["id"]]
         assert {key: row[key] for key in item} == item
-        assert set(row) - set(item) == {"stages"}
+        assert set(row) - set(item) == {"stage_links"}
     first = by_id[district["decisions"][0]]
-    assert set(first["stages"]) == {"draft_published", "consultation_opened"}
-    assert first["stages"]["draft_published"].endswith(f"/api/v1/decisions/{first['id']}/drafts/1")
+    assert set(first["stage_links"]) == {"draft_published", "consultation_opened"}
+    assert first["stage_links"]["draft_published"].endswith(f"/api/v1/decisions/{first['id']}/drafts/1")
 
 
 def test_the_comments_export_is_what_the_public_comments_list_shows(client, district):
@@ -212,7 +212,7 @@ def test_the_data_card_says_what_each_dataset_holds(client, district):
     assert datasets["decisions"]["rows"] == 3 and datasets["comments"]["rows"] == 3
     columns = {c["name"]: c for c in datasets["decisions"]["columns"]}
     assert columns["title"] == {"name": "title", "type": "string", "meaning_zh": "事项名称", "meaning_en": "Title"}
-    assert columns["catalogued_on"]["type"] == "date" and columns["stages"]["type"] == "object"
+    assert columns["catalogued_on"]["type"] == "date" and columns["stage_links"]["type"] == "object"
     header = _csv(client.get("/api/v1/exports/decisions.csv"))[0].keys()
     assert list(header) == list(columns)
     assert datasets["comments"]["last_change"]["cursor"].isdigit()
