@@ -42,6 +42,7 @@ from decisions import views as decision_views
 from decisions.meetings import views as meeting_views
 from decisions.records import views as record_views
 from demo import cli as demo_cli
+from opendata.exports import views as export_views
 from opendata.feeds import views as feed_views
 from opendata.search import views as search_views
 from opendata.search.commands import cli as search_cli
@@ -57,6 +58,7 @@ API_BLUEPRINTS = (
     calendar.blp,
     compliance_views.blp,
     changes.blp,
+    export_views.blp,
     feed_views.blp,
     search_views.blp,
     accounts.blp,

@@ -42,6 +42,9 @@ DEFAULTS = {
     "SECURITY_LOG_PER_MINUTE": 20,
     # Days a refused attempt is kept; `tick` deletes older ones.
     "SECURITY_LOG_DAYS": 180,
+    # The licence the open-data exports are published under (GET /exports, the data card).
+    "OPEN_DATA_LICENCE": "CC BY 4.0",
+    "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }

@@ -107,16 +107,18 @@ def timeline(decision_id: int) -> SimpleNamespace:
     if not rows:
         raise NotFound(f"No decision {decision_id} is published.")
     entries = publication.timeline_entries(decision_id)
-    owed = [
-        SimpleNamespace(
-            type=o.obligation_type,
-            due_on=o.due_on,
-            status=deadlines.status(o.due_on, o.fulfilled_on),  # Obligation.status
-            calendar_status=o.calendar_status,
-            fulfilled_on=o.fulfilled_on,
-            href=api_url(o.fulfilled_by) if o.fulfilled_by else None,
-        )
-        for o in rows
-        if o.obligation_type is not None
-    ]
+    owed = [obligation_shown(o) for o in rows if o.obligation_type is not None]
     return SimpleNamespace(decision=rows[0], entries=entries, obligations=owed)
+
+
+def obligation_shown(o) -> SimpleNamespace:
+    """An obligation as ObligationSchema writes it, from a row of its columns (its type as
+    `obligation_type`): the timeline's, and the deadlines export's."""
+    return SimpleNamespace(
+        type=o.obligation_type,
+        due_on=o.due_on,
+        status=deadlines.status(o.due_on, o.fulfilled_on),  # Obligation.status
+        calendar_status=o.calendar_status,
+        fulfilled_on=o.fulfilled_on,
+        href=api_url(o.fulfilled_by) if o.fulfilled_by else None,
+    )

@@ -106,6 +106,12 @@ def records_shown(viewer: Account | None, published_on, *, lead_unit: str):
     return sa.true() if staff_of(viewer, lead_unit) else published_on.is_not(None)
 
 
+def consultations_public(published_on):
+    """`consultation_shown` to the public, as a condition over many consultations, given their
+    `published_on` column, with `decisions` joined (the open-data exports)."""
+    return sa.and_(published_on.is_not(None), _DECISION_PUBLIC)
+
+
 def consultation_shown(viewer: Account | None, *, published_on, catalogued_on, lead_unit: str) -> bool:
     """The public sees a published consultation of a catalogued decision; its lead unit's
     staff see it before that too."""
@@ -120,6 +126,12 @@ def consultation_shown(viewer: Account | None, *, published_on, catalogued_on, l
 def comment_public(*, comments_public: bool, moderation: str) -> bool:
     """A comment is public once published, in a consultation whose comments are shown to all."""
     return comments_public and moderation == COMMENT_PUBLISHED
+
+
+def comments_public(moderation, comments_public):
+    """`comment_public` as a condition over many consultations' comments, given the comments'
+    `moderation` and the consultations' `comments_public` columns (the open-data exports)."""
+    return sa.and_(comments_public.is_(True), moderation == COMMENT_PUBLISHED)
 
 
 def comments_shown(viewer: Account | None, moderation, *, comments_public: bool, lead_unit: str):

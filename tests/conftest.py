@@ -36,7 +36,31 @@ class IsolatedClient(FlaskClient):
             _cv_app.set(None)
             return FlaskClient.open(self, *args, **kwargs)
 
-        return contextvars.copy_context().run(request_alone)
+        context = contextvars.copy_context()
+        response = context.run(request_alone)
+        if response.is_streamed:
+            # A streamed body (stream_with_context) is read in the request's context, as a
+            # server reads it on the request's own thread.
+            response.response = _ReadIn(context, response.response)
+        return response
+
+
+class _ReadIn:
+    """An iterable of a response's chunks, each read inside `context`."""
+
+    def __init__(self, context, chunks):
+        self.context, self.chunks = context, iter(chunks)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.context.run(next, self.chunks)
+
+    def close(self):
+        close = getattr(self.chunks, "close", None)
+        if close is not None:
+            self.context.run(close)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""The house's import direction: the core depends on nothing built on it, and `decisions`
-never on `consultation` (docs/architecture.md)."""
+"""The house's import direction: the core depends on nothing built on it, `decisions` never on
+`consultation`, and nothing on `opendata`, which reads both (docs/architecture.md)."""
 
 import ast
 from pathlib import Path

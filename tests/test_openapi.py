@@ -131,9 +131,12 @@ def test_every_error_is_problem_json(spec):
                 assert list(content) == [PROBLEM_JSON], f"{label} answers {status} as {list(content)}"
 
 
-# Spreadsheets for the office's yearly assessment, besides the JSON; the Atom feeds.
+# Spreadsheets for the office's yearly assessment, besides the JSON; the Atom feeds; the
+# open-data exports.
 EXPORTS = {
     "GET /api/v1/compliance": {"text/csv"},
+    "GET /api/v1/exports/{dataset}.csv": {"text/csv"},
+    "GET /api/v1/exports/{dataset}.jsonl": {"application/x-ndjson"},
     "GET /api/v1/feeds/decisions.atom": {"application/atom+xml"},
     "GET /api/v1/feeds/consultations.atom": {"application/atom+xml"},
     "GET /api/v1/decisions/{decision_id}/feed.atom": {"application/atom+xml"},

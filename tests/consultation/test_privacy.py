@@ -28,6 +28,7 @@ from core.extensions import db
 from decisions.meetings.models import Meeting
 from decisions.models import Adjustment, Decision
 from decisions.records.models import FollowUp, Interpretation, Review
+from opendata.exports.services import DATASETS
 from tests import factories
 from tests.conftest import auth
 
@@ -257,6 +258,8 @@ def _candidates():
         "year": [2026, 2025],
         "code": ["jd-fgw", "jd-jyj", "no-such-unit"],
         "receipt": [*_ids(Comment, "receipt"), "no-such-receipt"],
+        # The open-data exports, every dataset in both formats.
+        "dataset": [*DATASETS, "no-such-dataset"],
     }
 
 

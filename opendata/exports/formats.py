@@ -1,0 +1,62 @@
+"""How an export's rows are written: CSV for spreadsheets, JSON Lines for programs.
+
+Rows come as dicts in the dataset's column order, a batch at a time; each batch is written to
+one chunk of bytes, so the response streams in constant memory whatever the table's size.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+
+import orjson
+
+# Excel reads a CSV as the system's code page unless it starts with a byte order mark; with it,
+# Chinese opens as written.
+BOM = "\ufeff"
+
+# A cell a spreadsheet would read as a formula (CSV injection, OWASP): what starts with one of
+# these is written after a `'`, which spreadsheets show as text and hide.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
+
+
+def cell(value) -> str:
+    """One CSV cell: empty for null, true/false, ISO 8601 for days and instants, JSON text for
+    lists and objects, and text that looks like a formula neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.datetime):
+        # As the JSON writes it (orjson: RFC 3339), so both formats agree to the character.
+        return orjson.dumps(value).decode()[1:-1]
+    if isinstance(value, list | dict):
+        return orjson.dumps(value).decode()
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_chunks(columns: list[str], batches: Iterable[list[dict]]) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks: the BOM and the header row, then one chunk per batch."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    yield (BOM + out.getvalue()).encode()
+    for batch in batches:
+        out.seek(0)
+        out.truncate()
+        writer.writerows([cell(row[name]) for name in columns] for row in batch)
+        yield out.getvalue().encode()
+
+
+def jsonl_chunks(columns: list[str], batches: Iterable[list[dict]]) -> Iterator[bytes]:
+    """JSON Lines: one object per line, its keys in the dataset's column order."""
+    for batch in batches:
+        yield b"".join(orjson.dumps({name: row[name] for name in columns}) + b"\n" for row in batch)
+
+
+WRITERS = {"csv": csv_chunks, "jsonl": jsonl_chunks}
