@@ -28,6 +28,7 @@ import orjson
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
+from core import tick
 from core.changes import ChangeSchema
 from core.extensions import db, utcnow
 from core.links import links_on
@@ -44,6 +45,8 @@ GIVE_UP_AFTER = dt.timedelta(hours=24)
 # A worker holds a subscription this long at most; it stops taking entries at half of it.
 LEASE = dt.timedelta(minutes=5)
 BATCH = 100
+# How long the attempts are listed (`tick` deletes older ones).
+DELIVERIES_KEPT = dt.timedelta(days=30)
 TIMEOUT = 10  # seconds for one POST
 USER_AGENT = "Juece-Webhooks/1"
 
@@ -138,15 +141,19 @@ def _pending(connection, subscription) -> tuple[list, int]:
 
 
 def _record(worker: str, subscription_id: int, attempt: dict, changes: dict) -> bool:
-    """Store one attempt and what it changes of the subscription; False if the lease was lost."""
+    """Store one attempt and what it changes of the subscription; False, storing nothing, if
+    the lease was lost meanwhile (a replay or a change took the subscription back, or it was
+    deleted): what the worker did under it no longer counts."""
     with db.engine.begin() as connection:
-        connection.execute(sa.insert(deliveries).values(subscription_id=subscription_id, **attempt))
         moved = connection.execute(
             sa.update(subscriptions)
             .where(subscriptions.c.id == subscription_id, subscriptions.c.claimed_by == worker)
             .values(**changes)
         )
-    return moved.rowcount == 1
+        if moved.rowcount != 1:
+            return False
+        connection.execute(sa.insert(deliveries).values(subscription_id=subscription_id, **attempt))
+    return True
 
 
 def _failed(worker: str, subscription, attempt: dict, now: dt.datetime, error: str) -> None:
@@ -226,6 +233,15 @@ def _release(worker: str, subscription_id: int) -> None:
         )
 
 
+@tick.task("webhook deliveries past their retention")
+def forget_old_deliveries(today: dt.date) -> int:
+    """Delete the record of attempts older than DELIVERIES_KEPT: the cursor, not this log, says
+    what was delivered."""
+    gone = db.session.execute(sa.delete(deliveries).where(deliveries.c.attempted_at < utcnow() - DELIVERIES_KEPT))
+    db.session.commit()
+    return gone.rowcount
+
+
 def deliver_once(clock=utcnow) -> int:
     """One pass over the due subscriptions, each taken once; returns how many entries were
     delivered. `clock` gives now (tests move it)."""
@@ -258,10 +274,18 @@ def deliver_command(once: bool, interval: float):
     """Deliver the webhooks: POST each subscription what the public record gained since its
     cursor, retrying failures. Run as many as you like side by side."""
     g.actor = "deliver"
+    if once:
+        click.echo(f"delivered: {deliver_once()}")
+        return
     while True:
-        delivered = deliver_once()
-        if once:
-            click.echo(f"delivered: {delivered}")
-            return
+        try:
+            delivered = deliver_once()
+        except sa.exc.SQLAlchemyError:
+            # The database away for a moment (a restart, a failover): the leases run out, and
+            # the work is taken up again from the cursors once it is back.
+            log.exception("The delivery worker could not reach the database; trying again.")
+            db.session.remove()
+            delivered = 0
+            time.sleep(5)
         if not delivered:
             time.sleep(interval)

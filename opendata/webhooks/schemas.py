@@ -4,6 +4,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core.changes import ChangeSchema
+from core.http import MAX_ID
 from core.links import href
 from core.serialize import Computed, Links, Schema, describe
 from opendata.webhooks.models import ACTIVE, STATES
@@ -75,7 +76,7 @@ class SubscriptionInSchema(ma.Schema):
         metadata=describe(_EVENTS, ["draft_published", "consultation_opened"], items={"enum": EVENT_TYPES}),
     )
     unit = F.String(validate=validate.Length(1, 40), metadata=describe("Only decisions this unit leads", "jd-fgw"))
-    decision_id = F.Integer(strict=True, validate=validate.Range(1), metadata=describe("Only this decision", 7))
+    decision_id = F.Integer(strict=True, validate=validate.Range(1, MAX_ID), metadata=describe("Only this decision", 7))
     secret = F.String(
         validate=validate.Length(16, 200),
         metadata=describe("The signing key (16–200 characters); made for you when omitted", "a-long-random-secret"),
@@ -94,7 +95,7 @@ class SubscriptionPatchSchema(ma.Schema):
     )
     unit = F.String(allow_none=True, validate=validate.Length(1, 40), metadata=describe("null: every unit's", "jd-jyj"))
     decision_id = F.Integer(
-        strict=True, allow_none=True, validate=validate.Range(1), metadata=describe("null: every decision", 7)
+        strict=True, allow_none=True, validate=validate.Range(1, MAX_ID), metadata=describe("null: every decision", 7)
     )
     secret = F.String(validate=validate.Length(16, 200), metadata=describe("A new signing key", "another-long-secret"))
     state = F.String(

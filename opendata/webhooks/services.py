@@ -15,7 +15,7 @@ from core.errors import Invalid, NotFound, UnknownCursor
 from core.extensions import db, stored, utcnow
 from core.pagination import Listing
 from core.units import unit_code
-from decisions.models import Decision
+from decisions.services import get_decision
 from opendata.webhooks.addresses import ensure_public
 from opendata.webhooks.models import ACTIVE, Delivery, Subscription
 
@@ -23,15 +23,18 @@ from opendata.webhooks.models import ACTIVE, Delivery, Subscription
 EVENT_TYPES = sorted(value for name, value in vars(publication.EntryType).items() if not name.startswith("_"))
 
 
-def _targets(fields: dict) -> dict:
-    """The unit's code as stored and a decision that exists, or 422."""
+def _targets(fields: dict, viewer: Account) -> dict:
+    """The unit's code as stored and a decision the viewer may see, or 422."""
     if fields.get("unit") is not None:
         code = unit_code(fields["unit"])
         if code is None:
             raise Invalid("unit", f"No unit has the code {fields['unit']!r}.")
         fields["unit"] = code
-    if fields.get("decision_id") is not None and db.session.get(Decision, fields["decision_id"]) is None:
-        raise Invalid("decision_id", f"No decision {fields['decision_id']}.")
+    if fields.get("decision_id") is not None:
+        try:
+            get_decision(fields["decision_id"], viewer=viewer)
+        except NotFound as error:
+            raise Invalid("decision_id", error.detail) from error
     return fields
 
 
@@ -46,7 +49,7 @@ def subscribe(by: Account, *, url: str, events: list[str], secret: str | None = 
         secret=secret or secrets.token_urlsafe(32),
         cursor=publication.last_seq(),
         next_attempt_at=utcnow(),
-        **_targets(filters),
+        **_targets(filters, by),
     )
     stored(subscription)
     db.session.commit()
@@ -79,7 +82,7 @@ def _due_again(subscription: Subscription) -> None:
     subscription.claimed_until = subscription.claimed_by = None
 
 
-def update_subscription(subscription: Subscription, **changes) -> Subscription:
+def update_subscription(subscription: Subscription, viewer: Account, **changes) -> Subscription:
     """Change its URL, events, filters or secret; `state: active` takes up a failing one again
     where it stopped (its last error kept until a delivery succeeds)."""
     if "url" in changes:
@@ -87,7 +90,7 @@ def update_subscription(subscription: Subscription, **changes) -> Subscription:
     if "events" in changes:
         changes["events"] = sorted(set(changes["events"]))
     state = changes.pop("state", None)
-    for key, value in _targets(changes).items():
+    for key, value in _targets(changes, viewer).items():
         setattr(subscription, key, value)
     if state == ACTIVE:
         _due_again(subscription)

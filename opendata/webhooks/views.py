@@ -108,8 +108,8 @@ class SubscriptionById(MethodView):
     @writes(blp, SubscriptionPatchSchema, 200, SubscriptionSchema, 404, 422, access=PARTNERS, etag=SENT)
     def patch(self, changes, subscription_id):
         """Change a subscription's URL, events, filters or secret, or set a failing one active"""
-        subscription = services.get_subscription(subscription_id, current_account())
-        return services.update_subscription(subscription, **changes)
+        viewer = current_account()
+        return services.update_subscription(services.get_subscription(subscription_id, viewer), viewer, **changes)
 
     @PARTNERS
     @blp.response(204)

@@ -11,11 +11,12 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import sqlalchemy as sa
 
-from core import publication
+from core import publication, tick
 from core.extensions import db, utcnow
 from opendata.webhooks import delivery
-from opendata.webhooks.models import Subscription
+from opendata.webhooks.models import Delivery, Subscription
 from tests import factories
 from tests.conftest import auth
 
@@ -238,6 +239,66 @@ def test_two_workers_never_hold_one_subscription(client, tokens, receiver, decis
     assert delivery._claim("worker-a", now, 0) is not None
     assert delivery._claim("worker-b", now, 0) is None, "leased to worker a"
     assert delivery._claim("worker-b", now + delivery.LEASE + dt.timedelta(seconds=1), 0) is not None, "lease over"
+
+
+def test_workers_side_by_side_deliver_each_event_once(app, client, tokens, receiver, decision):
+    subscriptions = [subscribe(client, tokens["partner"], receiver.url) for _ in range(4)]
+    factories.draft(decision)
+    factories.draft(decision, title="第二稿")
+    db.session.commit()
+    start, counts = threading.Barrier(2, timeout=10), []
+
+    def worker():
+        with app.app_context():
+            start.wait()
+            counts.append(delivery.deliver_once())
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    told = [(p["subscription_id"], p["event_id"]) for p in receiver.payloads()]
+    assert sum(counts) == len(told) == len(set(told)) == 8
+    assert {s for s, _ in told} == {s["id"] for s in subscriptions}
+    for subscription in subscriptions:  # each in cursor order
+        seqs = [int(e) for s, e in told if s == subscription["id"]]
+        assert seqs == sorted(seqs)
+
+
+def test_what_a_worker_did_after_losing_its_lease_counts_for_nothing(client, tokens, receiver, decision):
+    subscription = subscribe(client, tokens["partner"], receiver.url)
+    db.session.commit()
+    now = utcnow()
+    assert delivery._claim("worker-a", now, 0) is not None
+    partner = auth(tokens["partner"])
+    client.post(f"/api/v1/subscriptions/{subscription['id']}/replay", json={"from": "0"}, headers=partner)
+    attempt = {"id": "a" * 32, "seq": 1, "type": "catalogued", "attempt": 1, "attempted_at": now, "delivered": True}
+    assert not delivery._record("worker-a", subscription["id"], attempt, {"cursor": 99})
+    shown = client.get(f"/api/v1/subscriptions/{subscription['id']}", headers=partner).get_json()
+    assert shown["cursor"] == "0"
+    assert client.get(f"/api/v1/subscriptions/{subscription['id']}/deliveries", headers=partner).get_json() == []
+
+
+def test_tick_forgets_attempts_after_thirty_days(client, tokens, receiver, decision):
+    subscribe(client, tokens["partner"], receiver.url)
+    factories.draft(decision)
+    assert deliver() == 1
+    old = utcnow() - dt.timedelta(days=31)
+    db.session.execute(sa.update(Delivery).values(attempted_at=old))
+    db.session.commit()
+    assert tick.run()["webhook deliveries past their retention"] == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Delivery)) == 0
+
+
+def test_a_decision_the_partner_may_not_see_is_no_filter(client, tokens, receiver, decision):
+    hidden = factories.decision(title="嘉定区老旧小区加装电梯补贴办法")  # added to the catalogue after it was published
+    db.session.commit()
+    body = {"url": receiver.url, "events": ["draft_published"], "decision_id": hidden.id}
+    refused = client.post("/api/v1/subscriptions", json=body, headers=auth(tokens["partner"]))
+    assert refused.status_code == 422 and "decision_id" in refused.get_json()["errors"]["json"]
+    assert client.post("/api/v1/subscriptions", json=body, headers=auth(tokens["admin"])).status_code == 201
 
 
 @pytest.mark.parametrize(
