@@ -106,6 +106,9 @@ def _claim(worker: str, now: dt.datetime, after_id: int):
                 subscriptions.c.id > after_id,
                 subscriptions.c.state == ACTIVE,
                 subscriptions.c.next_attempt_at <= now,
+                # Only one that has entries to look at: an idle pass costs a query, not one per
+                # subscription (a caught-up cursor stands at the record's last seq).
+                subscriptions.c.cursor < sa.select(sa.func.max(PublicRecordEntry.seq)).scalar_subquery(),
                 sa.or_(subscriptions.c.claimed_until.is_(None), subscriptions.c.claimed_until < now),
             )
             .order_by(subscriptions.c.id)
@@ -171,11 +174,12 @@ def _failed(worker: str, subscription, attempt: dict, now: dt.datetime, error: s
 def _deliver(worker: str, subscription, now: dt.datetime, clock) -> int:
     """POST the subscription's pending entries in order until one fails; returns how many
     were delivered."""
-    reason = refusal(subscription.url)
     with db.engine.connect() as connection:
-        entries, head = ([], 0) if reason else _pending(connection, subscription)
+        entries, head = _pending(connection, subscription)
+    reason = refusal(subscription.url) if entries else None
     if reason:  # its host resolves to an address refused since it was accepted
-        _failed(worker, subscription, _attempt(subscription.cursor + 1, "", subscription, now), now, reason)
+        first = entries[0]
+        _failed(worker, subscription, _attempt(first.seq, first.type, subscription, now), now, reason)
         return 0
     started, delivered = time.monotonic(), 0
     for entry in entries:

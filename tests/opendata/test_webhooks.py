@@ -236,6 +236,9 @@ def test_two_workers_never_hold_one_subscription(client, tokens, receiver, decis
     subscribe(client, tokens["partner"], receiver.url)
     db.session.commit()
     now = utcnow()
+    assert delivery._claim("worker-a", now, 0) is None, "nothing to tell it: not taken"
+    factories.draft(decision)
+    db.session.commit()
     assert delivery._claim("worker-a", now, 0) is not None
     assert delivery._claim("worker-b", now, 0) is None, "leased to worker a"
     assert delivery._claim("worker-b", now + delivery.LEASE + dt.timedelta(seconds=1), 0) is not None, "lease over"
@@ -269,6 +272,7 @@ def test_workers_side_by_side_deliver_each_event_once(app, client, tokens, recei
 
 def test_what_a_worker_did_after_losing_its_lease_counts_for_nothing(client, tokens, receiver, decision):
     subscription = subscribe(client, tokens["partner"], receiver.url)
+    factories.draft(decision)
     db.session.commit()
     now = utcnow()
     assert delivery._claim("worker-a", now, 0) is not None
@@ -279,6 +283,15 @@ def test_what_a_worker_did_after_losing_its_lease_counts_for_nothing(client, tok
     shown = client.get(f"/api/v1/subscriptions/{subscription['id']}", headers=partner).get_json()
     assert shown["cursor"] == "0"
     assert client.get(f"/api/v1/subscriptions/{subscription['id']}/deliveries", headers=partner).get_json() == []
+
+
+def test_an_address_refused_since_subscribing_is_not_posted_to(app, client, tokens, receiver, decision, monkeypatch):
+    subscription = subscribe(client, tokens["partner"], receiver.url)
+    factories.draft(decision)
+    monkeypatch.setitem(app.config, "WEBHOOKS_ALLOW_PRIVATE", False)
+    assert deliver() == 0 and receiver.received == []
+    shown = client.get(f"/api/v1/subscriptions/{subscription['id']}", headers=auth(tokens["partner"])).get_json()
+    assert "127.0.0.1" in shown["last_error"] and shown["attempts"] == 1
 
 
 def test_tick_forgets_attempts_after_thirty_days(client, tokens, receiver, decision):
