@@ -12,12 +12,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-## run: create .venv, install, migrate, load the demo into an empty database, serve on :8000
+## run: create .venv, install, migrate, load the demo into an empty database, serve on :8000 with a webhook worker
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Juece is serving on http://127.0.0.1:8000 — API explorer: http://127.0.0.1:8000/docs"
-	JUECE_WORKERS=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py
+# One webhook delivery worker beside gunicorn, stopped when gunicorn stops.
+	$(FLASK) deliver & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		JUECE_WORKERS=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 ## test: the suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set
 test: $(STAMP)

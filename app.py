@@ -46,6 +46,8 @@ from opendata.exports import views as export_views
 from opendata.feeds import views as feed_views
 from opendata.search import views as search_views
 from opendata.search.commands import cli as search_cli
+from opendata.webhooks import views as webhook_views
+from opendata.webhooks.delivery import cli as deliver_cli
 
 # The API's resources, in the order of the spec's tags.
 API_BLUEPRINTS = (
@@ -61,13 +63,14 @@ API_BLUEPRINTS = (
     export_views.blp,
     feed_views.blp,
     search_views.blp,
+    webhook_views.blp,
     accounts.blp,
     audit.blp,
     security_log.blp,
 )
 # Pages outside the API (health, the explorer) and the `flask` command groups.
 SITE_BLUEPRINTS = (health.blp, explorer.blp)
-CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli)
+CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli, deliver_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -57,14 +57,20 @@ def href(path: str) -> dict:
 
 
 @contextmanager
-def links_relative():
-    """Links dumped inside the block are API paths (/api/v1/...), not absolute URLs: what is
-    stored to be served again (a frozen publication) must not carry one request's host."""
-    token = _rendering_base.set("")
+def links_on(base: str):
+    """Links dumped inside the block are written on `base` (scheme, host, prefix; "" for API
+    paths): what is dumped outside a request (a webhook's body) names no request's host."""
+    token = _rendering_base.set(base.rstrip("/"))
     try:
         yield
     finally:
         _rendering_base.reset(token)
+
+
+def links_relative():
+    """Links dumped inside the block are API paths (/api/v1/...), not absolute URLs: what is
+    stored to be served again (a frozen publication) must not carry one request's host."""
+    return links_on("")
 
 
 @contextmanager

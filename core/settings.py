@@ -45,6 +45,9 @@ DEFAULTS = {
     # The licence the open-data exports are published under (GET /exports, the data card).
     "OPEN_DATA_LICENCE": "CC BY 4.0",
     "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
+    # Whether webhooks may be sent to loopback, link-local, private and reserved addresses
+    # (opendata.webhooks.addresses): off, so a partner's URL cannot reach inside the network.
+    "WEBHOOKS_ALLOW_PRIVATE": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }
@@ -60,6 +63,7 @@ _INTEGERS = {
     "SECURITY_LOG_PER_MINUTE",
     "SECURITY_LOG_DAYS",
 }
+_BOOLEANS = {"WEBHOOKS_ALLOW_PRIVATE"}
 
 
 def load(instance_path: str, test_config: dict | None = None) -> dict:
@@ -68,7 +72,11 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
     for name in DEFAULTS:
         value = os.environ.get(name)
         if value is not None and value != "":
-            settings[name] = int(value) if name in _INTEGERS else value
+            if name in _INTEGERS:
+                value = int(value)
+            elif name in _BOOLEANS:
+                value = value.strip().lower() in ("1", "true", "yes", "on")
+            settings[name] = value
     if test_config:
         settings.update(test_config)
     if not settings["DATABASE_URL"]:

@@ -1,0 +1,295 @@
+"""The delivery worker: `flask deliver` POSTs each subscription the entries after its cursor.
+
+Work is claimed a subscription at a time, under a lease (`claimed_until`), so several workers
+may run at once and each subscription is told of its entries in order by one of them. The
+claim is a short transaction: `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (a worker passes
+over the row another is claiming), BEGIN IMMEDIATE on SQLite (one claim at a time). The POSTs
+happen outside any transaction; each attempt is recorded, and the cursor moved, in one of its
+own, guarded by the lease, so a worker that lost its lease moves nothing.
+
+A failed attempt holds the subscription at that entry (the next ones wait behind it, so a
+receiver never sees them out of order) and is tried again after 1 minute, then 2, 4, … up to
+an hour between attempts; still failing 24 hours after its first failure, the subscription is
+marked failing and left until the partner sets it active or replays (ADR 0018).
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+from types import SimpleNamespace
+
+import click
+import orjson
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g
+
+from core import tick
+from core.changes import ChangeSchema
+from core.extensions import db, utcnow
+from core.links import links_on
+from core.publication import PublicRecordEntry
+from decisions.models import Decision
+from opendata.webhooks.addresses import refusal
+from opendata.webhooks.models import ACTIVE, FAILING, Delivery, Subscription
+
+log = logging.getLogger(__name__)
+
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_WAIT = dt.timedelta(hours=1)
+GIVE_UP_AFTER = dt.timedelta(hours=24)
+# A worker holds a subscription this long at most; it stops taking entries at half of it.
+LEASE = dt.timedelta(minutes=5)
+BATCH = 100
+# How long the attempts are listed (`tick` deletes older ones).
+DELIVERIES_KEPT = dt.timedelta(days=30)
+TIMEOUT = 10  # seconds for one POST
+USER_AGENT = "Juece-Webhooks/1"
+
+subscriptions = Subscription.__table__
+deliveries = Delivery.__table__
+_change = ChangeSchema()
+
+
+def retry_wait(attempts: int) -> dt.timedelta:
+    """The wait after the `attempts`-th failure in a row: 1 min, doubling, at most an hour."""
+    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), LONGEST_WAIT)
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`X-Juece-Signature`: HMAC-SHA256 with the secret over `{timestamp}.{body}`, in hex."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def payload(subscription_id: int, entry) -> dict:
+    """The body: the change-feed entry as `/changes` shows it, which subscription it is for,
+    and the event's id (the entry's seq: the same in each retry and replay)."""
+    with links_on(current_app.config["PUBLIC_BASE_URL"]):
+        shown = orjson.loads(orjson.dumps(_change.dump(entry)))
+    return {"event_id": str(entry.seq), "event": entry.type, "subscription_id": subscription_id, "entry": shown}
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect is an answer, not a 2xx: followed, it could lead past the SSRF check.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post(url: str, body: bytes, headers: dict) -> tuple[int | None, str | None]:
+    """POST `body`; returns the status code (None if none came) and an error (None on a 2xx)."""
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with _opener.open(request, timeout=TIMEOUT) as response:
+            return response.status, None
+    except urllib.error.HTTPError as error:
+        error.close()
+        return error.code, f"HTTP {error.code} {error.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return None, f"{type(error).__name__}: {reason}"
+
+
+def _claim(worker: str, now: dt.datetime, after_id: int):
+    """Take the next due subscription after `after_id` that no other worker holds, or None."""
+    with db.engine.begin() as connection:
+        row = connection.execute(
+            sa.select(subscriptions)
+            .where(
+                subscriptions.c.id > after_id,
+                subscriptions.c.state == ACTIVE,
+                subscriptions.c.next_attempt_at <= now,
+                # Only one that has entries to look at: an idle pass costs a query, not one per
+                # subscription (a caught-up cursor stands at the record's last seq).
+                subscriptions.c.cursor < sa.select(sa.func.max(PublicRecordEntry.seq)).scalar_subquery(),
+                sa.or_(subscriptions.c.claimed_until.is_(None), subscriptions.c.claimed_until < now),
+            )
+            .order_by(subscriptions.c.id)
+            .limit(1)
+            # PostgreSQL only; SQLite renders no FOR UPDATE and its BEGIN IMMEDIATE serialises.
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is not None:
+            connection.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.id == row.id)
+                .values(claimed_until=now + LEASE, claimed_by=worker)
+            )
+    return row
+
+
+def _pending(connection, subscription) -> tuple[list, int]:
+    """The entries of its kinds after its cursor (at most BATCH), and the record's last seq
+    read before them: every entry up to it has committed (seqs become visible in order)."""
+    head = connection.scalar(sa.select(sa.func.coalesce(sa.func.max(PublicRecordEntry.seq), 0)))
+    entry = PublicRecordEntry
+    statement = sa.select(entry).where(
+        entry.seq > subscription.cursor, entry.seq <= head, entry.type.in_(subscription.events)
+    )
+    if subscription.decision_id is not None:
+        statement = statement.where(entry.decision_id == subscription.decision_id)
+    if subscription.unit is not None:
+        statement = statement.where(
+            entry.decision_id.in_(sa.select(Decision.id).where(Decision.lead_unit == subscription.unit))
+        )
+    rows = connection.execute(statement.order_by(entry.seq).limit(BATCH)).all()
+    return rows, head
+
+
+def _record(worker: str, subscription_id: int, attempt: dict, changes: dict) -> bool:
+    """Store one attempt and what it changes of the subscription; False, storing nothing, if
+    the lease was lost meanwhile (a replay or a change took the subscription back, or it was
+    deleted): what the worker did under it no longer counts."""
+    with db.engine.begin() as connection:
+        moved = connection.execute(
+            sa.update(subscriptions)
+            .where(subscriptions.c.id == subscription_id, subscriptions.c.claimed_by == worker)
+            .values(**changes)
+        )
+        if moved.rowcount != 1:
+            return False
+        connection.execute(sa.insert(deliveries).values(subscription_id=subscription_id, **attempt))
+    return True
+
+
+def _failed(worker: str, subscription, attempt: dict, now: dt.datetime, error: str) -> None:
+    """Record a failed attempt: a retry later, or the subscription failing a day after its
+    first failure in a row."""
+    attempts, since = subscription.attempts + 1, subscription.failing_since or now
+    changes = {"attempts": attempts, "failing_since": since, "last_error": error}
+    if now - since >= GIVE_UP_AFTER:
+        retry, changes["state"] = None, FAILING
+    else:
+        retry = changes["next_attempt_at"] = now + retry_wait(attempts)
+    _record(worker, subscription.id, attempt | {"error": error, "next_retry_at": retry}, changes)
+
+
+def _deliver(worker: str, subscription, now: dt.datetime, clock) -> int:
+    """POST the subscription's pending entries in order until one fails; returns how many
+    were delivered."""
+    with db.engine.connect() as connection:
+        entries, head = _pending(connection, subscription)
+    reason = refusal(subscription.url) if entries else None
+    if reason:  # its host resolves to an address refused since it was accepted
+        first = entries[0]
+        _failed(worker, subscription, _attempt(first.seq, first.type, subscription, now), now, reason)
+        return 0
+    started, delivered = time.monotonic(), 0
+    for entry in entries:
+        if time.monotonic() - started > LEASE.total_seconds() / 2:
+            return delivered
+        attempt = _attempt(entry.seq, entry.type, subscription, now)
+        body = orjson.dumps(payload(subscription.id, entry))
+        timestamp = str(int(now.timestamp()))
+        status, error = post(
+            subscription.url,
+            body,
+            {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "X-Juece-Event": entry.type,
+                "X-Juece-Delivery": attempt["id"],
+                "X-Juece-Timestamp": timestamp,
+                "X-Juece-Signature": signature(subscription.secret, timestamp, body),
+            },
+        )
+        attempt |= {"status_code": status, "error": error}
+        if error is None:
+            changes = {"cursor": entry.seq, "attempts": 0, "failing_since": None}
+            if not _record(worker, subscription.id, attempt | {"delivered": True}, changes):
+                return delivered
+            delivered += 1
+            subscription.cursor, subscription.attempts, subscription.failing_since = entry.seq, 0, None
+            now = clock()
+            continue
+        log.info("Webhook %s to subscription %s failed: %s", entry.seq, subscription.id, error)
+        _failed(worker, subscription, attempt, now, error)
+        return delivered
+    if len(entries) < BATCH:  # caught up: what lies between is of no kind it asked for
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.id == subscription.id, subscriptions.c.claimed_by == worker)
+                .values(cursor=head)
+            )
+    return delivered
+
+
+def _attempt(seq: int, type_: str, subscription, now: dt.datetime) -> dict:
+    """A delivery's row, before it is made: its id goes out as X-Juece-Delivery."""
+    attempt = subscription.attempts + 1
+    return {"id": secrets.token_hex(16), "seq": seq, "type": type_, "attempt": attempt, "attempted_at": now}
+
+
+def _release(worker: str, subscription_id: int) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(subscriptions)
+            .where(subscriptions.c.id == subscription_id, subscriptions.c.claimed_by == worker)
+            .values(claimed_until=None, claimed_by=None)
+        )
+
+
+@tick.task("webhook deliveries past their retention")
+def forget_old_deliveries(today: dt.date) -> int:
+    """Delete the record of attempts older than DELIVERIES_KEPT: the cursor, not this log, says
+    what was delivered."""
+    gone = db.session.execute(sa.delete(deliveries).where(deliveries.c.attempted_at < utcnow() - DELIVERIES_KEPT))
+    db.session.commit()
+    return gone.rowcount
+
+
+def deliver_once(clock=utcnow) -> int:
+    """One pass over the due subscriptions, each taken once; returns how many entries were
+    delivered. `clock` gives now (tests move it)."""
+    worker = secrets.token_hex(8)
+    writes = g.get("writes", False)
+    g.writes = True  # on SQLite each transaction takes the write lock up front (BEGIN IMMEDIATE)
+    try:
+        delivered, after_id = 0, 0
+        while (row := _claim(worker, clock(), after_id)) is not None:
+            after_id = row.id
+            subscription = SimpleNamespace(**row._mapping)
+            try:
+                delivered += _deliver(worker, subscription, clock(), clock)
+            finally:
+                _release(worker, subscription.id)
+        return delivered
+    finally:
+        g.writes = writes
+
+
+# --- Command line ----------------------------------------------------------------------------
+
+cli = Blueprint("deliver_cli", __name__, cli_group=None)
+
+
+@cli.cli.command("deliver")
+@click.option("--once", is_flag=True, help="One pass over what is due, then exit (cron, tests).")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds to wait when nothing was due.")
+def deliver_command(once: bool, interval: float):
+    """Deliver the webhooks: POST each subscription what the public record gained since its
+    cursor, retrying failures. Run as many as you like side by side."""
+    g.actor = "deliver"
+    if once:
+        click.echo(f"delivered: {deliver_once()}")
+        return
+    while True:
+        try:
+            delivered = deliver_once()
+        except sa.exc.SQLAlchemyError:
+            # The database away for a moment (a restart, a failover): the leases run out, and
+            # the work is taken up again from the cursors once it is back.
+            log.exception("The delivery worker could not reach the database; trying again.")
+            db.session.remove()
+            delivered = 0
+            time.sleep(5)
+        if not delivered:
+            time.sleep(interval)
