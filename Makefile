@@ -16,6 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
+	$(FLASK) search reindex --if-empty
 	@echo "Juece is serving on http://127.0.0.1:8000 — API explorer: http://127.0.0.1:8000/docs"
 # One webhook delivery worker beside gunicorn, stopped when gunicorn stops.
 	$(FLASK) deliver & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -140,3 +140,14 @@ def test_bad_queries_are_problems(client, query):
     response = client.get("/api/v1/search", query_string=query)
     assert response.status_code == 422, response.get_json()
     assert response.mimetype == PROBLEM
+
+
+def test_the_command_builds_an_empty_index_and_leaves_a_built_one(app, client, demo):
+    runner = app.test_cli_runner()
+    assert "built already" in runner.invoke(args=["search", "reindex", "--if-empty"]).output
+    count = db.session.query(SearchDocument).count()
+    db.session.query(SearchDocument).delete()
+    db.session.commit()
+    result = runner.invoke(args=["search", "reindex", "--if-empty"])
+    assert result.exit_code == 0 and f"ok: {count} documents indexed" in result.output
+    assert _search(client, "贴息").get_json()["total"] >= 1
