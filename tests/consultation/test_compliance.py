@@ -390,6 +390,7 @@ def test_tick_marks_what_is_overdue_once_and_records_it_once(app, overdue, today
         "inquiries marked overdue": 2,
         "rate-limit windows ended": 0,
         "security events past their retention": 0,
+        "webhook deliveries past their retention": 0,
     }
     assert tick.run()["obligations marked overdue"] == 0
     assert tick.run()["inquiries marked overdue"] == 0

@@ -260,6 +260,8 @@ def _candidates():
         "receipt": [*_ids(Comment, "receipt"), "no-such-receipt"],
         # The open-data exports, every dataset in both formats.
         "dataset": [*DATASETS, "no-such-dataset"],
+        # Webhook subscriptions are a partner's own: the public is refused them.
+        "subscription_id": [1, 999_999],
     }
 
 
@@ -319,6 +321,10 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
         "/api/v1/audit",
         "/api/v1/security-events",
         "/api/v1/decisions/<int:decision_id>/adoption-report/working",
+        # A partner's own webhook subscriptions and their deliveries.
+        "/api/v1/subscriptions",
+        "/api/v1/subscriptions/<int:subscription_id>",
+        "/api/v1/subscriptions/<int:subscription_id>/deliveries",
     }
     # Answers only with its query parameters, which the scan does not give: 422 (leaking nothing).
     needs_query = {"/api/v1/calendar/working-days"}
