@@ -14,7 +14,7 @@ from core.publication import EntryType
 from core.serialize import dumper, record
 from decisions import visibility
 from decisions.models import Decision
-from opendata.exports.datasets import DECISION_ID, ENTRIES, Dataset, Filters, columns_of, streamed, unit_code
+from opendata.exports.datasets import DECISION_ID, ENTRIES, Dataset, Filters, columns_of, streamed
 
 # Counted as the clusters list counts them (consultation.clusters.services): rejected ones out.
 _COMMENT_COUNT = (
@@ -39,14 +39,7 @@ def _clusters(filters: Filters) -> sa.Select:
         .where(visibility.consultations_public(Consultation.published_on))
         .order_by(Cluster.id)
     )
-    if filters.year is not None:
-        statement = statement.where(Decision.catalogue_year == filters.year)
-    if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
-    changes = filters.changes()
-    if changes is not None:
-        statement = statement.where(sa.exists().where(ENTRIES.target == _TARGET, changes))
-    return statement
+    return filters.narrow(statement, lambda changes: sa.exists().where(ENTRIES.target == _TARGET, changes))
 
 
 def _cluster_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:

@@ -52,6 +52,17 @@ class Filters:
             return ENTRIES.recorded_at >= self.since_instant
         return None
 
+    def narrow(self, statement: sa.Select, changed=lambda changes: changes) -> sa.Select:
+        """`statement`, which reads `decisions`, narrowed to the year's catalogue, the lead unit
+        and the rows changed since: `changed(changes)` says which of its rows the change feed's
+        entries `changes` (a condition on `public_record`) concern."""
+        if self.year is not None:
+            statement = statement.where(Decision.catalogue_year == self.year)
+        if self.unit is not None:
+            statement = statement.where(Decision.lead_unit == unit_code(self.unit))
+        changes = self.changes()
+        return statement if changes is None else statement.where(changed(changes))
+
 
 @dataclasses.dataclass(frozen=True)
 class Column:
@@ -174,14 +185,7 @@ _AMENDING = (EntryType.correction, EntryType.withdrawn)
 def _decisions(filters: Filters) -> sa.Select:
     listing = decision_services.list_decisions(viewer=None)
     statement = listing.statement.order_by(None).order_by(Decision.id)
-    if filters.year is not None:
-        statement = statement.where(Decision.catalogue_year == filters.year)
-    if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
-    changes = filters.changes()
-    if changes is not None:
-        statement = statement.where(Decision.id.in_(sa.select(ENTRIES.decision_id).where(changes)))
-    return statement
+    return filters.narrow(statement, lambda changes: Decision.id.in_(sa.select(ENTRIES.decision_id).where(changes)))
 
 
 def _stage_entries(decisions: sa.Select) -> sa.Select:
@@ -313,14 +317,7 @@ def _comments(filters: Filters) -> sa.Select:
         )
         .order_by(Comment.id)
     )
-    if filters.year is not None:
-        statement = statement.where(Decision.catalogue_year == filters.year)
-    if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
-    changes = filters.changes()
-    if changes is not None:
-        statement = statement.where(sa.exists().where(ENTRIES.target == _COMMENT_TARGET, changes))
-    return statement
+    return filters.narrow(statement, lambda changes: sa.exists().where(ENTRIES.target == _COMMENT_TARGET, changes))
 
 
 def _comment_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:

@@ -13,7 +13,7 @@ from core.serialize import dumper
 from decisions import visibility
 from decisions.models import Decision
 from decisions.timeline import ObligationSchema, obligation_shown
-from opendata.exports.datasets import DECISION_ID, ENTRIES, Dataset, Filters, columns_of, streamed, unit_code
+from opendata.exports.datasets import DECISION_ID, ENTRIES, Dataset, Filters, columns_of, streamed
 
 
 def _deadlines(filters: Filters) -> sa.Select:
@@ -30,14 +30,9 @@ def _deadlines(filters: Filters) -> sa.Select:
         .where(visibility.decisions_shown(None))
         .order_by(Obligation.id)
     )
-    if filters.year is not None:
-        statement = statement.where(Decision.catalogue_year == filters.year)
-    if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
-    changes = filters.changes()
-    if changes is not None:
-        statement = statement.where(Obligation.decision_id.in_(sa.select(ENTRIES.decision_id).where(changes)))
-    return statement
+    return filters.narrow(
+        statement, lambda changes: Obligation.decision_id.in_(sa.select(ENTRIES.decision_id).where(changes))
+    )
 
 
 def _deadline_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:

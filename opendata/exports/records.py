@@ -18,7 +18,7 @@ from core.publication import EntryType, PublishedDocument, thaw
 from core.serialize import dumper, record
 from decisions import visibility
 from decisions.models import Decision
-from opendata.exports.datasets import ENTRIES, STAGES, Column, Dataset, Filters, columns_of, streamed, unit_code
+from opendata.exports.datasets import ENTRIES, STAGES, Column, Dataset, Filters, columns_of, streamed
 
 DOCUMENTS = PublishedDocument.__table__.c
 KINDS = (*STAGES, EntryType.correction, EntryType.withdrawn)
@@ -35,14 +35,7 @@ def _entries(kinds: tuple[str, ...], filters: Filters) -> sa.Select:
         .where(ENTRIES.type.in_(kinds), visibility.decisions_shown(None))
         .order_by(ENTRIES.seq)
     )
-    if filters.year is not None:
-        statement = statement.where(Decision.catalogue_year == filters.year)
-    if filters.unit is not None:
-        statement = statement.where(Decision.lead_unit == unit_code(filters.unit))
-    changes = filters.changes()
-    if changes is not None:
-        statement = statement.where(changes)
-    return statement
+    return filters.narrow(statement)
 
 
 def _records(filters: Filters) -> sa.Select:
