@@ -71,6 +71,22 @@ class EntryType:
     deadline_overdue = "deadline_overdue"
 
 
+# The publications each of which is a stage of a decision's procedure, in the procedure's
+# order: the links a catalogue item shows (超链接展示), the exports' and the feeds' stages.
+STAGE_PUBLICATIONS = (
+    EntryType.background_published,
+    EntryType.draft_published,
+    EntryType.consultation_opened,
+    EntryType.review_completed,
+    EntryType.meeting_deliberated,
+    EntryType.result_published,
+    EntryType.adoption_report_published,
+    EntryType.interpretation_published,
+    EntryType.execution_reported,
+    EntryType.post_evaluated,
+)
+
+
 class PublicRecordEntry(db.Model):
     """One row of the public record. Never updated, never deleted."""
 

@@ -9,12 +9,10 @@ from consultation.clusters.models import Cluster
 from consultation.clusters.schemas import ClusterSchema
 from consultation.comments.models import Comment, ModerationState
 from consultation.consultations.models import Consultation
-from core.links import links_on_base
 from core.publication import EntryType
-from core.serialize import dumper, record
 from decisions import visibility
 from decisions.models import Decision
-from opendata.exports.datasets import DECISION_ID, ENTRIES, Dataset, Filters, columns_of, streamed
+from opendata.exports.datasets import DECISION_ID, ENTRIES, Dataset, Filters, columns_of, rows_with_decision
 
 # Counted as the clusters list counts them (consultation.clusters.services): rejected ones out.
 _COMMENT_COUNT = (
@@ -43,10 +41,7 @@ def _clusters(filters: Filters) -> sa.Select:
 
 
 def _cluster_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
-    dump = dumper(ClusterSchema)
-    for rows in streamed(connection, _clusters(filters)):
-        with links_on_base():
-            yield [{**dump(row), "decision_id": row.decision_id} for row in map(record, rows)]
+    return rows_with_decision(connection, _clusters(filters), ClusterSchema)
 
 
 CLUSTERS = Dataset(

@@ -19,7 +19,7 @@ from consultation.comments.schemas import CommentSchema
 from consultation.consultations.models import Consultation
 from core.extensions import shown
 from core.links import api_url, links_on_base
-from core.publication import EntryType, PublicRecordEntry
+from core.publication import STAGE_PUBLICATIONS, EntryType, PublicRecordEntry
 from core.serialize import dumper, record
 from core.units import folded, stored_code
 from decisions import services as decision_services
@@ -167,18 +167,7 @@ def unit_code(code: str):
 # --- Decisions -------------------------------------------------------------------------------
 
 # The publications that make a stage of a decision's procedure, and those that amend them.
-STAGES = (
-    EntryType.background_published,
-    EntryType.draft_published,
-    EntryType.consultation_opened,
-    EntryType.review_completed,
-    EntryType.meeting_deliberated,
-    EntryType.result_published,
-    EntryType.adoption_report_published,
-    EntryType.interpretation_published,
-    EntryType.execution_reported,
-    EntryType.post_evaluated,
-)
+STAGES = STAGE_PUBLICATIONS
 _AMENDING = (EntryType.correction, EntryType.withdrawn)
 
 
@@ -323,8 +312,14 @@ def _comments(filters: Filters) -> sa.Select:
 def _comment_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
     # The public representation (CommentSchema, not the staff's): redacted text, no name,
     # contact or individual's organisation.
-    dump = dumper(CommentSchema)
-    for rows in streamed(connection, _comments(filters)):
+    return rows_with_decision(connection, _comments(filters), CommentSchema)
+
+
+def rows_with_decision(connection: sa.Connection, statement: sa.Select, schema) -> Iterator[list[dict]]:
+    """Batches of `statement`'s rows dumped by `schema`, each with `decision_id` (which the
+    statement selects beside the schema's columns): the decision it concerns."""
+    dump = dumper(schema)
+    for rows in streamed(connection, statement):
         with links_on_base():
             yield [{**dump(row), "decision_id": row.decision_id} for row in map(record, rows)]
 

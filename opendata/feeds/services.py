@@ -17,7 +17,7 @@ from consultation.consultations.models import Consultation
 from core import calendar, tick
 from core.errors import NotFound
 from core.extensions import read_connection
-from core.publication import EntryType, PublicRecordEntry
+from core.publication import STAGE_PUBLICATIONS, EntryType, PublicRecordEntry
 from decisions import visibility
 from decisions.models import Decision, Unit
 from decisions.units.services import get_unit
@@ -30,16 +30,7 @@ TAKEN_BACK = (EntryType.withdrawn, EntryType.comment_hidden)
 # New catalogue items and what each stage of the procedure published.
 STAGES = (
     EntryType.catalogued,
-    EntryType.background_published,
-    EntryType.draft_published,
-    EntryType.consultation_opened,
-    EntryType.review_completed,
-    EntryType.meeting_deliberated,
-    EntryType.result_published,
-    EntryType.adoption_report_published,
-    EntryType.interpretation_published,
-    EntryType.execution_reported,
-    EntryType.post_evaluated,
+    *STAGE_PUBLICATIONS,
     EntryType.suspended,
     EntryType.resumed,
     EntryType.adjusted,
