@@ -26,16 +26,17 @@ def modelled(name, type_, _parent_names) -> bool:
 
 
 class SearchDocument(db.Model):
-    """A document as the public reads it: a decision, or the current version of one of its
-    published records. Derived from the records, never edited: reindexing a decision replaces
-    its rows."""
+    """A document as the public reads it: a decision, the current version of one of its
+    published records, one of its published comments or public questions (with the answer).
+    Derived, never edited: reindexing a decision replaces its rows and its records', reindexing
+    a comment or a question its row."""
 
     __tablename__ = "search_documents"
     __audited__ = False  # derived from records whose every change is audited and in the record
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(30))  # decision, background, draft, result, ...
+    kind: Mapped[str] = mapped_column(sa.String(30))  # decision, background, draft, ..., comment, question
     target: Mapped[str] = mapped_column(sa.String(300), unique=True)  # its API path
     year: Mapped[int]
     unit: Mapped[str] = mapped_column(sa.String(64))

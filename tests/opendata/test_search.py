@@ -151,3 +151,88 @@ def test_the_command_builds_an_empty_index_and_leaves_a_built_one(app, client, d
     result = runner.invoke(args=["search", "reindex", "--if-empty"])
     assert result.exit_code == 0 and f"ok: {count} documents indexed" in result.output
     assert _search(client, "贴息").get_json()["total"] >= 1
+
+
+@pytest.fixture
+def in_the_window(monkeypatch):
+    """Today inside the factories' consultation window (2026-04-03 to 2026-05-02)."""
+    from core import calendar
+
+    monkeypatch.setattr(calendar, "today", lambda: dt.date(2026, 4, 10))
+
+
+def _hits(client, query, kind):
+    return [h for h in _search(client, query).get_json()["hits"] if h["kind"] == kind]
+
+
+def test_a_comment_is_found_while_the_public_may_read_it_and_as_it_reads_it(client, tokens, in_the_window):
+    from consultation.comments import services as comments
+
+    decision, consultation = factories.consulted_decision(title="嘉定区非机动车停放管理办法")
+    said = factories.comment(consultation, content="建议在地铁站增设非机动车停放点，联系我13912345678。")
+    db.session.commit()
+    assert _hits(client, "停放点", "comment") == []  # not yet moderated
+    admin = factories.admin()
+    comments.moderate(said, by=admin, action="publish")
+    [hit] = _hits(client, "停放点", "comment")
+    assert hit["href"].endswith(f"/comments/{said.id}") and hit["decision_id"] == decision.id
+    assert client.get(hit["href"]).status_code == 200
+    assert (hit["year"], hit["unit"]) == (decision.catalogue_year, decision.lead_unit)
+    assert "13912345678" not in hit["snippet"] and _search(client, "13912345678").get_json()["total"] == 0
+    # An editor's redaction changes what the public reads, with no entry in the record.
+    comments.override_redaction(said, by=admin, action="hide", text="地铁站", reason="涉及具体位置。")
+    assert _hits(client, "地铁站", "comment") == [] and len(_hits(client, "停放点", "comment")) == 1
+    comments.moderate(said, by=admin, action="reject", reason="与本事项无关。")
+    assert _hits(client, "停放点", "comment") == []
+
+
+def test_comments_of_a_consultation_that_keeps_them_private_are_never_found(client, tokens, in_the_window):
+    from consultation.comments import services as comments
+
+    _, consultation = factories.consulted_decision(comments_public=False)
+    said = factories.comment(consultation, content="建议延长公交末班车时间。")
+    comments.moderate(said, by=factories.admin(), action="publish")
+    assert _search(client, "末班车").get_json()["total"] == 0
+
+
+def test_a_question_is_found_once_public_and_its_answer_with_it(client, tokens, in_the_window):
+    from consultation.inquiries import services as inquiries
+
+    decision = factories.catalogued_decision(title="嘉定区老旧小区加装电梯补贴办法")
+    asked = inquiries.ask(decision, by=None, question="加装电梯的补贴标准是多少？", name="王小明")
+    assert _hits(client, "补贴标准", "question") == []  # received: not public
+    admin = factories.admin()
+    inquiries.publish(asked, by=admin)
+    [hit] = _hits(client, "补贴标准", "question")
+    assert hit["title"] == f"公开留言 #{asked.id}" and client.get(hit["href"]).status_code == 200
+    inquiries.reply(asked, by=admin, answer="每台最高补贴二十四万元。")
+    [hit] = _hits(client, "二十四万", "question")
+    assert hit["title"] == f"答复留言 #{asked.id}" and "王小明" not in hit["snippet"]
+
+
+def test_what_was_said_follows_its_decision_out_of_the_catalogue_and_back(client, tokens, in_the_window):
+    from consultation.comments import services as comments
+
+    decision, consultation = factories.consulted_decision()
+    said = factories.comment(consultation, content="建议明确贴息申请的办理时限。")
+    comments.moderate(said, by=factories.admin(), action="publish")
+    assert len(_hits(client, "办理时限", "comment")) == 1
+
+    def adjust(**fields):
+        changed = db.session.get(Decision, decision.id)
+        for name, value in fields.items():
+            setattr(changed, name, value)
+        publication.record_fact(Fact(decision.id, EntryType.adjusted, changed.title, f"/decisions/{decision.id}"))
+        db.session.commit()
+
+    was = decision.category
+    assert was != "plan"
+    adjust(category="plan")
+    [hit] = _hits(client, "办理时限", "comment")
+    assert hit["category"] == "plan"  # its facets are its decision's now
+    assert _search(client, "办理时限", category=was).get_json()["total"] == 0
+    catalogued_on = decision.catalogued_on
+    adjust(catalogued_on=None)  # out of the published catalogue
+    assert _search(client, "办理时限").get_json()["total"] == 0
+    adjust(catalogued_on=catalogued_on)
+    assert len(_hits(client, "办理时限", "comment")) == 1
