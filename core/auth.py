@@ -203,7 +203,11 @@ def ensure_reads_as_staff(account: Account | None, unit_code: str | None) -> Non
     if account is None:
         raise Unauthorized("This needs credentials: send `Authorization: Bearer TOKEN`.")
     if not account.reads_as_staff_of(unit_code):
-        raise Forbidden(f"Your account may read this only for unit {account.unit!r}, not {unit_code!r}.")
+        raise Forbidden(
+            f"Your account may read this only for unit {account.unit!r}, not {unit_code!r}."
+            if account.role == Role.editor
+            else "Your account may not read these records."
+        )
 
 
 def is_staff(account: Account | None) -> bool:
