@@ -1,5 +1,11 @@
 """Accounts, hashed bearer tokens, roles and unit scoping, and the `accounts` command.
 
+Roles: the district office (`admin`) writes and reads everything; a unit's staff (`editor`)
+write and read their unit's records; a partner app (`partner`) reads as the public and submits
+on its channel; the third-party assessor of 社会评议 (`evaluator`) reads everything a unit's
+staff read, of every unit, and writes nothing: every write it sends is refused here, before any
+view runs (`check_credentials`), and `may_edit_unit` refuses it again in the services.
+
 A token is 32 random bytes shown once; we keep only its SHA-256. Tokens carry their own
 entropy, so a slow password hash would add nothing but latency to every request.
 """
@@ -14,26 +20,27 @@ import sqlalchemy as sa
 from flask import Blueprint, g, request
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.errors import Forbidden, Invalid, ServiceError, Unauthorized
-from core.extensions import Versioned, db
+from core.errors import Forbidden, Invalid, ReadsOnly, ServiceError, Unauthorized
+from core.extensions import Versioned, db, is_read
 from core.http import documents
 from core.units import unit_code
 
 TOKEN_PREFIX = "jc_"
 
 
-Role = enum.StrEnum("Role", ["admin", "editor", "partner"])
+Role = enum.StrEnum("Role", ["admin", "editor", "partner", "evaluator"])
 
 
 class Account(Versioned, db.Model):
-    """Someone who may write: the district office (admin), a unit's staff (editor), an app."""
+    """Someone with a token: the district office (admin), a unit's staff (editor), an app
+    (partner), the third-party assessor who only reads (evaluator)."""
 
     __tablename__ = "accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(20))
-    # An editor writes for exactly one unit; admins and partners have none.
+    # An editor writes for exactly one unit; the other roles have none.
     unit: Mapped[str | None] = mapped_column(sa.ForeignKey("units.code"), index=True)
     # A partner app's submissions carry its channel (e.g. suishenban).
     channel: Mapped[str | None] = mapped_column(sa.String(40))
@@ -41,7 +48,7 @@ class Account(Versioned, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'editor', 'partner')", name="role"),
+        sa.CheckConstraint("role IN ('admin', 'editor', 'partner', 'evaluator')", name="role"),
         sa.CheckConstraint("(role = 'editor') = (unit IS NOT NULL)", name="editor_has_unit"),
     )
 
@@ -53,6 +60,11 @@ class Account(Versioned, db.Model):
         if self.role == Role.admin:
             return True
         return self.role == Role.editor and self.unit == unit_code
+
+    def reads_as_staff_of(self, unit_code: str | None) -> bool:
+        """Whether this account reads what the staff of `unit_code` read (unpublished records,
+        undisposed comments, private deadlines): its editors, admins, and the evaluator."""
+        return self.role == Role.evaluator or self.may_edit_unit(unit_code)
 
 
 def new_token() -> tuple[str, str]:
@@ -92,7 +104,11 @@ def check_credentials() -> None:
     Otherwise an app with a revoked token would read on as the public on some paths and be
     refused on others; now it learns at once, everywhere, that its token no longer works."""
     if request.path.startswith("/api/") and _authorization():
-        current_account()
+        account = current_account()
+        # The one place the evaluator's writes are refused: before any view, its body unread,
+        # so that a write route added later is refused to it too (tests/core/test_evaluator.py).
+        if account.role == Role.evaluator and not is_read():
+            raise ReadsOnly("An evaluator's account reads what every unit's staff read, and writes nothing.")
 
 
 def _authorization() -> str:
@@ -110,7 +126,7 @@ def requires(*roles: str):
             account = current_account()
             if account is None:
                 raise Unauthorized("This needs credentials: send `Authorization: Bearer TOKEN`.")
-            if account.role not in roles:
+            if account.role not in roles and not _reads_as_editor(account, roles):
                 raise Forbidden(f"Only {' or '.join(roles)} accounts may do this.")
             if account.role == Role.editor:
                 _ensure_editor_owns(account, kwargs)
@@ -124,6 +140,11 @@ def requires(*roles: str):
         return wrapper
 
     return decorator
+
+
+def _reads_as_editor(account: "Account", roles) -> bool:
+    """The evaluator reads what editors read (of every unit); it never writes."""
+    return account.role == Role.evaluator and Role.editor in roles and is_read()
 
 
 # How to find the unit that leads what a path names, by the path's variable: registered by
@@ -177,19 +198,34 @@ def ensure_may_edit(account: Account | None, unit_code: str | None) -> None:
         )
 
 
+def ensure_reads_as_staff(account: Account | None, unit_code: str | None) -> None:
+    """Refuse unless `account` reads what the staff of `unit_code` read."""
+    if account is None:
+        raise Unauthorized("This needs credentials: send `Authorization: Bearer TOKEN`.")
+    if not account.reads_as_staff_of(unit_code):
+        raise Forbidden(
+            f"Your account may read this only for unit {account.unit!r}, not {unit_code!r}."
+            if account.role == Role.editor
+            else "Your account may not read these records."
+        )
+
+
 def is_staff(account: Account | None) -> bool:
-    return account is not None and account.role in (Role.admin, Role.editor)
+    """Whether `account` reads as staff of some unit: admins, editors, the evaluator."""
+    return account is not None and account.role in (Role.admin, Role.editor, Role.evaluator)
 
 
 def staff_of(account: Account | None, unit_code: str | None) -> bool:
-    """Whether `account` is staff of `unit_code` (its editors; every admin)."""
-    return account is not None and account.may_edit_unit(unit_code)
+    """Whether `account` reads as staff of `unit_code` (its editors; every admin; the evaluator)."""
+    return account is not None and account.reads_as_staff_of(unit_code)
 
 
 def entering_for(account: Account | None, unit_code: str | None, what: str) -> bool:
     """Whether `account` enters `what` (comments, questions) as staff of `unit_code`, who may
     give another channel and day; an editor of another unit may not enter them at all."""
-    staff = staff_of(account, unit_code)
+    if account is not None and account.role == Role.evaluator:
+        raise ReadsOnly(f"An evaluator's account does not enter {what}.")
+    staff = account is not None and account.may_edit_unit(unit_code)
     if account is not None and account.role == Role.editor and not staff:
         raise Forbidden(f"Your account may enter {what} only for unit {account.unit!r}.")
     return staff

@@ -54,6 +54,13 @@ class Forbidden(StatusError):
     status = 403
 
 
+class ReadsOnly(Forbidden):
+    """A write by an account that only reads: the evaluator (core.auth.check_credentials)."""
+
+    slug = "evaluator-reads-only"
+    title = "An evaluator's account reads and never writes"
+
+
 class Invalid(ServiceError):
     """Input that passed the schema but not the data it refers to (an unknown unit, say)."""
 

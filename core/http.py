@@ -194,7 +194,8 @@ def api_blueprint(name: str, import_name: str, *, path: str | None = None, descr
 
 class CommonErrors(BasePlugin):
     """An apispec plugin documenting the errors any operation of a kind may answer: 400 (not
-    JSON) and 413 (too large) where there is a body, 429 (rate limit) on every write, 401 on all.
+    JSON) and 413 (too large) where there is a body, 429 (rate limit) and 403 (an evaluator's
+    token, which only reads: core.auth.check_credentials) on every write, 401 on all.
 
     `operation_helper` is apispec's public hook, called for each path once flask-smorest has
     written its operations and before references are resolved."""
@@ -208,6 +209,7 @@ class CommonErrors(BasePlugin):
                 responses.setdefault(413, http.HTTPStatus.REQUEST_ENTITY_TOO_LARGE.name)
             if method in ("post", "put", "patch", "delete"):
                 responses.setdefault(429, "RATE_LIMITED")
+                responses.setdefault(403, http.HTTPStatus.FORBIDDEN.name)
             # Any operation refuses a token that is not valid (core.auth.check_credentials).
             responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
 

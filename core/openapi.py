@@ -46,7 +46,8 @@ BEARER_AUTH = {
     "bearerFormat": "opaque token: jc_ and 43 URL-safe characters",
     "description": "An account's token, shown once when the account is created (`flask --app wsgi "
     "accounts create`, or `POST /api/v1/accounts` by an admin) or its token renewed. Its role is "
-    "`admin`, `editor` (of one unit) or `partner`.",
+    "`admin`, `editor` (of one unit), `partner`, or `evaluator` (the third-party assessor: reads what every "
+    "unit's staff read, writes nothing).",
 }
 
 PAGINATION_HEADER = {

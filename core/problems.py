@@ -81,7 +81,8 @@ class ProblemSchema(ma.Schema):
 _DOCUMENTED = {
     400: "The body is not valid JSON (`type` .../malformed-request).",
     401: "No credentials where they are needed, or a token that is not valid (or whose account is deactivated).",
-    403: "Your account's role, or its unit, may not do this.",
+    403: "Your account's role, or its unit, may not do this; an evaluator's account writes nothing "
+    "(`type` .../evaluator-reads-only).",
     404: "Nothing is published at this address; an unpublished record is 404 to the public.",
     409: "The record's state forbids this: a duplicate, or a rule of the procedure, named by the "
     "problem's `type` under https://juece.example/problems/.",

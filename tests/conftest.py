@@ -150,6 +150,12 @@ def tokens(app, units):
 
 
 @pytest.fixture
+def evaluator(app, units):
+    """A token of the evaluator: the third-party assessor, who reads and never writes."""
+    return factories.evaluator_token()
+
+
+@pytest.fixture
 def today(monkeypatch):
     """Fix the service's today (Asia/Shanghai) at 2026-03-20; `today(date)` moves it."""
 

@@ -32,6 +32,11 @@ def tokens() -> dict:
     }
 
 
+def evaluator_token() -> str:
+    """A token of the third-party assessor (社会评议), who reads what every unit's staff read."""
+    return auth.create_account("第三方评估机构", role="evaluator")[1]
+
+
 def admin():
     return db.session.scalar(db.select(auth.Account).where(auth.Account.role == "admin"))
 

@@ -10,7 +10,7 @@ from consultation.consultations.models import Consultation
 from consultation.consultations.services import counts
 from consultation.dispositions.models import Disposition
 from core import obligations, preconditions
-from core.auth import ensure_may_edit
+from core.auth import ensure_reads_as_staff
 from core.errors import AdoptionNotOnRecord, ClusterReasonMissing, CommentsUndisposed, NotFound, ResultNotIssued
 from core.extensions import db
 from core.publication import EntryType
@@ -150,7 +150,7 @@ ADOPTION_REPORT = Kind(
 
 def working_report(decision, *, by) -> AdoptionReport:
     """The newest version, for the lead unit's staff to read with today's figures."""
-    ensure_may_edit(by, decision.lead_unit)
+    ensure_reads_as_staff(by, decision.lead_unit)
     report = db.session.scalar(
         sa.select(AdoptionReport)
         .where(AdoptionReport.decision_id == decision.id)

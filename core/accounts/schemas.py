@@ -11,6 +11,10 @@ from core.serialize import Links, Schema, describe
 F = ma.fields
 
 ROLES = [r.value for r in Role]
+ROLE_TEXT = (
+    "admin (the district office), editor (of one unit), partner (an app), or evaluator (the "
+    "third-party assessor of 社会评议: reads what every unit's staff read, writes nothing)"
+)
 
 
 def _code(text: str, example: str, **kwargs) -> F.String:
@@ -21,7 +25,7 @@ def _code(text: str, example: str, **kwargs) -> F.String:
 class AccountSchema(Schema):
     id = F.Integer(metadata={"description": "The account's id", "examples": [3]})
     name = F.String(metadata={"description": "Who it is for", "examples": ["区发改委 张科员"]})
-    role = F.String(metadata={"description": "admin, editor or partner", "enum": ROLES})
+    role = F.String(metadata={"description": ROLE_TEXT, "enum": ROLES})
     unit = F.String(allow_none=True, metadata={"description": "An editor's unit code", "examples": ["jd-fgw"]})
     channel = F.String(allow_none=True, metadata={"description": "A partner app's channel", "examples": ["suishenban"]})
     active = JsonBoolean(metadata={"description": "Whether its token is accepted"})
@@ -46,7 +50,7 @@ class AccountInSchema(ma.Schema):
     role = F.String(
         required=True,
         validate=validate.OneOf(ROLES),
-        metadata=describe("admin, editor (of one unit) or partner (an app)", "editor"),
+        metadata=describe(ROLE_TEXT, "editor"),
     )
     unit = _code("Editors only", "jd-fgw")
     channel = _code("Partners only", "suishenban")
@@ -54,7 +58,7 @@ class AccountInSchema(ma.Schema):
 
 class AccountPatchSchema(ma.Schema):
     name = F.String(validate=validate.Length(1, 200), metadata=describe("Who it is for", "区教育局 李老师"))
-    role = F.String(validate=validate.OneOf(ROLES), metadata=describe("admin, editor or partner", "editor"))
+    role = F.String(validate=validate.OneOf(ROLES), metadata=describe(ROLE_TEXT, "editor"))
     unit = _code("The unit of an editor; dropped for other roles", "jd-jyj", allow_none=True)
     channel = _code("A partner app's channel", "suishenban", allow_none=True)
     active = JsonBoolean(metadata=describe("false deactivates the account's token", False))

@@ -16,13 +16,14 @@ from core.extensions import db
 from tests import factories
 from tests.conftest import auth
 
-CALLERS = ("anonymous", "partner", "editor", "other_editor", "admin")
+CALLERS = ("anonymous", "partner", "editor", "other_editor", "admin", "evaluator")
 CALLER_IDS = {
     "anonymous": "anonymous",
     "partner": "partner",
     "editor": "editor-of-jd-fgw",
     "other_editor": "editor-of-jd-jyj",
     "admin": "admin",
+    "evaluator": "evaluator",
 }
 
 
@@ -189,9 +190,9 @@ def audit_count() -> int:
         for caller in CALLERS
     ],
 )
-def test_write_is_allowed_only_to_its_roles(client, tokens, world, write, caller):
+def test_write_is_allowed_only_to_its_roles(client, tokens, evaluator, world, write, caller):
     url = "/api/v1" + fill(write.path, world)
-    headers = auth(tokens.get(caller))
+    headers = auth({**tokens, "evaluator": evaluator}.get(caller))
     if write.if_match:
         # A current ETag for everyone, so that only the caller decides the answer.
         etag = client.get(url, headers=auth(tokens["admin"])).headers["ETag"]
