@@ -6,7 +6,7 @@
 Downgrading fails while an evaluator account exists (the old constraint refuses it): delete or
 change those accounts first.
 
-Revision ID: 0021
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-04 13:30:00
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0021'
+revision = '0019'
 down_revision = '0018'
 branch_labels = None
 depends_on = None
