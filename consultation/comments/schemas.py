@@ -95,6 +95,9 @@ class StaffCommentSchema(_CommentFields):
     )
     name = F.String(allow_none=True, metadata=describe("The commenter's name (staff only)"))
     contact = F.String(allow_none=True, metadata=describe("The commenter's contact (staff only)"))
+    notify_outcome = F.Boolean(
+        metadata=describe("Whether the commenter asked to be told the disposition once published (staff only)")
+    )
     organisation = F.String(allow_none=True, metadata=describe("The organisation given"))
     moderation = F.String(metadata=describe("pending, published or rejected", enum=enum_values(ModerationState)))
     moderation_reason = F.String(allow_none=True, metadata=describe("Why it was rejected"))

@@ -100,6 +100,28 @@ def test_a_published_disposition_owes_one_notice_and_a_later_change_no_other(cli
     assert [n.comment_id for n in _notices()] == [asked["id"], by_phone["id"]], "still one per comment"
 
 
+def test_a_cluster_owes_the_notice_once_its_disposition_has_a_reason(client, tokens, cid):
+    asked = _commented(client, cid, contact=EMAIL)
+    editor = auth(tokens["editor"])
+    body = {"summary": "建议提高贴息比例", "comment_ids": [asked["id"]], "disposition": "not_adopted"}
+    cluster = client.post(f"/api/v1/consultations/{cid}/clusters", json=body, headers=editor)
+    assert cluster.status_code == 201, cluster.get_json()
+    assert _notices() == [], "no reason yet: the comment has no disposition, nothing is published"
+
+    url = f"/api/v1/consultations/{cid}/clusters/{cluster.get_json()['id']}"
+    reasons = {"reason_code": "cost_or_feasibility", "reason": "财政承受能力有限"}
+    headers = editor | {"If-Match": cluster.headers["ETag"]}
+    patched = client.patch(url, json=reasons, headers=headers)
+    assert patched.status_code == 200, patched.get_json()
+    assert [(n.comment_id, n.state) for n in _notices()] == [(asked["id"], "pending")]
+    shown = client.get(f"/api/v1/comments/{asked['id']}", headers=editor).get_json()
+    assert (shown["notify_outcome"], shown["disposition"]) == (True, "not_adopted")
+    moderation = f"/api/v1/comments/{asked['id']}/moderation"
+    assert client.post(moderation, json={"action": "publish"}, headers=editor).status_code == 200
+    public = client.get(f"/api/v1/comments/{asked['id']}")
+    assert public.status_code == 200 and "notify_outcome" not in public.get_json(), "staff only"
+
+
 def test_a_rolled_back_disposition_owes_nothing(client, tokens, cid, monkeypatch):
     asked = _commented(client, cid, contact=EMAIL)
     db.session.rollback()  # see what the request committed
