@@ -12,6 +12,7 @@ class SmtpServer:
 
     def __init__(self):
         self.received = []
+        self.refused = set()  # recipients answered 550
         server = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -32,7 +33,11 @@ class SmtpServer:
                         sender, recipients = command.partition(":")[2].strip(" <>"), []
                         self.reply("250 OK")
                     elif verb == "RCPT":
-                        recipients.append(command.partition(":")[2].strip(" <>"))
+                        recipient = command.partition(":")[2].strip(" <>")
+                        if recipient in server.refused:
+                            self.reply(f"550 <{recipient}>: no such mailbox")
+                            continue
+                        recipients.append(recipient)
                         self.reply("250 OK")
                     elif verb == "DATA":
                         self.reply("354 End data with <CR><LF>.<CR><LF>")

@@ -20,7 +20,7 @@ from consultation.comments.models import Comment
 from consultation.consultations.models import Consultation
 from consultation.facts import DISPOSITION_WORDS
 from consultation.notices.models import CHANNELS, FAILED, PENDING, SENT, OutcomeNotice
-from consultation.notices.notifiers import Notice, configured
+from consultation.notices.notifiers import Notice, configured, masked
 from consultation.notices.services import address_in
 from core.backoff import GIVE_UP_AFTER, retry_wait
 from core.extensions import db, utcnow
@@ -161,9 +161,11 @@ def _send(worker: str, notifier, row, clock) -> int:
     try:
         notifier.send(notice)
     except Exception as error:  # any notifier's, the SMTP server's, a custom one's: recorded, retried
-        now = clock()
-        log.info("Outcome notice %s failed: %s", row.id, error)
-        _record(worker, row.id, _failure(row, now, f"{type(error).__name__}: {error}"))
+        # A refusal may quote the address (smtplib's SMTPRecipientsRefused does): neither the
+        # log nor the outbox keeps it.
+        reported = f"{type(error).__name__}: {error}".replace(notice.address, masked(notice.address))
+        log.info("Outcome notice %s failed: %s", row.id, reported)
+        _record(worker, row.id, _failure(row, clock(), reported))
         return 0
     _record(worker, row.id, {"state": SENT, "sent_at": clock(), "last_error": None})
     return 1

@@ -259,3 +259,24 @@ def test_a_notifier_set_up_wrong_stops_the_worker_at_once(app):
     app.config["OUTCOME_NOTIFIER"] = "smtp"  # without SMTP_HOST nor SMTP_FROM
     result = app.test_cli_runner().invoke(args=["deliver", "--once"])
     assert result.exit_code != 0 and "SMTP_HOST" in str(result.exception)
+
+
+def test_a_refused_recipient_is_recorded_without_the_address(client, tokens, cid, app, monkeypatch, caplog):
+    server = SmtpServer()
+    try:
+        server.refused.add(EMAIL)
+        monkeypatch.setitem(app.config, "OUTCOME_NOTIFIER", "smtp")
+        monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+        monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
+        monkeypatch.setitem(app.config, "SMTP_FROM", "noreply@juece.example.gov.cn")
+        asked = _commented(client, cid, contact=EMAIL)
+        _dispose(client, tokens, asked["id"], {"disposition": "adopted"})
+        with caplog.at_level(logging.INFO, logger="consultation.notices"):
+            assert _send() == 0
+        [notice] = _notices()
+        assert (notice.state, notice.attempts) == ("pending", 1)
+        assert notice.last_error.startswith("SMTPRecipientsRefused") and "z***@example.com" in notice.last_error
+        assert EMAIL not in notice.last_error and not any(EMAIL in m for m in caplog.messages)
+        assert server.received == []
+    finally:
+        server.close()
