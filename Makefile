@@ -18,7 +18,8 @@ run: $(STAMP)
 	$(FLASK) demo --if-empty
 	$(FLASK) search reindex --if-empty
 	@echo "Juece is serving on http://127.0.0.1:8000 — API explorer: http://127.0.0.1:8000/docs"
-# One webhook delivery worker beside gunicorn, stopped when gunicorn stops.
+# One delivery worker beside gunicorn (webhooks, and the outcome notices to commenters, logged),
+# stopped when gunicorn stops.
 	$(FLASK) deliver & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		JUECE_WORKERS=2 $(VENV)/bin/gunicorn -c gunicorn.conf.py
 

@@ -6,11 +6,12 @@ from consultation.clusters.models import Cluster
 from consultation.comments.models import Comment
 from consultation.consultations.models import Consultation
 from consultation.dispositions.models import Disposition
+from consultation.notices.services import owe_outcome
 from core import publication
 from core.publication import EntryType, Fact
 from decisions import visibility
 
-_DISPOSITION_WORDS = {
+DISPOSITION_WORDS = {
     Disposition.adopted: "采纳",
     Disposition.partially_adopted: "部分采纳",
     Disposition.not_adopted: "不予采纳",
@@ -61,7 +62,7 @@ def record_disposition(comment: Comment, consultation: Consultation, before: str
     previous = publication.latest_entry(
         f"/comments/{comment.id}", EntryType.disposition_set, EntryType.disposition_changed
     )
-    words = _DISPOSITION_WORDS.get(after, "待处理")
+    words = DISPOSITION_WORDS.get(after, "待处理")
     publication.record_fact(
         Fact(
             consultation.decision_id,
@@ -73,6 +74,9 @@ def record_disposition(comment: Comment, consultation: Consultation, before: str
             reason=comment.reason,
         )
     )
+    if after is not None:
+        # Published now, in this transaction: the notice owed with it commits or rolls back with it.
+        owe_outcome(comment)
 
 
 def record_cluster(cluster: Cluster, consultation: Consultation, created: bool) -> None:
@@ -80,7 +84,7 @@ def record_cluster(cluster: Cluster, consultation: Consultation, created: bool) 
     previous = (
         None if created else publication.latest_entry(target, EntryType.cluster_created, EntryType.cluster_changed)
     )
-    words = _DISPOSITION_WORDS.get(cluster.disposition, cluster.disposition)
+    words = DISPOSITION_WORDS.get(cluster.disposition, cluster.disposition)
     publication.record_fact(
         Fact(
             consultation.decision_id,

@@ -48,6 +48,19 @@ DEFAULTS = {
     # Whether webhooks may be sent to loopback, link-local, private and reserved addresses
     # (opendata.webhooks.addresses): off, so a partner's URL cannot reach inside the network.
     "WEBHOOKS_ALLOW_PRIVATE": False,
+    # How a commenter who asked is told what became of their comment (consultation.notices):
+    # log (a line per notice, the address masked), smtp (e-mail through the SMTP_* settings), a
+    # notifier class's dotted path, or several comma-separated (the first that reaches a
+    # notice's channel, e-mail or SMS, sends it).
+    "OUTCOME_NOTIFIER": "log",
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    # The sender of the notices, e.g. 嘉定区人民政府 <noreply@jiading.gov.cn>.
+    "SMTP_FROM": "",
+    # Upgrade the connection with STARTTLS before logging in (port 587).
+    "SMTP_STARTTLS": False,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }
@@ -62,8 +75,9 @@ _INTEGERS = {
     "CACHE_MAX_AGE_PUBLISHED",
     "SECURITY_LOG_PER_MINUTE",
     "SECURITY_LOG_DAYS",
+    "SMTP_PORT",
 }
-_BOOLEANS = {"WEBHOOKS_ALLOW_PRIVATE"}
+_BOOLEANS = {"WEBHOOKS_ALLOW_PRIVATE", "SMTP_STARTTLS"}
 
 
 def load(instance_path: str, test_config: dict | None = None) -> dict:

@@ -66,6 +66,8 @@ class Comment(Versioned, db.Model):
     name: Mapped[str | None] = mapped_column(sa.String(100))
     contact: Mapped[str | None] = mapped_column(sa.String(200))
     organisation: Mapped[str | None] = mapped_column(sa.String(300))
+    # The commenter asked to be told of the disposition once it is published (consultation.notices).
+    notify_outcome: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     channel: Mapped[str] = mapped_column(sa.String(30))
     received_on: Mapped[dt.date]
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -95,6 +95,9 @@ class StaffCommentSchema(_CommentFields):
     )
     name = F.String(allow_none=True, metadata=describe("The commenter's name (staff only)"))
     contact = F.String(allow_none=True, metadata=describe("The commenter's contact (staff only)"))
+    notify_outcome = F.Boolean(
+        metadata=describe("Whether the commenter asked to be told the disposition once published (staff only)")
+    )
     organisation = F.String(allow_none=True, metadata=describe("The organisation given"))
     moderation = F.String(metadata=describe("pending, published or rejected", enum=enum_values(ModerationState)))
     moderation_reason = F.String(allow_none=True, metadata=describe("Why it was rejected"))
@@ -144,6 +147,14 @@ class CommentInSchema(ma.Schema):
     name = optional_text(100, "Your name: never published", "张三")
     contact = optional_text(200, "Phone or e-mail: never published", "13800000000")
     organisation = optional_text(300, "Enterprise or association, shown with its opinion", "嘉定区工商业联合会")
+    notify_outcome = F.Boolean(
+        load_default=False,
+        metadata=describe(
+            "Tell me what became of it: one message to the e-mail address or phone number in `contact` "
+            "when the comment's disposition is published (422 without either); never published",
+            True,
+        ),
+    )
     channel = F.String(
         allow_none=True,
         validate=choice(Channel),

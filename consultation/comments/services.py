@@ -12,6 +12,7 @@ from consultation import facts
 from consultation.comments.models import OFFLINE_CHANNELS, Channel, Comment, ModerationState, SeenByStaff
 from consultation.consultations.models import Consultation
 from consultation.consultations.services import get_consultation, is_staff_of, status_of
+from consultation.notices.services import address_in
 from core import audit, calendar, redaction
 from core.auth import Account, Role, ensure_may_edit, entering_for, owner_of, staff_of
 from core.errors import (
@@ -43,6 +44,8 @@ def fingerprint(values: dict) -> str:
     that migration 0014 could key the fingerprints stored before.)"""
     keys = ("content", "submitter_type", "name", "contact", "organisation", "channel", "received_on")
     text = "\x1f".join(str(values.get(k) or "") for k in keys)
+    if values.get("notify_outcome"):  # appended only when asked: fingerprints stored before still match
+        text += "\x1fnotify_outcome"
     return keyed_hash(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
 
 
@@ -103,7 +106,7 @@ _SUBMISSION_DRAWING_ID = _SUBMISSION.add_columns(
 _SUBMITTED_FIELDS = (
     "consultation_id", "content", "submitter_type", "name", "contact", "organisation", "channel",
     "received_on", "submitted_at", "receipt", "idempotency_key", "fingerprint", "entered_by", "moderation",
-    "public_content",
+    "public_content", "notify_outcome",
 )  # fmt: skip
 _INSERT_COMMENT = sa.insert(_comments)
 _INSERT_LOGGED_COMMENT = audit.insert_logged(_comments, ("id", *_SUBMITTED_FIELDS))
@@ -141,6 +144,12 @@ def prepare(consultation, decision, by: Account | None, values: dict, today: dt.
     """Check who may submit what, when; fill in channel and day, and the text the public reads."""
     if decision.state == DecisionState.withdrawn:
         raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn: it takes no more comments.")
+    values["notify_outcome"] = bool(values.get("notify_outcome"))
+    if values["notify_outcome"] and address_in(values.get("contact")) is None:
+        raise Invalid(
+            "notify_outcome",
+            "To be told what became of the comment, leave an e-mail address or a phone number in `contact`.",
+        )
     # Once, at the write: every public read then shows it as stored.
     values["public_content"] = redaction.public_text(values["content"])
     staff = entering_for(by, decision.lead_unit, "comments")

@@ -28,7 +28,10 @@ import orjson
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
+from consultation.notices import sending
+from consultation.notices.notifiers import configured
 from core import tick
+from core.backoff import GIVE_UP_AFTER, retry_wait
 from core.changes import ChangeSchema
 from core.extensions import db, utcnow
 from core.links import links_on
@@ -39,9 +42,6 @@ from opendata.webhooks.models import ACTIVE, FAILING, Delivery, Subscription
 
 log = logging.getLogger(__name__)
 
-FIRST_RETRY = dt.timedelta(minutes=1)
-LONGEST_WAIT = dt.timedelta(hours=1)
-GIVE_UP_AFTER = dt.timedelta(hours=24)
 # A worker holds a subscription this long at most; it stops taking entries at half of it.
 LEASE = dt.timedelta(minutes=5)
 BATCH = 100
@@ -53,11 +53,6 @@ USER_AGENT = "Juece-Webhooks/1"
 subscriptions = Subscription.__table__
 deliveries = Delivery.__table__
 _change = ChangeSchema()
-
-
-def retry_wait(attempts: int) -> dt.timedelta:
-    """The wait after the `attempts`-th failure in a row: 1 min, doubling, at most an hour."""
-    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), LONGEST_WAIT)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -276,14 +271,17 @@ cli = Blueprint("deliver_cli", __name__, cli_group=None)
 @click.option("--interval", default=0.5, show_default=True, help="Seconds to wait when nothing was due.")
 def deliver_command(once: bool, interval: float):
     """Deliver the webhooks: POST each subscription what the public record gained since its
-    cursor, retrying failures. Run as many as you like side by side."""
+    cursor, retrying failures; and send the outcome notices owed to commenters. Run as many as
+    you like side by side."""
     g.actor = "deliver"
+    configured(current_app.config)  # a notifier set up wrong stops the worker now, not each pass
     if once:
         click.echo(f"delivered: {deliver_once()}")
+        click.echo(f"notices sent: {sending.send_due()}")
         return
     while True:
         try:
-            delivered = deliver_once()
+            delivered = deliver_once() + sending.send_due()
         except sa.exc.SQLAlchemyError:
             # The database away for a moment (a restart, a failover): the leases run out, and
             # the work is taken up again from the cursors once it is back.
