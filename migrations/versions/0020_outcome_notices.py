@@ -6,8 +6,8 @@
   sent, failed), attempts, last error, next attempt, when sent, and a worker's lease. No
   address: the worker reads it from the comment when it sends (ADR 0020).
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-04 13:30:00
 
 """
@@ -20,8 +20,8 @@ from core.extensions import UTCDateTime
 
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
