@@ -38,5 +38,6 @@ def add(year: int, *, unit: str | None, figures: dict, district: dict) -> None:
         section = target["interpretations"]
         if section["interpreted"]:
             section["multi_form_rate"] = round(section["multi_form"] / section["interpreted"], 4)
-            section["met"] = section["multi_form"] >= interpretations.MULTI_FORM_THRESHOLD * section["interpreted"]
+            # 3 of 5 is 0.6 exactly as a float too: compared unrounded.
+            section["met"] = section["multi_form"] / section["interpreted"] >= interpretations.MULTI_FORM_THRESHOLD
     district["interpretations"]["met"] = None  # the threshold is each unit's
