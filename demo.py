@@ -1094,7 +1094,29 @@ PRIVATE_ECONOMY = [
             form="graphic",
             title="一图读懂《嘉定区促进民营经济高质量发展若干措施》",
             text="3亿元专项资金｜贴息50%、单户最高100万元｜“免申即享”与30个工作日兑现｜“综合查一次”。",
+            text_alternative="图解共四部分。一、设立3亿元民营经济发展专项资金；二、贷款贴息比例50%，单户企业每年最高100万元；三、符合条件的政策“免申即享”，需申报的30个工作日内兑现；四、对企业的行政检查实行“综合查一次”。",
             published_on=D(2026, 7, 7),
+        ),
+    ),
+    (
+        "interpretation",
+        dict(
+            form="press_conference",
+            title="区政府新闻发布会：解读《嘉定区促进民营经济高质量发展若干措施》",
+            url="https://www.jiading.gov.cn/zcjd/2026/fbh-3.html",
+            text_alternative="发布会文字实录：区发展改革委主要负责人介绍十条措施的制定背景和主要内容，并回答了媒体关于专项资金申报、贷款贴息和“综合查一次”的提问。",
+            published_on=D(2026, 7, 8),
+        ),
+    ),
+    (
+        "interpretation",
+        dict(
+            form="short_video",
+            title="跟踪解读｜民营经济若干措施实施百日：贴息资金已兑现",
+            url="https://www.jiading.gov.cn/zcjd/2026/sp-3.html",
+            text_alternative="视频文字稿：措施实施百日，全区已有412家企业享受贷款贴息，兑现资金6800万元；“免申即享”事项平均12个工作日到账；下一步将把标准厂房公开招租扩大到各街镇。",
+            follows="《嘉定区促进民营经济高质量发展若干措施》政策解读",
+            published_on=D(2026, 10, 15),
         ),
     ),
     (
@@ -1800,6 +1822,10 @@ class _Walker:
         published_on = fields.pop("published_on", None)
         withdrawn = fields.pop("withdrawn", None)
         model = kind.model
+        if "follows" in fields:  # a follow-up interpretation names the one it follows by its title
+            fields["follows_id"] = db.session.scalar(
+                sa.select(model.id).where(model.decision_id == decision.id, model.title == fields.pop("follows"))
+            )
         record = db.session.scalar(
             sa.select(model)
             .where(

@@ -245,6 +245,23 @@ class AdoptionNotOnRecord(RuleBroken):
     title = "How the main public opinions were adopted is not on record"
 
 
+class FollowedInterpretationUnpublished(RuleBroken):
+    slug = "followed-interpretation-not-published"
+    title = "A follow-up interpretation follows a published interpretation"
+
+
+class TextAlternativeMissing(Invalid):
+    """Section 六(一): whoever cannot see a picture or hear a video gets its content in words."""
+
+    slug = "text-alternative-missing"
+    title = "An interpretation in a form other than text needs a text alternative"
+
+
+class FollowedInterpretationUnknown(Invalid):
+    slug = "followed-interpretation-unknown"
+    title = "A follow-up interpretation follows an interpretation of the same decision"
+
+
 # Publication preconditions: an admin may exempt them, with a written reason (core.preconditions).
 
 

@@ -214,6 +214,8 @@ def result(
 def interpretation(decision, *, published_on=dt.date(2026, 6, 24), by=None, **fields):
     """An interpretation (政策解读), published unless `published_on` is None."""
     fields.setdefault("form", "graphic")
+    if fields["form"] != "text":
+        fields.setdefault("text_alternative", "图解要点：一、设立专项资金；二、贷款贴息。")
     fields.setdefault("title", f"一图读懂《{decision.title}》")
     record = records.create(records.INTERPRETATION, decision, by=_by(by), **fields)
     return publish(records.INTERPRETATION, record, on=published_on, by=by) if published_on else record

@@ -326,6 +326,25 @@ def test_one_unit_meets_the_invited_attendance_rule_and_another_does_not(app, cl
     assert len(meetings) >= 4 and all(m["held_on"] < calendar.today().isoformat() for m in meetings)
 
 
+def test_interpretations_come_in_several_forms_and_one_unit_is_under_sixty_percent(app, client):
+    run(app)
+    decision = _decisions(client)[FULL]
+    interpretations = _ok(client.get(f"/api/v1/decisions/{decision['id']}/interpretations"))
+    forms = {i["form"] for i in interpretations}
+    assert {"text", "graphic", "press_conference", "short_video"} <= forms
+    assert all(i["text_alternative"] for i in interpretations if i["form"] != "text")
+    [follow_up] = [i for i in interpretations if i["follows_id"] is not None]
+    followed = _ok(client.get(follow_up["_links"]["follows"]["href"]))
+    assert followed["form"] == "text" and followed["published_on"] < follow_up["published_on"]
+
+    report = _ok(client.get("/api/v1/compliance?year=2026"))
+    duty = {u["unit"]: u["interpretations"] for u in report["units"]}
+    assert duty["jd-fgw"]["multi_form_rate"] == 1.0 and duty["jd-fgw"]["met"] is True
+    assert duty["jd-jyj"]["interpreted"] >= 1 and duty["jd-jyj"]["multi_form_rate"] < 0.6
+    assert duty["jd-jyj"]["met"] is False
+    assert 0 < report["district"]["interpretations"]["multi_form_rate"] < 1
+
+
 # --- Public participation ----------------------------------------------------------------------
 
 

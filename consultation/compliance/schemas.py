@@ -55,6 +55,14 @@ COMPLIANCE_SCHEMA = {
                     "inquiries": _FIGURE,
                     "invited_meetings": _FIGURE,
                     "enterprise_hearing": _FIGURE,
+                    "interpretations": {
+                        **_FIGURE,
+                        "description": "The interpretation duty (政策解读): the year's policy documents "
+                        "(results, drafts marked so) `interpreted` or `not_interpreted`; of the interpreted, "
+                        "`multi_form` with a form beyond text, `multi_form_rate` (null without any) against "
+                        "`threshold` (0.6), `met` per unit; `records` links the documents and the "
+                        "interpretations that count",
+                    },
                 },
             },
         },

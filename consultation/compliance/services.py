@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from consultation.compliance import interpretations
 from consultation.consultations.models import MIN_WINDOW_DAYS, Consultation, Method
 from consultation.inquiries.models import Inquiry
 from consultation.rules import enterprises_heard_at
@@ -34,6 +35,7 @@ def _blank():
             "records": defaultdict(list),
         },
         "enterprise_hearing": {"deliberated": 0, "heard": 0, "not_heard": 0, "records": defaultdict(list)},
+        "interpretations": interpretations.blank(),
     }
 
 
@@ -149,6 +151,8 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
         count(code, "enterprise_hearing", "deliberated", None)
         count(code, "enterprise_hearing", "heard" if heard else "not_heard", f"/decisions/{decision_id}/timeline")
 
+    interpretations.add(year, unit=unit, figures=figures, district=district)
+
     for target in (*figures.values(), district):
         meetings = target["invited_meetings"]
         meetings["met"] = meetings["count"] >= INVITED_MEETINGS_PER_YEAR
@@ -193,7 +197,16 @@ CSV_COLUMNS = (
     "enterprise_decisions_deliberated",
     "enterprise_decisions_heard",
     "enterprise_decisions_not_heard",
+    "documents_to_interpret",
+    "documents_not_interpreted",
+    "documents_interpreted_multi_form",
+    "multi_form_interpretation_rate",
+    "multi_form_interpretation_met",
 )
+
+
+def _yes_no(met: bool | None) -> str:
+    return "" if met is None else ("yes" if met else "no")
 
 
 def csv_rows(report: dict):
@@ -209,10 +222,15 @@ def csv_rows(report: dict):
             *(f["adoption_reports"][s] for s in STATUSES),
             *(f["inquiries"][s] for s in INQUIRY_OUTCOMES),
             f["invited_meetings"]["count"],
-            "" if f["invited_meetings"]["met"] is None else ("yes" if f["invited_meetings"]["met"] else "no"),
+            _yes_no(f["invited_meetings"]["met"]),
             f["enterprise_hearing"]["deliberated"],
             f["enterprise_hearing"]["heard"],
             f["enterprise_hearing"].get("not_heard", 0),
+            f["interpretations"]["documents"],
+            f["interpretations"]["not_interpreted"],
+            f["interpretations"]["multi_form"],
+            "" if f["interpretations"]["multi_form_rate"] is None else f["interpretations"]["multi_form_rate"],
+            _yes_no(f["interpretations"]["met"]),
         )
 
     yield CSV_COLUMNS

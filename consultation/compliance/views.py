@@ -36,7 +36,9 @@ class Compliance(MethodView):
         The catalogue published by 31 March; each consultation's window (30 days or a stated
         reason); adoption reports on time, late, overdue or pending; inquiries answered on time (or declined);
         meetings with invited stakeholders (at least 3 a unit a year); enterprise-related decisions
-        heard before their meeting. Every figure links to the records behind it."""
+        heard before their meeting; policy documents without a published interpretation, and the
+        multi-form interpretation rate (at least 60 % a unit a year). Every figure links to the
+        records behind it."""
         report = services.compliance(args["year"], unit=args.get("unit"))
         if args["format"] == "csv":
             out = io.StringIO()

@@ -87,7 +87,7 @@ class Draft(Publishable, db.Model):
     """A numbered version of the draft decision (决策草案)."""
 
     __tablename__ = "drafts"
-    content = ("kind", "title", "text", "explanation")
+    content = ("kind", "title", "text", "explanation", "interpretation_required")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int]
@@ -95,6 +95,9 @@ class Draft(Publishable, db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text)
     explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    # A draft published as a policy document for enterprises and citizens owes an
+    # interpretation too (section 二(一)); most drafts are not, so the unit marks those that are.
+    interpretation_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (sa.UniqueConstraint("decision_id", "version"),)
 
@@ -165,7 +168,7 @@ class Result(Publishable, db.Model):
     """决策结果: the decision document."""
 
     __tablename__ = "results"
-    content = ("title", "issuer_unit", "doc_number", "signed_on", "issued_on", "url", "text")
+    content = ("title", "issuer_unit", "doc_number", "signed_on", "issued_on", "url", "text", "interpretation_required")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -178,6 +181,9 @@ class Result(Publishable, db.Model):
     url: Mapped[str | None] = mapped_column(sa.String(1000))
     text: Mapped[str | None] = mapped_column(sa.Text)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"))
+    # A major decision's result is a public policy document for enterprises and citizens, so it
+    # owes an interpretation (政策解读, section 二(一)) unless the unit says it is not one.
+    interpretation_required: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     # A document number is unique per issuer and year; a correction of the same document
     # keeps its number, so only the current version of each document holds it.
@@ -198,28 +204,42 @@ class Result(Publishable, db.Model):
 
 
 class InterpretationForm(enum.StrEnum):
-    text = "text"
-    graphic = "graphic"
-    video = "video"
-    press_conference = "press_conference"
-    interview = "interview"
+    """How a policy is interpreted: `text` is the plain form (文字解读); the others are the
+    seed's forms (section 二(一)), then the forms recorded before them (video, interview, other)."""
+
+    text = "text"  # 文字解读
+    press_conference = "press_conference"  # 新闻发布会
+    policy_briefing = "policy_briefing"  # 政策通气会
+    graphic = "graphic"  # 图示图解
+    scenario_demo = "scenario_demo"  # 场景演示
+    animation = "animation"  # 卡通动漫
+    expert_interview = "expert_interview"  # 专家访谈
+    short_video = "short_video"  # 短视频
+    video = "video"  # 视频
+    interview = "interview"  # 访谈
     other = "other"
 
 
 class Interpretation(Publishable, db.Model):
-    """政策解读."""
+    """政策解读: the first interpretation of a decision's policy, or a follow-up (二次解读/跟踪解读)
+    that `follows_id` a published one of the same decision."""
 
     __tablename__ = "interpretations"
-    content = ("form", "title", "url", "text")
+    content = ("form", "title", "url", "text", "text_alternative", "follows_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     form: Mapped[str] = mapped_column(sa.String(30))
     title: Mapped[str] = mapped_column(sa.String(300))
     url: Mapped[str | None] = mapped_column(sa.String(1000))
     text: Mapped[str | None] = mapped_column(sa.Text)
+    # What a picture, a video or an event says, in words, for those who cannot see or hear it
+    # (section 六(一)); every form but text has one.
+    text_alternative: Mapped[str | None] = mapped_column(sa.Text)
+    follows_id: Mapped[int | None] = mapped_column(sa.ForeignKey("interpretations.id"))
 
     def entry_title(self, decision) -> str:
-        return f"政策解读：{self.title}"
+        prefix = "政策解读" if self.follows_id is None else "政策跟踪解读"
+        return f"{prefix}：{self.title}"
 
 
 class FollowUpKind(enum.StrEnum):

@@ -11,7 +11,7 @@ from core.http import MAX_ID, JsonBoolean, dump
 from core.links import href
 from core.preconditions import EXEMPTIBLE
 from core.serialize import Computed, Links, Schema, choice, describe, describe_list
-from decisions.records.models import DraftKind, FollowUpKind, InterpretationForm, LegalityResult, ReviewKind
+from decisions.records.models import DraftKind, FollowUpKind, LegalityResult, ReviewKind
 from decisions.schemas import WEB_ADDRESS, decision_links, title_field
 
 F = ma.fields
@@ -179,7 +179,7 @@ def _version_links(kind_path):
     return _record_links(lambda r: f"/decisions/{r.decision_id}/{kind_path}/versions/{r.version}")
 
 
-def _item_links(kind_path, key="id"):
+def item_links(kind_path, key="id"):
     return _record_links(lambda r: f"/decisions/{r.decision_id}/{kind_path}/{getattr(r, key)}")
 
 
@@ -224,6 +224,10 @@ class BackgroundPatchSchema(ma.Schema):
     main_content = F.String(validate=validate.Length(0, 50000))
 
 
+REQUIRED_DRAFT = "A policy document published as a draft, which owes an interpretation (政策解读)"
+REQUIRED_RESULT = "A policy document for enterprises and citizens, which owes an interpretation (政策解读)"
+
+
 # --- Drafts ----------------------------------------------------------------------------------
 
 
@@ -237,9 +241,10 @@ class DraftSchema(RecordSchema):
     title = F.String(metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施（征求意见稿）"))
     text = F.String(metadata=describe("The draft's text"))
     explanation = F.String(metadata=describe("Its explanation (起草说明)"))
+    interpretation_required = F.Boolean(metadata=describe(REQUIRED_DRAFT))
     _links = Links(
         lambda r: {
-            **_item_links("drafts", "version")(r),
+            **item_links("drafts", "version")(r),
             "diff": href(f"/decisions/{r.decision_id}/drafts/{r.version}/diff"),
         }
     )
@@ -254,6 +259,7 @@ class DraftInSchema(ma.Schema):
     explanation = F.String(
         validate=validate.Length(0, 50000), metadata=describe("Explanation", "现就起草情况说明如下……")
     )
+    interpretation_required = JsonBoolean(metadata=describe(REQUIRED_DRAFT + "; false when omitted", False))
 
 
 class DraftPatchSchema(ma.Schema):
@@ -261,6 +267,7 @@ class DraftPatchSchema(ma.Schema):
     title = F.String(validate=validate.Length(1, 300))
     text = F.String(validate=validate.Length(1, 200000))
     explanation = F.String(validate=validate.Length(0, 50000))
+    interpretation_required = JsonBoolean(metadata=describe(REQUIRED_DRAFT))
 
 
 def _diff_links(d):
@@ -333,7 +340,7 @@ class ReviewSchema(RecordSchema):
     restricts_competition = JsonBoolean(
         allow_none=True, metadata=describe("fair_competition_review: whether it restricts competition")
     )
-    _links = Links(_item_links("reviews"))
+    _links = Links(item_links("reviews"))
 
 
 class _ReviewFields(ma.Schema):
@@ -379,6 +386,7 @@ class ResultSchema(RecordSchema):
     url = F.String(allow_none=True, metadata=describe("Where the document is published"))
     text = F.String(allow_none=True, metadata=describe("Its text"))
     meeting_id = F.Integer(metadata=describe("The meeting that approved it"))
+    interpretation_required = F.Boolean(metadata=describe(REQUIRED_RESULT))
     _links = Links(
         lambda r: {
             **_version_links("result")(r),
@@ -399,9 +407,11 @@ class _ResultFields(ma.Schema):
     issued_on = F.Date(metadata=describe("Issued on", "2026-09-28"))
     url = web_address("Where it is published", "https://www.jiading.gov.cn/zwgk/2026/3.html")
     text = F.String(allow_none=True, validate=validate.Length(0, 500000))
+    interpretation_required = JsonBoolean(metadata=describe(REQUIRED_RESULT, True))
 
 
 class ResultInSchema(_ResultFields):
+    interpretation_required = JsonBoolean(metadata=describe(REQUIRED_RESULT + "; true when omitted", True))
     title = title_field("嘉定区促进民营经济高质量发展若干措施", required=True)
     doc_number = F.String(
         required=True, validate=validate.Length(1, 100), metadata=describe("Document number", "嘉府规〔2026〕3号")
@@ -414,32 +424,6 @@ class ResultPatchSchema(_ResultFields):
     pass
 
 
-# --- Interpretations -------------------------------------------------------------------------
-
-
-class InterpretationSchema(RecordSchema):
-    id = F.Integer(metadata=describe("The interpretation's id", 2))
-    form = F.String(metadata=describe("Its form", "graphic", enum=[f.value for f in InterpretationForm]))
-    title = F.String(metadata=describe("Title", "一图读懂《嘉定区促进民营经济高质量发展若干措施》"))
-    url = F.String(allow_none=True, metadata=describe("Where it is"))
-    text = F.String(allow_none=True, metadata=describe("Its text"))
-    _links = Links(_item_links("interpretations"))
-
-
-class InterpretationInSchema(ma.Schema):
-    form = F.String(required=True, validate=choice(InterpretationForm), metadata=describe("Form", "graphic"))
-    title = title_field("一图读懂《嘉定区促进民营经济高质量发展若干措施》", required=True)
-    url = web_address("Where it is", "https://www.jiading.gov.cn/zcjd/2026/3.html")
-    text = F.String(allow_none=True, validate=validate.Length(0, 200000))
-
-
-class InterpretationPatchSchema(ma.Schema):
-    form = F.String(validate=choice(InterpretationForm))
-    title = F.String(validate=validate.Length(1, 300))
-    url = web_address("Where it is")
-    text = F.String(allow_none=True, validate=validate.Length(0, 200000))
-
-
 # --- Follow-ups ------------------------------------------------------------------------------
 
 
@@ -450,7 +434,7 @@ class FollowUpSchema(RecordSchema):
     title = F.String(metadata=describe("Title", "2026年度执行情况报告"))
     reason = F.String(metadata=describe("Why, or what it found"))
     url = F.String(allow_none=True, metadata=describe("Where it is published"))
-    _links = Links(_item_links("follow-ups"))
+    _links = Links(item_links("follow-ups"))
 
 
 class FollowUpInSchema(ma.Schema):

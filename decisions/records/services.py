@@ -27,6 +27,7 @@ from core.publication import EntryType, Fact
 from decisions import procedure, visibility
 from decisions.meetings.models import APPROVING, AgendaItem, Meeting
 from decisions.models import Catalogue, Decision, DecisionState
+from decisions.records import interpretations
 from decisions.records.models import (
     Background,
     Draft,
@@ -210,7 +211,7 @@ RESULT = Kind(
     before_publish=_result_before_publish,
     after_publish=_result_owes_adoption_report,
 )
-INTERPRETATION = Kind("interpretation", Interpretation, EntryType.interpretation_published)
+INTERPRETATION = Kind("interpretation", Interpretation, EntryType.interpretation_published, check=interpretations.check)
 FOLLOW_UP = Kind(
     "follow-up",
     FollowUp,

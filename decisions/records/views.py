@@ -11,7 +11,7 @@ from core.links import api_url
 from core.reads import lists, shows
 from core.writes import SENT, writes
 from decisions import services as decision_services
-from decisions.records import schemas, services
+from decisions.records import interpretation_schemas, schemas, services
 from decisions.records.diff import draft_diff
 from decisions.records.services import BACKGROUND, DRAFT, FOLLOW_UP, INTERPRETATION, RESULT, REVIEW
 from decisions.timeline import TimelineSchema, timeline
@@ -199,9 +199,9 @@ _routes(REVIEW, schemas.ReviewSchema, schemas.ReviewInSchema, schemas.ReviewPatc
 _routes(RESULT, schemas.ResultSchema, schemas.ResultInSchema, schemas.ResultPatchSchema, "result")
 _routes(
     INTERPRETATION,
-    schemas.InterpretationSchema,
-    schemas.InterpretationInSchema,
-    schemas.InterpretationPatchSchema,
+    interpretation_schemas.InterpretationSchema,
+    interpretation_schemas.InterpretationInSchema,
+    interpretation_schemas.InterpretationPatchSchema,
     "interpretation",
 )
 _routes(FOLLOW_UP, schemas.FollowUpSchema, schemas.FollowUpInSchema, schemas.FollowUpPatchSchema, "follow-up")

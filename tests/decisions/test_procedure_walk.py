@@ -97,7 +97,9 @@ def test_a_decision_walked_through_its_procedure_has_a_truthful_timeline(client,
     _ok(client.post(f"/api/v1/decisions/{d}/result/publish", json={"published_on": "2026-06-23"}, headers=editor))
     _ok(
         client.post(
-            f"/api/v1/decisions/{d}/interpretations", json={"form": "graphic", "title": "一图读懂"}, headers=editor
+            f"/api/v1/decisions/{d}/interpretations",
+            json={"form": "graphic", "title": "一图读懂", "text_alternative": "要点"},
+            headers=editor,
         ),
         201,
     )

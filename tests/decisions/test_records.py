@@ -65,7 +65,12 @@ SPECS = [
     ),
     Spec(
         "interpretations",
-        {"form": "graphic", "title": "一图读懂", "url": "https://www.jiading.gov.cn/zcjd/2026/3.html"},
+        {
+            "form": "graphic",
+            "title": "一图读懂",
+            "url": "https://www.jiading.gov.cn/zcjd/2026/3.html",
+            "text_alternative": "要点",
+        },
         {"title": "一图读懂（更正）"},
         "interpretation_published",
         stage="decided",
