@@ -33,7 +33,14 @@ GOAL_P99_MS = 50.0
 
 def generate(backend: str, decisions: int) -> float:
     """The district in the backend's database, and its search index; seconds to index."""
-    sqlite_url, _ = urls("sqlite", NAME)
+    district(backend, decisions, NAME)
+    return reindex(backend)
+
+
+def district(backend: str, decisions: int, name: str) -> None:
+    """bench/generate.py's district in bench/data/{name}.sqlite3 (made once) and, for
+    PostgreSQL, copied into a fresh juece_bench_{name}."""
+    sqlite_url, _ = urls("sqlite", name)
     sqlite_file = sqlite_url.removeprefix("sqlite:///")
     if not os.path.exists(sqlite_file):
         subprocess.run(
@@ -41,9 +48,8 @@ def generate(backend: str, decisions: int) -> float:
             check=True,
         )
     if backend == "postgresql":
-        fresh_database("postgresql", NAME)
-        copy_into_postgresql(sqlite_url, urls("postgresql", NAME)[0])
-    return reindex(backend)
+        fresh_database("postgresql", name)
+        copy_into_postgresql(sqlite_url, urls("postgresql", name)[0])
 
 
 def copy_into_postgresql(sqlite_url: str, postgresql_url: str) -> None:

@@ -25,6 +25,10 @@ MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 def cell(value) -> str:
     """One CSV cell: empty for null, true/false, ISO 8601 for days and instants, JSON text for
     lists and objects, and text that looks like a formula neutralised."""
+    # Text first, by its exact type: most cells are, and the checks below cost a third of an
+    # export's time when every cell goes through them.
+    if type(value) is str:
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):

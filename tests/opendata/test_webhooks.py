@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,14 +35,19 @@ def verify(secret: str, headers, body: bytes, tolerance: int = 300) -> bool:
 class Receiver:
     """A local HTTP server that keeps each POST and answers the next of `statuses` (200 after)."""
 
-    def __init__(self):
-        self.received, self.statuses = [], []
+    def __init__(self, keep_alive=False):
+        self.received, self.statuses, self.connections, self.sockets = [], [], [], []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # HTTP/1.1 keeps a connection open after each answer; 1.0 closes it.
+            protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers), body))
+                receiver.connections.append(self.client_address)
+                receiver.sockets.append(self.connection)
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -182,6 +188,41 @@ def test_a_failure_is_retried_later_and_after_a_day_the_subscription_is_failing(
     assert patched.status_code == 200 and patched.get_json()["state"] == "active"
     assert deliver() == 1
     assert receiver.payloads()[-1]["entry"]["title"].endswith("第二稿")
+
+
+def test_a_batch_is_posted_over_one_kept_alive_connection(app, client, tokens, decision, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOKS_ALLOW_PRIVATE", True)
+    receiver = Receiver(keep_alive=True)
+    try:
+        subscription = subscribe(client, tokens["partner"], receiver.url, events=["draft_published"])
+        for title in ("第一稿", "第二稿", "第三稿"):
+            factories.draft(decision, title=title)
+        assert deliver() == 3
+        assert len(set(receiver.connections)) == 1, "one connection for the batch, not one per POST"
+        assert all(verify(subscription["secret"], headers, body) for headers, body in receiver.received)
+        seqs = [int(p["event_id"]) for p in receiver.payloads()]
+        assert seqs == sorted(seqs) and len(set(seqs)) == 3
+    finally:
+        receiver.close()
+
+
+def test_a_kept_connection_the_receiver_dropped_is_made_again(app, client, tokens, receiver):
+    # A Sender whose kept connection the receiver closed meanwhile (its keep-alive ran out).
+    keeping = Receiver(keep_alive=True)
+    try:
+        sender = delivery.Sender(keeping.url)
+        assert sender.post(b"{}", {"Content-Type": "application/json"}) == (200, None)
+        assert sender.connection is not None
+        keeping.sockets[0].shutdown(socket.SHUT_RDWR)  # the receiver drops it
+        assert sender.post(b"{}", {"Content-Type": "application/json"}) == (200, None)
+        assert len(keeping.received) == 2 and len(set(keeping.connections)) == 2
+        receiver.statuses.append(503)
+        closing = delivery.Sender(receiver.url)  # HTTP/1.0: closed after each answer
+        assert closing.post(b"{}", {}) == (503, "HTTP 503 Service Unavailable")
+        assert closing.connection is None and closing.post(b"{}", {}) == (200, None)
+        sender.close()
+    finally:
+        keeping.close()
 
 
 def test_a_replay_from_a_cursor_delivers_again_in_order(client, tokens, receiver, decision):
