@@ -4,7 +4,6 @@ import csv
 import io
 
 import marshmallow as ma
-import openpyxl
 
 from consultation.comments.schemas import CommentInSchema
 
@@ -57,6 +56,10 @@ def _rows_from_csv(data: bytes):
 
 
 def _rows_from_xlsx(data: bytes):
+    # Imported here: openpyxl is 10 MB of every worker's memory, and only an import of an
+    # Excel file by staff needs it (bench/exports.py measures the worker's peak).
+    import openpyxl
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
