@@ -44,6 +44,7 @@ from decisions.records import views as record_views
 from demo import cli as demo_cli
 from opendata.exports import views as export_views
 from opendata.feeds import views as feed_views
+from opendata.ocds import views as ocds_views
 from opendata.search import views as search_views
 from opendata.search.commands import cli as search_cli
 from opendata.webhooks import views as webhook_views
@@ -61,6 +62,7 @@ API_BLUEPRINTS = (
     compliance_views.blp,
     changes.blp,
     export_views.blp,
+    ocds_views.blp,
     feed_views.blp,
     search_views.blp,
     webhook_views.blp,

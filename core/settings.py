@@ -45,6 +45,10 @@ DEFAULTS = {
     # The licence the open-data exports are published under (GET /exports, the data card).
     "OPEN_DATA_LICENCE": "CC BY 4.0",
     "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
+    # The prefix of each decision's Open Contracting ID in its OCDS record (GET
+    # /decisions/{id}/record): the ocid is the prefix and the decision's id. A district that
+    # registers a prefix with the Open Contracting Partnership sets it ("ocds-a1b2c3-").
+    "OCDS_PREFIX": "ocds-juece-",
     # Whether webhooks may be sent to loopback, link-local, private and reserved addresses
     # (opendata.webhooks.addresses): off, so a partner's URL cannot reach inside the network.
     "WEBHOOKS_ALLOW_PRIVATE": False,

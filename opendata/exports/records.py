@@ -42,14 +42,25 @@ def _records(filters: Filters) -> sa.Select:
     return _entries(KINDS, filters)
 
 
-def _record_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
+def decision_records(decision_id: int) -> sa.Select:
+    """The dataset's rows of one public decision, oldest first: what its OCDS record reads
+    (opendata.records); none while the decision is not public."""
+    return _records(Filters()).where(ENTRIES.decision_id == decision_id)
+
+
+def written(rows) -> list[dict]:
+    """The dataset's rows as a line of the export writes them: the change feed's entry, with
+    the document the version published (its links absolute for this request)."""
     dump = dumper(ChangeSchema)
+    with links_on_base():
+        return [
+            {**dump(row), "document": None if row.document is None else thaw(row.document)} for row in map(record, rows)
+        ]
+
+
+def _record_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
     for rows in streamed(connection, _records(filters)):
-        with links_on_base():
-            yield [
-                {**dump(row), "document": None if row.document is None else thaw(row.document)}
-                for row in map(record, rows)
-            ]
+        yield written(rows)
 
 
 RECORDS = Dataset(

@@ -1,0 +1,1 @@
+"""One decision as an OCDS record: its releases and its compiled release, in one document."""
