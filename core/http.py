@@ -235,6 +235,31 @@ def path_parameter(name: str, description: str, example) -> dict:
     return {"in": "path", "name": name, "description": description, "example": example}
 
 
+def conditional_get(what: str, etag: str, last_modified: str) -> tuple[list[dict], dict]:
+    """Document a GET that answers 304 to its validators: (the request's `If-None-Match` and
+    `If-Modified-Since` parameters, the response's `ETag` and `Last-Modified` headers), for
+    `what` ("The feed's") and what each validator is made of."""
+    parameters = [
+        {
+            "in": "header",
+            "name": "If-None-Match",
+            "description": f"{what} ETag you hold: 304 without a body while it is the same.",
+            "schema": {"type": "string"},
+        },
+        {
+            "in": "header",
+            "name": "If-Modified-Since",
+            "description": f"{what} Last-Modified you hold (ignored with If-None-Match): 304 while nothing is newer.",
+            "schema": {"type": "string"},
+        },
+    ]
+    headers = {
+        "ETag": {"description": etag, "schema": {"type": "string"}},
+        "Last-Modified": {"description": last_modified, "schema": {"type": "string"}},
+    }
+    return parameters, headers
+
+
 def stacked(view, decorators):
     """`view` under `decorators`, as if written above it in that order (the first outermost):
     how core.reads and core.writes declare a view's shape once."""

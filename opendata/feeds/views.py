@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from core.http import api_blueprint, documents, path_parameter, stacked
+from core.http import api_blueprint, conditional_get, documents, path_parameter, stacked
 from opendata.feeds import atom, services
 from opendata.feeds.schemas import FeedQueryArgsSchema
 
@@ -14,27 +14,11 @@ blp = api_blueprint(
     "consultations opening and closing soon, one decision's timeline, one unit's decisions.",
 )
 
-_CONDITIONS = [
-    {
-        "in": "header",
-        "name": "If-None-Match",
-        "description": "The feed's ETag you hold: 304 without a body while the feed is the same.",
-        "schema": {"type": "string"},
-    },
-    {
-        "in": "header",
-        "name": "If-Modified-Since",
-        "description": "The feed's Last-Modified you hold (ignored with If-None-Match): 304 while nothing is newer.",
-        "schema": {"type": "string"},
-    },
-]
-_VALIDATORS = {
-    "ETag": {"description": "The feed's tag, over its entries and links", "schema": {"type": "string"}},
-    "Last-Modified": {
-        "description": "When the feed last changed: its newest entry, or what was last taken back",
-        "schema": {"type": "string"},
-    },
-}
+_CONDITIONS, _VALIDATORS = conditional_get(
+    "The feed's",
+    "The feed's tag, over its entries and links",
+    "When the feed last changed: its newest entry, or what was last taken back",
+)
 
 
 def feed(*errors: int):

@@ -4,7 +4,7 @@ from flask import Response, request
 from flask.views import MethodView
 from werkzeug.http import is_resource_modified
 
-from core.http import api_blueprint, documents, json_response, path_parameter
+from core.http import api_blueprint, conditional_get, documents, json_response, path_parameter
 from opendata.ocds import services
 from opendata.ocds.schemas import OcdsRecordSchema
 
@@ -16,27 +16,11 @@ blp = api_blueprint(
     "stage as a release, and the compiled release of where it stands, in one file per decision.",
 )
 
-_CONDITIONS = [
-    {
-        "in": "header",
-        "name": "If-None-Match",
-        "description": "The record's ETag you hold: 304 without a body while it is the same.",
-        "schema": {"type": "string"},
-    },
-    {
-        "in": "header",
-        "name": "If-Modified-Since",
-        "description": "The record's Last-Modified you hold (ignored with If-None-Match): 304 while nothing is newer.",
-        "schema": {"type": "string"},
-    },
-]
-_VALIDATORS = {
-    "ETag": {"description": "From the decision's newest entry and its row", "schema": {"type": "string"}},
-    "Last-Modified": {
-        "description": "When its newest entry was recorded, or its row last changed",
-        "schema": {"type": "string"},
-    },
-}
+_CONDITIONS, _VALIDATORS = conditional_get(
+    "The record's",
+    "From the decision's newest entry and its row",
+    "When its newest entry was recorded, or its row last changed",
+)
 
 _BASE = "https://juece.example/api/v1"
 
