@@ -25,6 +25,7 @@ from core import (
     changes,
     explorer,
     health,
+    index,
     obligations,  # noqa: F401 (its tick task registers on import)
     openapi,
     privacy,
@@ -52,6 +53,7 @@ from opendata.webhooks.delivery import cli as deliver_cli
 
 # The API's resources, in the order of the spec's tags.
 API_BLUEPRINTS = (
+    index.blp,
     *decision_views.blueprints,
     record_views.blp,
     meeting_views.blp,
@@ -71,7 +73,7 @@ API_BLUEPRINTS = (
     security_log.blp,
 )
 # Pages outside the API (health, the explorer) and the `flask` command groups.
-SITE_BLUEPRINTS = (health.blp, explorer.blp)
+SITE_BLUEPRINTS = (index.site, health.blp, explorer.blp)
 CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli, deliver_cli)
 
 
@@ -87,7 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         SQLALCHEMY_DATABASE_URI=sqlite_beginning(config["DATABASE_URL"]),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
-        **openapi.settings(),
+        **openapi.settings(config),
     )
     app.json = OrjsonProvider(app)
     _configure_logging(app)

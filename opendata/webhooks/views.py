@@ -73,7 +73,12 @@ CALLBACKS = {
                     "required": True,
                     "content": {"application/json": {"schema": WebhookPayloadSchema, "example": _EXAMPLE}},
                 },
-                "responses": {"2XX": {"description": "Received: the next event follows"}},
+                "responses": {
+                    "2XX": {"description": "Received: the next event follows"},
+                    "4XX": {"description": "Refused: retried as any other failure, and shown in the deliveries"},
+                },
+                # The receiver trusts the signature header, not a token of ours.
+                "security": [],
             }
         }
     }
