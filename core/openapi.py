@@ -21,8 +21,8 @@ participation in it.
 
 * Reading is open to everyone. Writing needs `Authorization: Bearer TOKEN`; an account is an
   `admin` (the district government office), an `editor` bound to one unit, or a `partner` app.
-  A token sent to an open operation must be valid (401 otherwise); staff then see unpublished
-  records too.
+  An open operation says `security: []`, yet reads a token when one is sent: it must be valid
+  (401 otherwise), and staff then see unpublished records too.
 * Every error is `application/problem+json` (RFC 9457). A broken rule of the procedure is 409
   with a `type` under `https://juece.example/problems/` that names the rule; invalid input is
   422 with `errors` keyed by location and field.
