@@ -29,6 +29,7 @@ from core import (
     obligations,  # noqa: F401 (its tick task registers on import)
     openapi,
     privacy,
+    problem_pages,
     security_log,
     settings,
 )
@@ -73,7 +74,7 @@ API_BLUEPRINTS = (
     security_log.blp,
 )
 # Pages outside the API (health, the explorer) and the `flask` command groups.
-SITE_BLUEPRINTS = (index.site, health.blp, explorer.blp)
+SITE_BLUEPRINTS = (index.site, health.blp, explorer.blp, problem_pages.blp)
 CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli, deliver_cli)
 
 
