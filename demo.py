@@ -42,7 +42,7 @@ from decisions import services
 from decisions.catalogues import services as catalogue_services
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
-from decisions.models import Adjustment, Catalogue, Decision, DecisionState, Unit
+from decisions.models import DISTRICT, Adjustment, Catalogue, Decision, DecisionState, Unit
 from decisions.records import services as records
 from decisions.records.models import Draft
 from decisions.units import services as unit_services
@@ -1995,7 +1995,7 @@ def load() -> Counter:
             created["units"] += 1
     for spec in CATALOGUES:
         year = spec["year"]
-        catalogue = db.session.get(Catalogue, year)
+        catalogue = db.session.get(Catalogue, (DISTRICT, year))
         if catalogue is None:
             catalogue = catalogue_services.create_catalogue(year, title=spec["title"], issuer_unit=spec["issuer_unit"])
             created["catalogues"] += 1

@@ -8,7 +8,7 @@ from decisions import services
 from decisions.catalogues import services as catalogue_services
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
-from decisions.models import Catalogue, Unit
+from decisions.models import DISTRICT, Catalogue, Unit
 from decisions.records import services as records
 from decisions.units import services as unit_services
 
@@ -54,7 +54,7 @@ def catalogue(year=2026, *, published_on=None, title=None):
 
 def publish_catalogue(year=2026, *, published_on):
     """Publish a year's catalogue, the Party committee having consented ten days before."""
-    catalogue = db.session.get(Catalogue, year)
+    catalogue = db.session.get(Catalogue, (DISTRICT, year))
     return catalogue_services.publish_catalogue(
         catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
     )
@@ -94,7 +94,7 @@ def catalogued_decision(year=2026, *, published_on=None, **fields):
     """
     _settled()
     published_on = published_on or (CATALOGUE_PUBLISHED_ON if year == 2026 else dt.date(year, 3, 16))
-    existing = db.session.get(Catalogue, year)
+    existing = db.session.get(Catalogue, (DISTRICT, year))
     made = existing or catalogue(year)
     item = decision(year, **fields)
     if made.published_on is None:
@@ -119,7 +119,7 @@ def adjustment(decision, type, *, on, reason=None, **fields):
     """An adjustment of the published catalogue, approved and published on the day `on`."""
     _settled()
     return catalogue_services.adjust(
-        db.session.get(Catalogue, decision.catalogue_year),
+        db.session.get(Catalogue, (decision.catalogue_unit, decision.catalogue_year)),
         type=type,
         decision_id=decision.id,
         reason=reason or ADJUSTMENT_REASONS[type],
