@@ -50,6 +50,18 @@ COMPLIANCE_SCHEMA = {
                 "properties": {
                     "unit": {"type": "string"},
                     "name": {"type": "string"},
+                    "own_catalogue": {
+                        "type": ["object", "null"],
+                        "description": "The unit's own catalogue of the year (null without one): published by "
+                        "31 March?",
+                        "properties": {
+                            "year": {"type": "integer"},
+                            "published_on": {"type": ["string", "null"], "format": "date"},
+                            "due_on": {"type": "string", "format": "date"},
+                            "on_time": {"type": ["boolean", "null"]},
+                            "href": {"type": "string", "format": "uri"},
+                        },
+                    },
                     "consultations": _FIGURE,
                     "adoption_reports": _FIGURE,
                     "inquiries": _FIGURE,

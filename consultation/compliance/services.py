@@ -175,21 +175,34 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
     district["invited_meetings"]["required"] = None  # the rule is per unit
     district["invited_meetings"]["met"] = None
 
-    catalogue = db.session.get(Catalogue, (DISTRICT, year))
+    # The district's catalogue, and each unit's own of the year (one query for all): published
+    # by 31 March? A unit without one has null.
+    catalogues = {
+        c.unit: _catalogue_figure(c)
+        for c in db.session.scalars(
+            sa.select(Catalogue).where(
+                Catalogue.year == year, Catalogue.unit.in_([DISTRICT, *figures]) if unit else sa.true()
+            )
+        )
+    }
     return {
         "year": year,
-        "catalogue": None
-        if catalogue is None
-        else {
-            "year": year,
-            "published_on": catalogue.published_on,
-            "due_on": catalogue.due_on,
-            "on_time": catalogue.on_time(calendar.today()),
-            "path": f"/catalogues/{year}",
-        },
-        "units": [{"unit": code, "name": name, **figures[code]} for code, name in units],
+        "catalogue": catalogues.get(DISTRICT),
+        "units": [
+            {"unit": code, "name": name, "own_catalogue": catalogues.get(code), **figures[code]} for code, name in units
+        ],
         "district": district,
         "_links": {"self": {"path": query}, "csv": {"path": f"{query}&format=csv"}},
+    }
+
+
+def _catalogue_figure(catalogue: Catalogue) -> dict:
+    return {
+        "year": catalogue.year,
+        "published_on": catalogue.published_on,
+        "due_on": catalogue.due_on,
+        "on_time": catalogue.on_time(calendar.today()),
+        "path": catalogue.path,
     }
 
 
@@ -221,6 +234,7 @@ CSV_COLUMNS = (
     "invited_own_meetings",
     "invited_own_meetings_topics",
     "invited_topics_from_own_catalogue",
+    "own_catalogue_on_time",
 )
 
 
@@ -253,6 +267,7 @@ def csv_rows(report: dict):
             f["invited_meetings"]["own_meetings"],
             f["invited_meetings"]["own_meetings_topics"],
             f["invited_meetings"]["topics_from_own_catalogue"],
+            "" if f.get("own_catalogue") is None else _yes_no(f["own_catalogue"]["on_time"]),
         )
 
     yield CSV_COLUMNS

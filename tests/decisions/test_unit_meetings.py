@@ -181,8 +181,12 @@ def test_invited_attendance_counts_the_units_own_meetings_and_topics_from_its_ca
     ]
     csv = client.get("/api/v1/compliance?year=2026&unit=jd-anting&format=csv", headers=auth(tokens["admin"]))
     header, town_row = csv.get_data(as_text=True).removeprefix("\ufeff").splitlines()[:2]
-    assert header.endswith("invited_own_meetings,invited_own_meetings_topics,invited_topics_from_own_catalogue")
-    assert town_row.endswith(",1,2,1")
+    assert header.endswith(
+        "invited_own_meetings,invited_own_meetings_topics,invited_topics_from_own_catalogue,own_catalogue_on_time"
+    )
+    assert town_row.endswith(",1,2,1,yes")  # and its own catalogue was published by 31 March
+    assert invited and report["units"][0]["own_catalogue"]["href"].endswith("/units/jd-anting/catalogues/2026")
+    assert report["units"][0]["own_catalogue"]["on_time"] is True
 
 
 def test_a_unit_item_owes_its_adoption_report_10_working_days_after_issue_across_national_day(client, tokens, today):
