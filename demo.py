@@ -6,12 +6,13 @@ Several 2026 decisions have walked their procedure to different points (one all 
 execution report), so the portal shows real timelines at once. The enterprise-related decisions
 taken to a meeting were consulted first, enterprises and industry associations among those who
 commented, every opinion disposed of; one more was discussed at a symposium, and one decision
-is out for comment today. Records are found again by their natural keys (unit code; catalogue
-year; decision year and title; adjustment decision and type; a draft's title, a review's kind
-and completion day, a result's document number, an interpretation's title; a meeting's body,
-session and day; a consultation's decision, draft version, method and opening day; a comment's
-consultation and content; a cluster's consultation and summary; an inquiry's question), so a
-second run creates nothing.
+is out for comment today. 安亭镇 keeps its own 2026 catalogue, whose item went to the town's
+党政联席会议 with a resident invited. Records are found again by their natural keys (unit code;
+catalogue unit and year; decision year and title; adjustment decision and type; a draft's
+title, a review's kind and completion day, a result's document number, an interpretation's
+title; a meeting's body, unit, session and day; a consultation's decision, draft version,
+method and opening day; a comment's consultation and content; a cluster's consultation and
+summary; an inquiry's question), so a second run creates nothing.
 
 It lives beside wsgi.py, above the domains, because it loads all of them: decisions never
 imports consultation, but the demo needs both.
