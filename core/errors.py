@@ -269,6 +269,13 @@ class CatalogueIssuerNotUnit(Invalid):
     title = "A unit's catalogue is issued by that unit"
 
 
+class GovernmentUnitCatalogue(Invalid):
+    """The government office's catalogue is the district's, at /catalogues/{year}."""
+
+    slug = "government-unit-catalogue"
+    title = "The government's catalogue is the district's"
+
+
 class CatalogueItemOtherUnit(Invalid):
     slug = "catalogue-item-other-unit"
     title = "An item of a unit's catalogue is led by that unit"

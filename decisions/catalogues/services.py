@@ -16,6 +16,7 @@ from core.errors import (
     CatalogueNotPublished,
     Conflict,
     DecisionWithdrawn,
+    GovernmentUnitCatalogue,
     Invalid,
     NotFound,
     PartyConsentMissing,
@@ -32,6 +33,7 @@ from decisions.models import (
     Catalogue,
     Decision,
     DecisionState,
+    UnitKind,
     completion_last_day,
 )
 from decisions.rules import apply_changes, check_catalogue_unit, check_references
@@ -141,6 +143,12 @@ def create_catalogue(
     that unit, which `by` must be staff of)."""
     if unit:
         ensure_may_edit(by, unit)
+        if get_unit(unit).kind == UnitKind.government:
+            raise GovernmentUnitCatalogue(
+                "code",
+                f"{unit} is the district government's office: its catalogue is the district's, at /catalogues.",
+                location="path",
+            )
         issuer_unit = issuer_unit or unit
     if db.session.get(Catalogue, (unit, year)) is not None:
         raise Conflict(

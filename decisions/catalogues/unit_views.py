@@ -48,7 +48,9 @@ class UnitCatalogues(MethodView):
     def post(self, data, code):
         """Open a year's catalogue of the unit, as a draft (admin, or editor of the unit)
 
-        The unit issues it: another `issuer_unit` is refused (422 `catalogue-issuer-not-unit`)."""
+        The unit issues it: another `issuer_unit` is refused (422 `catalogue-issuer-not-unit`).
+        The government office keeps none of its own: its catalogue is the district's, at
+        /catalogues (422 `government-unit-catalogue`)."""
         viewer = current_account()
         unit = services.unit_of(code)
         catalogue = services.create_catalogue(data.pop("year"), unit=unit, by=viewer, **data)

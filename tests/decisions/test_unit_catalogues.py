@@ -77,6 +77,15 @@ def test_a_unit_catalogue_issued_by_another_unit_is_refused(client, tokens):
     )
 
 
+def test_the_government_office_keeps_no_catalogue_beside_the_districts(client, tokens):
+    body = _problem(
+        client.post("/api/v1/units/jd-gov/catalogues", json=NEW, headers=auth(tokens["admin"])),
+        422,
+        "government-unit-catalogue",
+    )
+    assert "code" in body["errors"]["path"]
+
+
 def test_only_the_units_staff_and_admins_write_its_catalogue(client, tokens):
     _problem(client.post(URL, json=NEW), 401)
     for role in ("other_editor", "partner"):
