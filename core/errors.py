@@ -265,6 +265,40 @@ class FollowedInterpretationUnknown(Invalid):
     title = "A follow-up interpretation follows an interpretation of the same decision"
 
 
+class CatalogueIssuerNotUnit(Invalid):
+    """A department's, town's or street's catalogue is its own (确定并发布本单位…目录)."""
+
+    slug = "catalogue-issuer-not-unit"
+    title = "A unit's catalogue is issued by that unit"
+
+
+class GovernmentUnitCatalogue(Invalid):
+    """The government office's catalogue is the district's, at /catalogues/{year}."""
+
+    slug = "government-unit-catalogue"
+    title = "The government's catalogue is the district's"
+
+
+class CatalogueItemOtherUnit(Invalid):
+    slug = "catalogue-item-other-unit"
+    title = "An item of a unit's catalogue is led by that unit"
+
+
+class MeetingUnitMissing(Invalid):
+    slug = "meeting-unit-missing"
+    title = "A unit body's meeting names the unit that holds it"
+
+
+class MeetingUnitUnexpected(Invalid):
+    slug = "meeting-unit-unexpected"
+    title = "The district government's meetings are held by no unit"
+
+
+class MeetingAgendaOtherUnit(Invalid):
+    slug = "meeting-agenda-other-unit"
+    title = "A unit's meeting deliberates decisions that unit leads"
+
+
 # Publication preconditions: an admin may exempt them, with a written reason (core.preconditions).
 
 
