@@ -10,9 +10,10 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from markupsafe import Markup, escape
+from wtforms import BooleanField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal import labels
@@ -84,6 +85,11 @@ def decision(decision_id):
     )
 
 
+class SearchForm(FlaskForm):
+    q = StringField("搜索", validators=[Optional(), Length(max=100)])
+    page = IntegerField(default=1, validators=[Optional()])
+
+
 class CommentForm(FlaskForm):
     """The comment form; its CSRF token is Flask-WTF's, and its key makes a double submission
     one comment (the API's Idempotency-Key)."""
@@ -141,6 +147,41 @@ def consultation(consultation_id):
         # The form carries a token of this visitor's session: never kept by a shared cache.
         {"Cache-Control": "private, no-store"},
     )
+
+
+SEARCH_KINDS = {
+    "decision": "决策事项",
+    "draft": "决策草案",
+    "background": "制订背景",
+    "adoption_report": "意见采纳情况",
+    "result": "决策结果",
+    "interpretation": "政策解读",
+    "follow_up": "执行与评估",
+    "comment": "公众意见",
+    "answer": "留言答复",
+}
+
+
+@blp.get("/search")
+def search():
+    form = SearchForm(request.args, meta={"csrf": False})
+    found, problem = None, None
+    if form.q.data:
+        with api() as client:
+            try:
+                found = client.search(form.q.data, page=max(form.page.data or 1, 1))
+            except ApiError as error:
+                if error.status >= 500:
+                    raise
+                problem = error
+    return render_template("portal/search.html", form=form, found=found, problem=problem, kinds=SEARCH_KINDS)
+
+
+@blp.app_template_filter("marked")
+def marked(snippet: str) -> Markup:
+    """A search snippet as HTML: all of it escaped, then the API's own <mark> tags let through."""
+    escaped = str(escape(snippet or ""))
+    return Markup(escaped.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
 
 
 @blp.get("/receipts/<string:receipt>")

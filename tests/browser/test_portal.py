@@ -44,6 +44,7 @@ def _page_types(served, decision_id, consultation_id, receipt):
         "not-found": "/decisions/424242",
         "problems": "/problems",
         "problem": "/problems/comments-undisposed",
+        "search": "/search?q=民营",
     }
 
 

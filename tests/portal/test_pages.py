@@ -101,3 +101,16 @@ def test_without_the_portal_the_front_sends_to_the_api_index(tmp_path):
     settings = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "RATELIMIT_STORAGE_URI": "memory://"}
     answer = create_app({**settings, "PORTAL_ENABLED": False}).test_client().get("/")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/api/v1")
+
+
+def test_search_finds_a_two_character_word_and_marks_it(client, district):
+    decision_id, _ = district
+    html = _html(client.get("/search", query_string={"q": "民营"}))
+    assert "<mark>民营</mark>" in html
+    assert f'href="/decisions/{decision_id}"' in html
+
+
+def test_a_search_snippet_lets_through_only_its_marks():
+    from portal.views import marked
+
+    assert str(marked("<script>x</script> <mark>贴息</mark>")) == "&lt;script&gt;x&lt;/script&gt; <mark>贴息</mark>"
