@@ -88,6 +88,9 @@ class Api:
     def receipt(self, receipt: str) -> Json:
         return self._get(f"/api/v1/receipts/{receipt}")
 
+    def compliance(self, year: int) -> Json:
+        return self._get("/api/v1/compliance", year=year)
+
     def search(self, q: str, page: int = 1) -> Json:
         return self._get("/api/v1/search", q=q, page=page, page_size=20)
 

@@ -6,6 +6,7 @@ Every page reads the public JSON API through portal.client, and nothing else: if
 something the API does not give, the API is what is missing.
 """
 
+import datetime as dt
 import re
 import secrets
 from urllib.parse import urlsplit
@@ -147,6 +148,50 @@ def consultation(consultation_id):
         # The form carries a token of this visitor's session: never kept by a shared cache.
         {"Cache-Control": "private, no-store"},
     )
+
+
+@blp.get("/compliance")
+def compliance_now():
+    with api() as client:
+        catalogues = [c for c in client.catalogues() if c["status"] == "published"]
+    return redirect(url_for("portal.compliance", year=catalogues[0]["year"] if catalogues else dt.date.today().year))
+
+
+@blp.get("/compliance/<int:year>")
+def compliance(year):
+    with api() as client:
+        report = _read(client.compliance, year)
+    # Units with something to count this year; the others have all zeros.
+    active = [u for u in report["units"] if _counted(u)]
+    return render_template("portal/compliance.html", report=report, units=active, bars=_bars(active))
+
+
+def _counted(unit: dict) -> bool:
+    return bool(
+        unit["consultations"]["total"]
+        or unit["interpretations"]["interpreted"]
+        or unit["invited_meetings"]["count"]
+        or any(unit["adoption_reports"][s] for s in ("on_time", "late", "overdue"))
+    )
+
+
+def _rate(part, whole):
+    return None if not whole else part / whole
+
+
+def _bars(units: list[dict]) -> list[dict]:
+    """Each unit's two rates as bars of a chart drawn in SVG by the page: consultations that
+    met the 30-day rule, and interpreted documents with a form beyond text (threshold 60 %)."""
+    return [
+        {
+            "unit": u["unit"],
+            "name": u["name"],
+            "consultations": _rate(u["consultations"]["compliant"], u["consultations"]["total"]),
+            "multi_form": u["interpretations"]["multi_form_rate"],
+            "threshold": u["interpretations"]["threshold"],
+        }
+        for u in units
+    ]
 
 
 SEARCH_KINDS = {

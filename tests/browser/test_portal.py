@@ -45,6 +45,7 @@ def _page_types(served, decision_id, consultation_id, receipt):
         "problems": "/problems",
         "problem": "/problems/comments-undisposed",
         "search": "/search?q=民营",
+        "compliance": "/compliance",
     }
 
 

@@ -114,3 +114,14 @@ def test_a_search_snippet_lets_through_only_its_marks():
     from portal.views import marked
 
     assert str(marked("<script>x</script> <mark>贴息</mark>")) == "&lt;script&gt;x&lt;/script&gt; <mark>贴息</mark>"
+
+
+def test_the_compliance_picture_is_a_chart_and_its_table(client, district):
+    from core import calendar
+
+    year = calendar.today().year
+    assert client.get("/compliance").headers["Location"].endswith(f"/compliance/{year}")
+    html = _html(client.get(f"/compliance/{year}"))
+    assert '<svg class="chart"' in html and 'role="img"' in html and "<desc" in html
+    # The consulting unit is on it, its consultation counted (compliant of total).
+    assert "<td>1/1</td>" in html
