@@ -67,6 +67,17 @@ class Api:
     def timeline(self, decision_id: int) -> Json:
         return self._get(f"/api/v1/decisions/{decision_id}/timeline")
 
+    def record(self, decision_id: int, path: str) -> Json:
+        """One of the decision's published records by its path under the decision, as its
+        timeline links it: `drafts/2`, `background/versions/1`, `interpretations/3` …"""
+        return self._get(f"/api/v1/decisions/{decision_id}/{path}")
+
+    def draft_diff(self, decision_id: int, version: int) -> Json:
+        return self._get(f"/api/v1/decisions/{decision_id}/drafts/{version}/diff")
+
+    def inquiries(self, decision_id: int) -> list[Json]:
+        return self._get(f"/api/v1/decisions/{decision_id}/inquiries", page_size=100)
+
     def consultations(self, decision_id: int) -> list[Json]:
         return self._get(f"/api/v1/decisions/{decision_id}/consultations")
 

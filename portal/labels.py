@@ -71,3 +71,34 @@ FORM_SUBMITTERS = ("individual", "enterprise", "industry_association", "expert",
 
 def label(table: dict, code) -> str:
     return table.get(code, code) if code is not None else ""
+
+
+RECORD_KINDS = {
+    "background": "制订背景及起草说明",
+    "drafts": "决策草案",
+    "reviews": "审查论证",
+    "result": "决策结果",
+    "adoption-report": "公众意见采纳情况",
+    "interpretations": "政策解读",
+    "follow-ups": "执行与评估",
+}
+
+# The fields of a record the portal shows, in this order, with their names; a record shows
+# those it has.
+RECORD_FIELDS = (
+    ("doc_number", "文号"),
+    ("signed_on", "签发日期"),
+    ("issued_on", "印发日期"),
+    ("completed_on", "完成日期"),
+    ("occurred_on", "日期"),
+    ("form", "形式"),
+    ("necessity", "制订的必要性"),
+    ("problem", "拟解决的主要问题"),
+    ("legal_and_policy_basis", "法律和政策依据"),
+    ("main_content", "主要内容"),
+    ("summary", "概述"),
+    ("explanation", "起草说明"),
+    ("text", "全文"),
+    ("text_alternative", "文字版本"),
+    ("result", "结论"),
+)

@@ -30,12 +30,20 @@ _PAGES = (
     (re.compile(r"^/api/v1/consultations/(\d+)$"), "portal.consultation", "consultation_id"),
     (re.compile(r"^/api/v1/catalogues/(\d+)$"), "portal.catalogue", "year"),
 )
+# A record of a decision's procedure, as its timeline links it.
+_RECORD = re.compile(
+    r"^/api/v1/decisions/(\d+)/((?:background|result|adoption-report)/versions/\d+|"
+    r"(?:drafts|reviews|interpretations|follow-ups)/\d+)$"
+)
 
 
 @blp.app_template_filter("page")
 def page_of(href: str) -> str:
     """The portal's page for an API link, or the API's own JSON where the portal has none."""
     path = urlsplit(href).path
+    record = _RECORD.match(path)
+    if record:
+        return url_for("portal.record", decision_id=int(record.group(1)), path=record.group(2))
     for pattern, endpoint, name in _PAGES:
         match = pattern.match(path)
         if match:
@@ -81,8 +89,29 @@ def decision(decision_id):
         found = _read(client.decision, decision_id)
         timeline = client.timeline(decision_id)
         consultations = client.consultations(decision_id)
+        questions = client.inquiries(decision_id)
     return render_template(
-        "portal/decision.html", decision=found, entries=timeline["entries"], consultations=consultations
+        "portal/decision.html",
+        decision=found,
+        entries=timeline["entries"],
+        consultations=consultations,
+        questions=questions,
+    )
+
+
+@blp.get("/decisions/<int:decision_id>/records/<path:path>")
+def record(decision_id, path):
+    if not _RECORD.match(f"/api/v1/decisions/{decision_id}/{path}"):
+        abort(404)
+    with api() as client:
+        decision = _read(client.decision, decision_id)
+        found = _read(client.record, decision_id, path)
+        kind = path.split("/")[0]
+        diff = None
+        if kind == "drafts" and found.get("version", 1) > 1:
+            diff = client.draft_diff(decision_id, found["version"])
+    return render_template(
+        "portal/record.html", decision=decision, record=found, kind=kind, diff=diff, fields=labels.RECORD_FIELDS
     )
 
 

@@ -1,6 +1,6 @@
 """A decision as a resident meets it in the portal: in this year's published catalogue, its
 background published then corrected with a reason, its draft published, a consultation open
-today."""
+today, and a second version of the draft."""
 
 import pytest
 
@@ -19,6 +19,11 @@ def district(app, tokens):
     decision = db.session.get(Decision, db.session.get(Consultation, consultation_id).decision_id)
     background = factories.background(decision, published_on=calendar.today())
     records.correct(records.BACKGROUND, background, by=factories.admin(), reason="更正错字", necessity="必要性（更正）")
+    factories.draft(
+        decision,
+        published_on=calendar.today(),
+        text="第一条 为优化营商环境，制定本措施。\n第二条 本措施自印发之日起施行。",
+    )
     db.session.commit()
     ids = decision.id, consultation_id
     db.session.remove()

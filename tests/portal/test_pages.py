@@ -23,9 +23,9 @@ def test_the_front_page_is_this_year_catalogue_with_each_stage_linked(client, di
     html = _html(client.get("/"))
     assert '<html lang="zh-CN">' in html and "重大行政决策事项目录" in html
     assert f'href="/decisions/{decision_id}"' in html
-    # The stage links go to the portal's pages where there is one, else to the open data.
+    # The stage links go to the portal's pages.
     assert f'href="/consultations/{consultation_id}">征求意见</a>' in html
-    assert re.search(rf'href="http://localhost/api/v1/decisions/{decision_id}/drafts/1">决策草案</a>', html)
+    assert f'href="/decisions/{decision_id}/records/drafts/1">决策草案</a>' in html
 
 
 def test_a_decision_timeline_shows_a_correction_with_its_reason(client, district):
@@ -125,3 +125,15 @@ def test_the_compliance_picture_is_a_chart_and_its_table(client, district):
     assert '<svg class="chart"' in html and 'role="img"' in html and "<desc" in html
     # The consulting unit is on it, its consultation counted (compliant of total).
     assert "<td>1/1</td>" in html
+
+
+def test_a_draft_page_shows_what_changed_since_the_version_before(client, district):
+    decision_id, _ = district
+    timeline = _html(client.get(f"/decisions/{decision_id}"))
+    assert f'href="/decisions/{decision_id}/records/drafts/2"' in timeline
+    html = _html(client.get(f"/decisions/{decision_id}/records/drafts/2"))
+    assert "与第1版相比" in html
+    assert '<del><span class="visually-hidden">删除：</span>第二条 本措施自发布之日起施行。</del>' in html
+    assert '<ins><span class="visually-hidden">新增：</span>第二条 本措施自印发之日起施行。</ins>' in html
+    # A path the timeline never links is no page.
+    assert client.get(f"/decisions/{decision_id}/records/timeline").status_code == 404
