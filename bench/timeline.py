@@ -14,7 +14,9 @@ It then starts two gunicorns (2 sync workers each, 127.0.0.1 only): Juece over t
 bench/timeline_baselines.py. It checks that the hand-written timeline answers byte for byte
 what Juece answers, then runs wrk (--latency) against each target in turn, each request
 asking a random one of the 2,000 decisions: `GET /api/v1/decisions/{id}/timeline` on Juece,
-the same path under /hand on the baseline, and a constant body of the same size. It prints
+the same path under /hand on the baseline, a constant body of the same size, and the portal's
+page of the same timeline (`GET /decisions/{id}`: the decision, its timeline, consultations
+and questions read through the public API in process, then rendered). It prints
 req/s, p50/p99, the CPU the server spent per request, and the ratios; target: Juece at least
 70 % of the hand-written sqlite3 endpoint. Results go to bench/results/timeline-*.json.
 
@@ -48,8 +50,9 @@ TARGETS = (
     ("const", "baselines", "bare Flask: constant JSON, a 50-entry timeline's size"),
     ("hand", "baselines", "hand-written timeline: sqlite3 + json"),
     ("timeline", "juece", "Juece GET /api/v1/decisions/{id}/timeline"),
+    ("portal", "juece", "Juece's portal page of that timeline: GET /decisions/{id} (4 API calls in process)"),
 )
-RATIOS = (("timeline", "hand", 0.70), ("timeline", "const", None))
+RATIOS = (("timeline", "hand", 0.70), ("timeline", "const", None), ("portal", "timeline", None))
 
 # --- The data set ----------------------------------------------------------------------------
 
@@ -306,6 +309,7 @@ def main(argv=None) -> int:
             ("timeline", [f"/api/v1/decisions/{i}/timeline" for i in ids]),
             ("hand", [f"/hand/decisions/{i}/timeline" for i in ids]),
             ("const", ["/const"]),
+            ("portal", [f"/decisions/{i}" for i in ids]),
         ):
             scripts[name] = os.path.join(work, f"{name}.lua")
             run.lua_script(scripts[name], paths)

@@ -6,6 +6,7 @@ before any XML is written.
 """
 
 import hashlib
+import re
 
 import orjson
 from feedgen.ext.base import BaseEntryExtension
@@ -41,6 +42,16 @@ class _LinkAttributes(BaseEntryExtension):
         return entry
 
 
+# What XML 1.0 cannot hold (§2.2): control characters but tab, line feed and carriage return,
+# lone surrogates, U+FFFE and U+FFFF. The API takes them in text (a vertical tab pasted from
+# a word processor, say); a feed leaves them out rather than fail to be written.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else _NOT_XML.sub("", value)
+
+
 def portal_url(path: str) -> str:
     """The portal's page at `path`: under PORTAL_BASE_URL, else this service's own root."""
     return (current_app.config["PORTAL_BASE_URL"].rstrip("/") or base_url()) + path
@@ -50,9 +61,9 @@ def render(feed: Feed) -> bytes:
     """The feed as an Atom document, UTF-8."""
     fg = FeedGenerator()
     fg.id(TAG + feed.key)
-    fg.title(feed.title)
+    fg.title(_text(feed.title))
     fg.updated(feed.updated)
-    fg.author({"name": feed.author})
+    fg.author({"name": _text(feed.author)})
     fg.language("zh-CN")
     fg.generator("Juece")
     fg.link(href=api_url(feed.path), rel="self", type=ATOM)
@@ -60,17 +71,17 @@ def render(feed: Feed) -> bytes:
     for entry in feed.entries:
         item = fg.add_entry(order="append")
         item.id(TAG + entry.key)
-        item.title(entry.title)
+        item.title(_text(entry.title))
         item.updated(entry.updated)
         item.published(entry.updated)
-        item.author({"name": entry.author})
+        item.author({"name": _text(entry.author)})
         item.link(href=portal_url(f"/decisions/{entry.decision_id}"), rel="alternate", type="text/html")
         item.link(href=api_url(entry.path), rel="alternate", type="application/json")
         item.link(href=api_url(f"/decisions/{entry.decision_id}"), rel="related", type="application/json")
         item.register_extension("juece_links", _LinkAttributes, rss=False)
         item.juece_links.given = item.link()
         item.category(term=entry.type, label=LABELS.get(entry.type, entry.type))
-        item.summary(entry.summary)
+        item.summary(_text(entry.summary))
     return fg.atom_str(pretty=False, encoding="UTF-8")
 
 

@@ -1,5 +1,5 @@
 """The root documents: `GET /api/v1` links every collection, the contract and the docs; `GET /`
-sends whoever opens the host to it."""
+is the portal, which links it."""
 
 from tests.conftest import auth
 
@@ -32,8 +32,8 @@ def test_the_index_is_cached_like_any_read(client):
     assert client.get("/api/v1", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
 
 
-def test_the_host_address_sends_to_the_index(client):
+def test_the_host_address_is_the_portal_which_links_the_index(client):
+    # With the portal off, / sends to the index instead (tests/portal).
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/api/v1")
-    assert client.get("/", follow_redirects=True).get_json()["_links"]["decisions"]
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert 'href="/api/v1"' in response.get_data(as_text=True)

@@ -234,3 +234,14 @@ def test_a_hidden_comment_and_its_disposition_leave_the_decision_feed(client, di
     assert not {"comment_published", "disposition_set", "comment_hidden"} & {e["type"] for e in entries}
     for entry in entries:
         assert client.get(entry["links"][("alternate", "application/json")]).status_code == 200
+
+
+def test_text_xml_cannot_hold_is_left_out_of_a_feed(client, app, units, tokens, today):
+    # A vertical tab and a form feed pasted into a title are valid JSON text, not XML 1.0.
+    today(D("2026-04-28"))
+    factories.catalogued_decision(title="嘉定区\x0b停车\x0c管理办法")
+    db.session.commit()
+    response, root = _read(client, "/api/v1/units/jd-fgw/feed.atom")
+    titles = " ".join(e["title"] for e in _entries(root))
+    assert "嘉定区停车管理办法" in titles, titles
+    assert b"\x0b" not in response.data and b"\x0c" not in response.data
