@@ -262,6 +262,23 @@ class FollowedInterpretationUnknown(Invalid):
     title = "A follow-up interpretation follows an interpretation of the same decision"
 
 
+class AssessmentPublished(RuleBroken):
+    slug = "assessment-published"
+    title = "The assessment is published and never changes: a correction is a new version"
+
+
+class AssessmentWeightTooSmall(Invalid):
+    """Section 七(三): 政务公开 counts for at least 4 points of the performance assessment."""
+
+    slug = "assessment-weight-too-small"
+    title = "The assessment's weight in the performance assessment is under its floor"
+
+
+class CorrectionReasonMissing(Invalid):
+    slug = "correction-reason-missing"
+    title = "A correction of a published assessment says why"
+
+
 # Publication preconditions: an admin may exempt them, with a written reason (core.preconditions).
 
 
