@@ -1,4 +1,5 @@
-"""The yearly assessment, one row per version: its rule set, its scored figures, its publication (its public-record entry is found by its path).
+"""The yearly assessment, one row per version: its rule set, its scored figures, its publication
+(its public-record entry is found by its path).
 
 A published version is never changed or deleted: the database refuses it (triggers of
 migration 0023), and a correction is a new version that names the one it corrects and why."""

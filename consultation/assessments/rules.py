@@ -25,6 +25,8 @@ DEFAULT_PERFORMANCE_WEIGHT = 4
 # Published in the first quarter of the next year: by 31 March, a calendar day (the seed says
 # "first quarter", not a number of working days), whatever weekday it falls on.
 DUE_MONTH_DAY = (3, 31)
+# The first year assessed: compliance reads no earlier one (its `year` starts there too).
+FIRST_YEAR = 2000
 
 
 def due_on(year: int) -> dt.date:

@@ -11,10 +11,15 @@ from core.serialize import Computed, Links, Schema, describe
 F = ma.fields
 
 
+# One field per duty of the rules: a weight for a duty the rules do not know is refused.
+_Weights = ma.Schema.from_dict(
+    {name: F.Float(validate=validate.Range(0, 100)) for name in rules.DUTY_NAMES}, name="AssessmentWeights"
+)
+
+
 class AssessmentInSchema(ma.Schema):
-    weights = F.Dict(
-        keys=F.String(validate=validate.OneOf(rules.DUTY_NAMES)),
-        values=F.Float(validate=validate.Range(0, 100)),
+    weights = F.Nested(
+        _Weights,
         metadata=describe(
             "Points per duty (the defaults for those not given: "
             + ", ".join(f"`{name}` {weight:g}" for name, weight in rules.DEFAULT_WEIGHTS.items())

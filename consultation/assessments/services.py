@@ -67,6 +67,8 @@ def take(year: int, *, weights: dict | None = None, performance_weight: float | 
     """Take the year's assessment: a draft version scored by the rule set given (the defaults
     otherwise). A draft not yet published is taken again in place; once a version is published,
     a new one corrects it and says why."""
+    if not rules.FIRST_YEAR <= year <= calendar.today().year:
+        raise Invalid("year", f"Years from {rules.FIRST_YEAR} to this one are assessed, not {year}.", location="path")
     rule_set = rules.rule_set(weights, performance_weight)
     if rule_set["performance_weight"] < rules.MIN_PERFORMANCE_WEIGHT:
         raise AssessmentWeightTooSmall(

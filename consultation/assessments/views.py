@@ -43,7 +43,18 @@ class AssessmentByYear(MethodView):
         viewer = current_account()
         return services.view(services.get(year, viewer=viewer), viewer=viewer)
 
-    @writes(blp, AssessmentInSchema, 201, AssessmentSchema, 409, 422, access=requires("admin"), etag=SENT)
+    @writes(
+        blp,
+        AssessmentInSchema,
+        201,
+        AssessmentSchema,
+        404,
+        409,
+        422,
+        access=requires("admin"),
+        etag=SENT,
+        required=False,
+    )
     def post(self, data, year):
         """Take the year's assessment: a frozen, scored snapshot of its compliance (admin)
 
@@ -51,7 +62,7 @@ class AssessmentByYear(MethodView):
         set given (default weights otherwise), stored with it. A draft is taken again in place;
         once a version is published it never changes, and this takes a correction, a new
         version, which needs a `reason` (422 `correction-reason-missing`). A `performance_weight`
-        under 4 is 422 `assessment-weight-too-small`."""
+        under 4 is 422 `assessment-weight-too-small`; a year not begun yet is 422."""
         assessment = services.take(year, **data)
         view = services.view(assessment, viewer=current_account())
         return view, 201, {"Location": api_url(services.target(assessment))}

@@ -262,6 +262,12 @@ def test_weights_name_known_duties_and_score_something(client, tokens, year):
     assert _take(client, tokens, weights=zero).status_code == 422
 
 
+@pytest.mark.parametrize("assessed", [1999, 2027, 99999])
+def test_a_year_not_begun_is_not_assessed(client, tokens, year, assessed):
+    response = _take(client, tokens, year=assessed)
+    assert response.status_code == 422 and "year" in response.get_json()["errors"]["path"]
+
+
 def test_only_the_admin_takes_and_publishes(client, tokens, year):
     for token in (None, tokens["editor"], tokens["partner"]):
         assert client.post("/api/v1/assessments/2025", json={}, headers=auth(token)).status_code in (401, 403)
@@ -324,7 +330,9 @@ def test_a_draft_past_its_due_day_is_overdue(client, tokens, year, today):
 def test_the_snapshot_is_frozen_whatever_happens_after(client, tokens, year, today):
     _ok(_take(client, tokens), 201)
     published = _ok(_publish(client, tokens))
-    factories.consultation(db.session.get(Decision, year["good"].decision_id), opens_on=D("2025-11-01"), closes_on=D("2025-11-30"))
+    factories.consultation(
+        db.session.get(Decision, year["good"].decision_id), opens_on=D("2025-11-01"), closes_on=D("2025-11-30")
+    )
     assert _ok(client.get("/api/v1/assessments/2025")) == published
     live = _ok(client.get("/api/v1/compliance?year=2025"))
     assert next(u for u in live["units"] if u["unit"] == "jd-fgw")["consultations"]["total"] == 3
