@@ -114,6 +114,11 @@ def publish(year: int, *, published_on=None) -> Assessment:
             f"The {year} assessment (version {assessment.version}) was published on {assessment.published_on}: "
             f"it never changes. Take a correction (POST /assessments/{year} with a `reason`) and publish that."
         )
+    day = publication.publication_day(published_on)
+    if day < assessment.taken_on:
+        raise Invalid(
+            "published_on", f"Version {assessment.version} was taken on {assessment.taken_on}: it is published after."
+        )
     corrected = db.session.get(Assessment, assessment.corrects_id) if assessment.corrects_id else None
     title = f"{year}年度政务公开工作考核评估结果" + (f"（第{assessment.version}版更正）" if corrected else "")
     publication.publish(
@@ -126,7 +131,7 @@ def publish(year: int, *, published_on=None) -> Assessment:
             amends_seq=_entry_seq(corrected) if corrected else None,
             reason=assessment.correction_reason,
         ),
-        published_on=published_on,
+        published_on=day,
     )
     db.session.commit()
     return assessment

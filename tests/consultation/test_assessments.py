@@ -304,8 +304,9 @@ def test_a_published_assessment_is_not_published_again(client, tokens, year):
     [("2026-03-31", "on_time"), ("2026-04-01", "late")],
 )
 def test_it_is_due_by_31_march_of_the_next_year(client, tokens, year, today, published_on, deadline):
-    today["value"] = D("2026-04-10")
+    today["value"] = D("2026-03-30")
     _ok(_take(client, tokens), 201)
+    today["value"] = D("2026-04-10")
     assert _ok(_publish(client, tokens, published_on=published_on))["deadline"] == deadline
 
 
@@ -314,11 +315,19 @@ def test_a_31_march_on_a_sunday_is_still_the_due_day(client, tokens, year, today
     day on a weekend stays where it is (31 March 2024 was a Sunday)."""
     assert D("2024-03-31").isoweekday() == 7 and not calendar.is_working_day(D("2024-03-31"))[0]
     assert rules.due_on(2023) == D("2024-03-31")
-    today["value"] = D("2026-04-10")
+    today["value"] = D("2024-03-31")
     _ok(_take(client, tokens, year=2023), 201)
-    assert _ok(_publish(client, tokens, year=2023, published_on="2024-03-31"))["deadline"] == "on_time"
+    assert _ok(_publish(client, tokens, year=2023))["deadline"] == "on_time"
+    today["value"] = D("2024-04-01")  # the Monday after: one day late, not the next working day
     _ok(_take(client, tokens, year=2023, reason="补录"), 201)
-    assert _ok(_publish(client, tokens, year=2023, published_on="2024-04-01"))["deadline"] == "late"
+    assert _ok(_publish(client, tokens, year=2023))["deadline"] == "late"
+
+
+def test_a_version_is_not_published_before_it_was_taken(client, tokens, year, today):
+    _ok(_take(client, tokens), 201)
+    response = _publish(client, tokens, published_on="2026-03-19")
+    assert response.status_code == 422 and "published_on" in response.get_json()["errors"]["json"]
+    assert _publish(client, tokens, published_on="2026-03-21").status_code == 422  # the future
 
 
 def test_a_draft_past_its_due_day_is_overdue(client, tokens, year, today):
