@@ -57,10 +57,11 @@ def _plain(value):
     return value
 
 
-def _newest(year: int) -> Assessment | None:
-    return db.session.scalar(
-        sa.select(Assessment).where(Assessment.year == year).order_by(Assessment.version.desc()).limit(1)
-    )
+def _newest(year: int, *, locked: bool = False) -> Assessment | None:
+    statement = sa.select(Assessment).where(Assessment.year == year).order_by(Assessment.version.desc()).limit(1)
+    # Locked, two publications at once are one after the other on PostgreSQL: the second reads
+    # the version published and is refused by name, not by the trigger (SQLite writes one at a time).
+    return db.session.scalar(statement.with_for_update() if locked else statement)
 
 
 def take(year: int, *, weights: dict | None = None, performance_weight: float | None = None, reason=None) -> Assessment:
@@ -106,7 +107,7 @@ def take(year: int, *, weights: dict | None = None, performance_weight: float | 
 
 def publish(year: int, *, published_on=None) -> Assessment:
     """Publish the year's newest version, through the public record; it never changes after."""
-    assessment = _newest(year)
+    assessment = _newest(year, locked=True)
     if assessment is None:
         raise NotFound(f"No assessment of {year} is taken yet.")
     if assessment.published_on is not None:

@@ -4,6 +4,7 @@ public record by 31 March of the next year, corrected only by a new version with
 import csv
 import datetime as dt
 import io
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -297,6 +298,28 @@ def test_a_published_assessment_is_not_published_again(client, tokens, year):
     _ok(_publish(client, tokens))
     _problem(_publish(client, tokens), 409, "assessment-published")
     assert _publish(client, tokens, year=2024).status_code == 404
+
+
+def test_two_publications_at_once_publish_once(app, client, tokens, year):
+    _ok(_take(client, tokens), 201)
+    db.session.rollback()
+    start, answers = threading.Barrier(2, timeout=10), []
+
+    def one():
+        other = app.test_client()
+        start.wait()
+        answers.append(_publish(other, tokens))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    [refused] = [a for a in answers if a.status_code == 409]
+    assert refused.get_json()["type"] == PROBLEM_BASE + "assessment-published"
+    entries = sa.select(sa.func.count()).where(PublicRecordEntry.type == "assessment_published")
+    assert db.session.scalar(entries) == 1
 
 
 @pytest.mark.parametrize(
