@@ -263,6 +263,9 @@ class FollowedInterpretationUnknown(Invalid):
 
 
 class AssessmentPublished(RuleBroken):
+    """A published assessment version is append-only (section 七(三)): correct it by taking a new
+    version with a reason, and publish that."""
+
     slug = "assessment-published"
     title = "The assessment is published and never changes: a correction is a new version"
 
@@ -275,6 +278,8 @@ class AssessmentWeightTooSmall(Invalid):
 
 
 class CorrectionReasonMissing(Invalid):
+    """Once an assessment is published, taking it again is a correction: a new version that says why."""
+
     slug = "correction-reason-missing"
     title = "A correction of a published assessment says why"
 
