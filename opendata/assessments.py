@@ -66,6 +66,7 @@ def rows(assessment) -> list[dict]:
 @blp.route("/<int:year>.csv", parameters=[path_parameter("year", "The year assessed", 2025)])
 class AssessmentSheet(MethodView):
     @accepts_token
+    @blp.doc(operationId="download_assessment_csv")
     @blp.arguments(AssessmentSheetArgsSchema, location="query")
     @blp.response(
         200,

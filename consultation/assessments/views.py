@@ -24,6 +24,7 @@ VERSION = path_parameter("version", "The version: 1, then one more for each corr
 @blp.route("")
 class Assessments(MethodView):
     @lists(blp, AssessmentSchema(many=True))
+    @blp.doc(operationId="list_assessments")
     def get(self):
         """List the yearly assessments, newest year first
 
@@ -35,6 +36,7 @@ class Assessments(MethodView):
 @blp.route("/<int:year>", parameters=[YEAR])
 class AssessmentByYear(MethodView):
     @shows(blp, AssessmentSchema)
+    @blp.doc(operationId="show_assessment")
     def get(self, year):
         """Show a year's newest assessment, scored per unit, with its versions
 
@@ -55,6 +57,7 @@ class AssessmentByYear(MethodView):
         etag=SENT,
         required=False,
     )
+    @blp.doc(operationId="take_assessment")
     def post(self, data, year):
         """Take the year's assessment: a frozen, scored snapshot of its compliance (admin)
 
@@ -82,6 +85,7 @@ class AssessmentPublication(MethodView):
         etag=SENT,
         required=False,
     )
+    @blp.doc(operationId="publish_assessment")
     def post(self, data, year):
         """Publish the year's newest version (admin)
 
@@ -94,6 +98,7 @@ class AssessmentPublication(MethodView):
 @blp.route("/<int:year>/versions/<int:version>", parameters=[YEAR, VERSION])
 class AssessmentVersion(MethodView):
     @shows(blp, AssessmentSchema)
+    @blp.doc(operationId="show_assessment_version")
     def get(self, year, version):
         """Show one version of a year's assessment"""
         viewer = current_account()

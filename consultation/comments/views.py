@@ -106,6 +106,7 @@ def _receipt_schema(record):
 
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
+    @blp.doc(operationId="show_receipt")
     @shows(blp, one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema), etag=False, access=None)
     def get(self, receipt):
         """See what became of your comment or question (anyone holding its receipt)
