@@ -1676,6 +1676,61 @@ ELDERLY_CARE = [
     ),
 ]
 
+# 2025: the market renovation plan was consulted online for 31 days, its opinions disposed of,
+# so the 2025 assessment scores the commerce commission on a kept consultation window.
+MARKETS_2025 = [
+    (
+        "draft",
+        dict(
+            kind="consultation_draft",
+            title="嘉定区菜市场标准化改造三年计划（征求意见稿）",
+            text="\n".join(
+                (
+                    "一、目标：三年完成全区标准化菜市场改造。",
+                    "二、改造内容：统一设施配置、食品安全快检和智慧化管理。",
+                    "三、实施安排：每年改造约三分之一，改造期间设置临时售卖点。",
+                )
+            ),
+            explanation="征求意见期为2025年4月1日至5月1日。",
+            published_on=D(2025, 4, 1),
+        ),
+    ),
+    (
+        "consultation",
+        dict(
+            draft_title="嘉定区菜市场标准化改造三年计划（征求意见稿）",
+            method="online",
+            audience=["public"],
+            channels=["portal", "letter"],
+            opens_on=D(2025, 4, 1),
+            closes_on=D(2025, 5, 1),
+            comments_public=False,
+            contact="区商务委员会市场建设科",
+            published_on=D(2025, 4, 1),
+            comments=[
+                dict(
+                    content="改造期间请设置临时售卖点，方便老年人就近买菜。",
+                    submitter_type="individual",
+                    channel="portal",
+                    received_on=D(2025, 4, 8),
+                    disposition=dict(disposition="adopted", reason="第三条已明确改造期间设置临时售卖点。"),
+                ),
+                dict(
+                    content="建议菜市场延长营业时间到晚上九点。",
+                    submitter_type="individual",
+                    channel="letter",
+                    received_on=D(2025, 4, 20),
+                    disposition=dict(
+                        disposition="out_of_scope",
+                        reason_code="outside_competence",
+                        reason="营业时间由各市场经营者确定，不属于本计划的内容。",
+                    ),
+                ),
+            ],
+        ),
+    ),
+]
+
 # (decision title, its walk), in the order they are loaded.
 WALKS_2026 = [
     ("嘉定区中小学学区化集团化办学实施方案", SCHOOL_GROUPS),
@@ -1698,7 +1753,7 @@ CATALOGUES = [
         decisions=DECISIONS_2025,
         entered_later=[],
         adjustments=ADJUSTMENTS_2025,
-        walks=[],
+        walks=[("嘉定区菜市场标准化改造三年计划", MARKETS_2025)],
     ),
     dict(
         year=2026,
