@@ -88,18 +88,14 @@ _VERSION = {
 
 
 def _of_units(a):
-    return (
-        None
-        if a.units is None
-        else [
-            {
-                **{k: u[k] for k in ("unit", "name", "score", "performance_points")},
-                "duties": linked(u["duties"]),
-                "compliance": linked(u["compliance"]),
-            }
-            for u in a.units
-        ]
-    )
+    """Each unit's score and duties, and the compliance figures they were measured from."""
+    if a.units is None:  # a list's summary
+        return None
+    shown = ("unit", "name", "score", "performance_points")
+    return [
+        {**{k: u[k] for k in shown}, "duties": linked(u["duties"]), "compliance": linked(u["compliance"])}
+        for u in a.units
+    ]
 
 
 class AssessmentSchema(Schema):

@@ -59,8 +59,9 @@ def _plain(value):
 
 def _newest(year: int, *, locked: bool = False) -> Assessment | None:
     statement = sa.select(Assessment).where(Assessment.year == year).order_by(Assessment.version.desc()).limit(1)
-    # Locked, two publications at once are one after the other on PostgreSQL: the second reads
-    # the version published and is refused by name, not by the trigger (SQLite writes one at a time).
+    # Locked, a publication and a second publication (or a retake of the draft) at once are one
+    # after the other on PostgreSQL: the second reads the version published and is answered by
+    # name, not refused by the trigger (SQLite writes one at a time).
     return db.session.scalar(statement.with_for_update() if locked else statement)
 
 
@@ -80,7 +81,7 @@ def take(year: int, *, weights: dict | None = None, performance_weight: float | 
     if not any(weight > 0 for weight in rule_set["weights"].values()):
         raise Invalid("weights", "At least one duty needs a weight above 0, or nothing is scored.")
     reason = (reason or "").strip() or None
-    newest = _newest(year)
+    newest = _newest(year, locked=True)
     if newest is not None and newest.published_on is None:
         assessment = newest  # a draft: taken again
         if reason is not None and assessment.corrects_id is not None:
