@@ -33,6 +33,7 @@ from core import (
     problem_pages,
     security_log,
     settings,
+    translation,
 )
 from core.auth import check_credentials
 from core.auth import cli as accounts_cli
@@ -53,6 +54,7 @@ from opendata.search import views as search_views
 from opendata.search.commands import cli as search_cli
 from opendata.webhooks import views as webhook_views
 from opendata.webhooks.delivery import cli as deliver_cli
+from portal import views as portal_views
 
 # The API's resources, in the order of the spec's tags.
 API_BLUEPRINTS = (
@@ -78,7 +80,7 @@ API_BLUEPRINTS = (
     security_log.blp,
 )
 # Pages outside the API (health, the explorer) and the `flask` command groups.
-SITE_BLUEPRINTS = (index.site, health.blp, explorer.blp, problem_pages.blp)
+SITE_BLUEPRINTS = (health.blp, explorer.blp, problem_pages.blp)
 CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli, deliver_cli)
 
 
@@ -103,6 +105,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
     privacy.init_app(app)
+    # Signs the portal's form tokens (CSRF), the same for every worker of the host.
+    app.secret_key = config["SECRET_KEY"] or privacy.instance_key(app.instance_path, "secret.key", "SECRET_KEY")
+    translation.init_app(app)
     db.init_app(app)
     app.teardown_appcontext(close_read_connection)
     with app.app_context():
@@ -139,7 +144,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     security_log.init_app(app)
 
     app.before_request(check_credentials)
-    for blueprint in SITE_BLUEPRINTS + CLI_GROUPS:
+    # `/` is the portal's, or, without it, a way to the API's index.
+    front = portal_views.blp if config["PORTAL_ENABLED"] else index.site
+    for blueprint in (front, *SITE_BLUEPRINTS, *CLI_GROUPS):
         app.register_blueprint(blueprint)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -6,12 +6,13 @@ Several 2026 decisions have walked their procedure to different points (one all 
 execution report), so the portal shows real timelines at once. The enterprise-related decisions
 taken to a meeting were consulted first, enterprises and industry associations among those who
 commented, every opinion disposed of; one more was discussed at a symposium, and one decision
-is out for comment today. Records are found again by their natural keys (unit code; catalogue
-year; decision year and title; adjustment decision and type; a draft's title, a review's kind
-and completion day, a result's document number, an interpretation's title; a meeting's body,
-session and day; a consultation's decision, draft version, method and opening day; a comment's
-consultation and content; a cluster's consultation and summary; an inquiry's question), so a
-second run creates nothing.
+is out for comment today. 安亭镇 keeps its own 2026 catalogue, whose item went to the town's
+党政联席会议 with a resident invited. Records are found again by their natural keys (unit code;
+catalogue unit and year; decision year and title; adjustment decision and type; a draft's
+title, a review's kind and completion day, a result's document number, an interpretation's
+title; a meeting's body, unit, session and day; a consultation's decision, draft version,
+method and opening day; a comment's consultation and content; a cluster's consultation and
+summary; an inquiry's question), so a second run creates nothing.
 
 It lives beside wsgi.py, above the domains, because it loads all of them: decisions never
 imports consultation, but the demo needs both.
@@ -44,7 +45,7 @@ from decisions import services
 from decisions.catalogues import services as catalogue_services
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
-from decisions.models import Adjustment, Catalogue, Decision, DecisionState, Unit
+from decisions.models import DISTRICT, Adjustment, Catalogue, Decision, DecisionState, Unit
 from decisions.records import services as records
 from decisions.records.models import Draft
 from decisions.units import services as unit_services
@@ -1767,6 +1768,97 @@ CATALOGUES = [
     ),
 ]
 
+# --- A unit's own catalogue and decision meeting ---------------------------------------------
+# 安亭镇 keeps its own catalogue (确定并发布本单位重大行政决策事项目录), consented by the town's
+# Party committee and published by 31 March; its item went to the town's 党政联席会议, to
+# which a resident of the estates concerned was invited (the district's rule of three a
+# year counts it for the town, with the topic from the town's own catalogue).
+
+ANTING_LIFTS = "安亭镇老旧小区加装电梯三年行动方案（2026—2028年）"
+
+ANTING_LIFTS_WALK = [
+    (
+        "background",
+        dict(
+            necessity="安亭镇建成于上世纪八九十年代的多层住宅小区有四十余个，六十岁以上居民占比超过三成，上下楼难问题突出。",
+            problem="加装电梯意愿征询难、资金筹措难、管线迁移难，已加装的电梯集中在少数小区。",
+            legal_and_policy_basis="《上海市既有多层住宅加装电梯的指导意见》，以及本区关于既有多层住宅加装电梯的有关规定。",
+            main_content="方案明确三年加装目标、镇级补贴标准、意见征询和管线迁移的办理流程。",
+            published_on=D(2026, 4, 8),
+        ),
+    ),
+    (
+        "draft",
+        dict(
+            kind="consultation_draft",
+            title="安亭镇老旧小区加装电梯三年行动方案（2026—2028年）（征求意见稿）",
+            text="\n".join(
+                (
+                    "一、工作目标：三年内完成加装电梯一百五十台。",
+                    "二、补贴标准：在市、区补贴基础上，镇级每台补贴十万元。",
+                    "三、办理流程：居民意见征询、方案公示、联合审批、施工监管。",
+                )
+            ),
+            explanation="方案经镇党政联席会议审议，会议邀请居民代表列席。",
+            published_on=D(2026, 4, 10),
+        ),
+    ),
+    (
+        "review",
+        dict(
+            kind="legality_review",
+            submitted_on=D(2026, 4, 20),
+            completed_on=D(2026, 4, 28),
+            summary="经镇司法所审查，方案符合法律法规规定。",
+            result="lawful",
+        ),
+    ),
+    (
+        "meeting",
+        dict(
+            body_type="joint_party_government_meeting",
+            unit="jd-anting",
+            session_no=9,
+            held_on=D(2026, 5, 12),
+            outcome="approved",
+            notes="会议同意该方案，请镇城建办会同各居委会抓好落实。",
+            attendees=[
+                dict(
+                    category="citizen",
+                    organisation="安亭镇新安社区居民代表",
+                    opinion="建议对一楼住户给予适当补偿，减少加装阻力。",
+                    adoption="adopted",
+                    adoption_note="已在方案第三条中增加协商补偿的指导意见。",
+                )
+            ],
+            published_on=D(2026, 5, 14),
+        ),
+    ),
+]
+
+UNIT_CATALOGUES = [
+    dict(
+        unit="jd-anting",
+        year=2026,
+        title="安亭镇2026年度重大行政决策事项目录",
+        publication=dict(party_consent_on=D(2026, 3, 2), published_on=D(2026, 3, 18), doc_number="安府发〔2026〕3号"),
+        decisions=[
+            dict(
+                catalogue_unit="jd-anting",
+                title=ANTING_LIFTS,
+                summary="明确三年加装电梯目标、镇级补贴标准和办理流程，解决老旧小区居民上下楼难问题。",
+                category="public_policy",
+                lead_unit="jd-anting",
+                co_units=["jd-jsglw"],
+                legal_basis=["《上海市既有多层住宅加装电梯的指导意见》"],
+                planned_completion="2026-Q2",
+                procedures=["legality_review", "collective_deliberation"],
+            )
+        ],
+        walks=[(ANTING_LIFTS, ANTING_LIFTS_WALK)],
+    ),
+]
+
 # --- Inquiries (政策留言, 网上咨询) ------------------------------------------------------------
 # Questions on decisions' pages and one general one, as the office entered them from each
 # channel with their real day, each found again by its question. Most were answered; one was
@@ -2011,6 +2103,7 @@ class _Walker:
         """A meeting that deliberated the walk's decision, found by body, session and day."""
         published_on = fields.pop("published_on", None)
         key = {name: fields.pop(name) for name in ("body_type", "session_no", "held_on")}
+        key["unit"] = fields.pop("unit", None)  # a unit's own meeting; the district's have none
         meeting = db.session.scalar(sa.select(Meeting).filter_by(**key))
         if meeting is None:
             item = {"decision_id": decision.id, "outcome": fields.pop("outcome"), "notes": fields.pop("notes", None)}
@@ -2052,7 +2145,7 @@ def load() -> Counter:
             created["units"] += 1
     for spec in CATALOGUES:
         year = spec["year"]
-        catalogue = db.session.get(Catalogue, year)
+        catalogue = db.session.get(Catalogue, (DISTRICT, year))
         if catalogue is None:
             catalogue = catalogue_services.create_catalogue(year, title=spec["title"], issuer_unit=spec["issuer_unit"])
             created["catalogues"] += 1
@@ -2073,6 +2166,19 @@ def load() -> Counter:
             if decision.state != DecisionState.withdrawn:
                 walker.walk(decision, steps)
         ensure_adjustments(catalogue, withdrawals)
+    for spec in UNIT_CATALOGUES:
+        unit, year = spec["unit"], spec["year"]
+        catalogue = db.session.get(Catalogue, (unit, year))
+        if catalogue is None:
+            catalogue = catalogue_services.create_catalogue(year, unit=unit, title=spec["title"], by=office)
+            created["catalogues"] += 1
+        for fields in spec["decisions"]:
+            ensure_decision(year, fields)
+        if catalogue.published_on is None:
+            catalogue_services.publish_catalogue(catalogue, by=office, **spec["publication"])
+            created["publications"] += 1
+        for title, steps in spec["walks"]:
+            walker.walk(_decision(year, title), steps)
     _load_inquiries(office, created)
     _load_assessment(created)
     return created

@@ -99,7 +99,7 @@ COLUMNS = {
     "obligations": "id, decision_id, type, counted_from, due_on, calendar_status, fulfilled_on, fulfilled_by,"
     " overdue_since, version, created_at, updated_at",
     "inquiries": "id, decision_id, question, channel, received_on, reply_due_on, calendar_status, simple, answer,"
-    " answered_on, overdue_since, version, created_at, updated_at",
+    " answered_on, overdue_since, version, created_at, updated_at, state, unit, receipt",
 }
 
 
@@ -312,9 +312,12 @@ def _rows(rng: random.Random) -> dict[str, list[tuple]]:
                     if answered is not None and answered >= TODAY:
                         answered = None
                     overdue = due + dt.timedelta(days=1) if answered is None and due < TODAY else None
+                    # The holding unit, the state and the receipt the inquiries table has since asked for.
+                    inquiry_id = ids("inquiries")
                     rows["inquiries"].append(
-                        (ids("inquiries"), decision_id, "请问该政策何时实施？", "portal", received, due, "official", 0,
-                         "预计年内实施。" if answered else None, answered, overdue, 1, now, now)
+                        (inquiry_id, decision_id, "请问该政策何时实施？", "portal", received, due, "official", 0,
+                         "预计年内实施。" if answered else None, answered, overdue, 1, now, now,
+                         "answered" if answered else "received", code, f"bench-{inquiry_id}")
                     )  # fmt: skip
 
                 rows["decisions"].append(

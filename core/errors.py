@@ -9,6 +9,9 @@ import http
 import logging
 
 from flask import g, jsonify
+from flask_babel import get_locale
+
+from core.translation import translated, translated_messages
 
 PROBLEM_BASE = "https://juece.example/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -284,6 +287,40 @@ class CorrectionReasonMissing(Invalid):
     title = "A correction of a published assessment says why"
 
 
+class CatalogueIssuerNotUnit(Invalid):
+    """A department's, town's or street's catalogue is its own (确定并发布本单位…目录)."""
+
+    slug = "catalogue-issuer-not-unit"
+    title = "A unit's catalogue is issued by that unit"
+
+
+class GovernmentUnitCatalogue(Invalid):
+    """The government office's catalogue is the district's, at /catalogues/{year}."""
+
+    slug = "government-unit-catalogue"
+    title = "The government's catalogue is the district's"
+
+
+class CatalogueItemOtherUnit(Invalid):
+    slug = "catalogue-item-other-unit"
+    title = "An item of a unit's catalogue is led by that unit"
+
+
+class MeetingUnitMissing(Invalid):
+    slug = "meeting-unit-missing"
+    title = "A unit body's meeting names the unit that holds it"
+
+
+class MeetingUnitUnexpected(Invalid):
+    slug = "meeting-unit-unexpected"
+    title = "The district government's meetings are held by no unit"
+
+
+class MeetingAgendaOtherUnit(Invalid):
+    slug = "meeting-agenda-other-unit"
+    title = "A unit's meeting deliberates decisions that unit leads"
+
+
 # Publication preconditions: an admin may exempt them, with a written reason (core.preconditions).
 
 
@@ -340,16 +377,17 @@ def problem_types() -> list[tuple[str, str]]:
 
 
 def problem(status: int, *, detail=None, type_=None, title=None, errors=None, headers=None, members=None):
-    """A problem+json response; `members` are its extension members (RFC 9457, 3.2)."""
+    """A problem+json response; `members` are its extension members (RFC 9457, 3.2). Its title,
+    detail and field messages are in the language the request prefers (core.translation)."""
     body = {
         "type": type_ or "about:blank",
-        "title": title or http.HTTPStatus(status).phrase,
+        "title": translated(title or http.HTTPStatus(status).phrase),
         "status": status,
     }
     if detail:
-        body["detail"] = detail
+        body["detail"] = translated(detail)
     if errors:
-        body["errors"] = errors
+        body["errors"] = translated_messages(errors)
     for name, value in (members or {}).items():
         body.setdefault(name, value)
     request_id = g.get("request_id")
@@ -360,6 +398,8 @@ def problem(status: int, *, detail=None, type_=None, title=None, errors=None, he
     response.mimetype = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    response.headers["Content-Language"] = str(get_locale())
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -18,12 +18,14 @@ _FILE = "personal-data.key"
 
 
 def init_app(app: Flask) -> None:
-    key = app.config.get("PERSONAL_DATA_KEY") or _instance_key(app.instance_path)
+    key = app.config.get("PERSONAL_DATA_KEY") or instance_key(app.instance_path, _FILE, "PERSONAL_DATA_KEY")
     app.extensions["personal_data_key"] = key.encode() if isinstance(key, str) else key
 
 
-def _instance_key(instance_path: str) -> str:
-    path = os.path.join(instance_path, _FILE)
+def instance_key(instance_path: str, name: str, setting: str) -> str:
+    """A random key kept in the instance folder as `name`, made by the first worker that asks,
+    read by every other worker of the host (`setting` names the setting that replaces it)."""
+    path = os.path.join(instance_path, name)
     try:
         # O_EXCL: of several workers starting at once, one writes the key and all read it.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -38,7 +40,7 @@ def _instance_key(instance_path: str) -> str:
         if key:
             return key
         os.sched_yield()  # written in the same instant by another worker
-    raise RuntimeError(f"{path} is empty: delete it, or set PERSONAL_DATA_KEY")
+    raise RuntimeError(f"{path} is empty: delete it, or set {setting}")
 
 
 def key() -> bytes:

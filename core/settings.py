@@ -38,6 +38,12 @@ DEFAULTS = {
     # The key of the keyed hashes that stand for personal data (core.privacy); empty: a random
     # key kept in instance/personal-data.key. Several hosts must share one.
     "PERSONAL_DATA_KEY": "",
+    # Signs the portal's form tokens (CSRF); empty: a random key kept in the instance folder.
+    "SECRET_KEY": "",
+    # The portal's pages (GET /): on unless "false"; off, / sends to the API's index.
+    "PORTAL_ENABLED": True,
+    # The API the portal reads: empty, this application in process; else its base URL.
+    "PORTAL_API_URL": "",
     # Refused attempts (401, 403, 429) recorded per client address and minute, per process.
     "SECURITY_LOG_PER_MINUTE": 20,
     # Days a refused attempt is kept; `tick` deletes older ones.
@@ -86,7 +92,7 @@ _INTEGERS = {
     "SECURITY_LOG_DAYS",
     "SMTP_PORT",
 }
-_BOOLEANS = {"WEBHOOKS_ALLOW_PRIVATE", "SMTP_STARTTLS"}
+_BOOLEANS = {"WEBHOOKS_ALLOW_PRIVATE", "SMTP_STARTTLS", "PORTAL_ENABLED"}
 
 
 def load(instance_path: str, test_config: dict | None = None) -> dict:

@@ -73,6 +73,16 @@ ADJUSTED = {
 
 CATALOGUE_DUE_MONTH_DAY = (3, 31)  # published by 31 March of its year [district]
 
+# The `unit` of the district government's own catalogue. Every other unit keeps its own
+# (确定并发布本单位重大行政决策事项目录) under its code; a key column cannot be null, so the
+# district's is the empty code, which no unit has.
+DISTRICT = ""
+
+
+def catalogue_path(unit: str, year: int) -> str:
+    """Where a catalogue is read: the district's at /catalogues/YEAR, a unit's under the unit."""
+    return f"/units/{unit}/catalogues/{year}" if unit else f"/catalogues/{year}"
+
 
 class Unit(Versioned, db.Model):
     """A unit of the district: the government office, a department, a town or street."""
@@ -91,10 +101,12 @@ sa.Index("ix_units_lower_code", sa.func.lower(Unit.code), unique=True)
 
 
 class Catalogue(Versioned, db.Model):
-    """The district government's catalogue of major decisions for one year."""
+    """A catalogue of major decisions for one year: the district government's (`unit` is
+    DISTRICT), or a department's, town's or street's own."""
 
     __tablename__ = "catalogues"
 
+    unit: Mapped[str] = mapped_column(sa.String(40), primary_key=True, default=DISTRICT, server_default="")
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     title: Mapped[str] = mapped_column(sa.String(300))
     issuer_unit: Mapped[str] = mapped_column(sa.ForeignKey("units.code"))
@@ -106,6 +118,10 @@ class Catalogue(Versioned, db.Model):
     @property
     def status(self) -> str:
         return "published" if self.published_on else "draft"
+
+    @property
+    def path(self) -> str:
+        return catalogue_path(self.unit, self.year)
 
     @property
     def due_on(self) -> dt.date:
@@ -124,7 +140,9 @@ class Decision(Versioned, db.Model):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    catalogue_year: Mapped[int] = mapped_column(sa.ForeignKey("catalogues.year"))
+    # The catalogue it is an item of: (catalogue_unit, catalogue_year), DISTRICT's by default.
+    catalogue_unit: Mapped[str] = mapped_column(sa.String(40), default=DISTRICT, server_default="")
+    catalogue_year: Mapped[int]
     seq_no: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(300))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
@@ -148,7 +166,8 @@ class Decision(Versioned, db.Model):
     catalogued_on: Mapped[dt.date | None]
 
     __table_args__ = (
-        sa.UniqueConstraint("catalogue_year", "seq_no"),
+        sa.ForeignKeyConstraint(["catalogue_unit", "catalogue_year"], ["catalogues.unit", "catalogues.year"]),
+        sa.UniqueConstraint("catalogue_unit", "catalogue_year", "seq_no"),
         sa.Index("ix_decisions_year_unit_seq", "catalogue_year", "lead_unit", "seq_no"),
         sa.Index("ix_decisions_lead_unit", "lead_unit"),
         sa.Index("ix_decisions_updated_at", "updated_at"),  # `updated_since`, to sync
@@ -165,7 +184,8 @@ class Adjustment(db.Model):
     __tablename__ = "catalogue_adjustments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    catalogue_year: Mapped[int] = mapped_column(sa.ForeignKey("catalogues.year"), index=True)
+    catalogue_unit: Mapped[str] = mapped_column(sa.String(40), default=DISTRICT, server_default="")
+    catalogue_year: Mapped[int]
     type: Mapped[str] = mapped_column(sa.String(20))
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decisions.id"), index=True)
     reason: Mapped[str] = mapped_column(sa.Text)
@@ -174,6 +194,15 @@ class Adjustment(db.Model):
     # What a `modify` or `postpone` changed: {field: [before, after]}.
     changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.ForeignKeyConstraint(["catalogue_unit", "catalogue_year"], ["catalogues.unit", "catalogues.year"]),
+        sa.Index("ix_catalogue_adjustments_catalogue", "catalogue_unit", "catalogue_year"),
+    )
+
+    @property
+    def path(self) -> str:
+        return f"{catalogue_path(self.catalogue_unit, self.catalogue_year)}/adjustments/{self.id}"
 
 
 _COMPLETION = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2})(?:-(\d{2}))?)?$")

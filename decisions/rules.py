@@ -2,7 +2,7 @@
 published catalogue freezes, and how a change is applied and recorded. Who sees it is said in
 decisions.visibility."""
 
-from core.errors import Invalid
+from core.errors import CatalogueItemOtherUnit, Invalid
 from decisions.models import Decision, completion_last_day
 from decisions.units.services import ensure_units_exist
 
@@ -28,6 +28,17 @@ def check_references(fields: dict) -> None:
         ensure_units_exist(fields["co_units"], "co_units")
         if fields.get("lead_unit") in fields["co_units"]:
             raise Invalid("co_units", "The lead unit is not also a co-unit.")
+
+
+def check_catalogue_unit(catalogue_unit: str, lead_unit: str, field: str = "lead_unit") -> None:
+    """An item of a unit's own catalogue is that unit's decision; the district's catalogue
+    lists any unit's."""
+    if catalogue_unit and lead_unit != catalogue_unit:
+        raise CatalogueItemOtherUnit(
+            field,
+            f"An item of {catalogue_unit}'s own catalogue is led by {catalogue_unit}, not {lead_unit}; "
+            "another unit's decision goes in that unit's catalogue or the district's.",
+        )
 
 
 def apply_changes(decision: Decision, changes: dict) -> dict:

@@ -10,6 +10,7 @@ from decisions.models import (
     Category,
     DecisionState,
     Procedure,
+    catalogue_path,
     completion_last_day,
     completion_precision,
 )
@@ -80,13 +81,20 @@ def decision_links(decision_id: int) -> dict:
 def _decision_links(d):
     return {
         "self": href(f"/decisions/{d.id}"),
-        "catalogue": href(f"/catalogues/{d.catalogue_year}"),
+        "catalogue": href(catalogue_path(d.catalogue_unit, d.catalogue_year)),
         "lead_unit": href(f"/units/{d.lead_unit}"),
     }
 
 
 class DecisionSchema(Schema):
     id = F.Integer(metadata=describe("The decision's id", 12))
+    catalogue_unit = Computed(
+        lambda d: d.catalogue_unit or None,
+        metadata=describe(
+            "Whose catalogue lists it: a unit's code (its own catalogue), null for the district's",
+            type=["string", "null"],
+        ),
+    )
     catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
     seq_no = F.Integer(metadata=describe("Sequence number in the catalogue", 3))
     title = F.String(metadata=describe("Title", "嘉定区促进民营经济高质量发展若干措施"))
@@ -157,6 +165,15 @@ class _DecisionFields(ma.Schema):
 class DecisionInSchema(_DecisionFields):
     catalogue_year = F.Integer(
         required=True, validate=validate.Range(2000, 2100), metadata=describe("The catalogue's year", 2026)
+    )
+    catalogue_unit = F.String(
+        allow_none=True,
+        validate=UNIT_CODE.validate,
+        metadata=describe(
+            "The unit whose own catalogue lists it, which is then its lead unit "
+            "(422 `catalogue-item-other-unit` otherwise); the district's catalogue when omitted or null",
+            "jd-anting",
+        ),
     )
     seq_no = F.Integer(
         validate=validate.Range(1, 100000), metadata=describe("Sequence number; the next free one when omitted", 3)

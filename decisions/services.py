@@ -14,8 +14,8 @@ from core.extensions import commit_or_conflict, db, read_connection, shown
 from core.pagination import Listing
 from core.units import folded, stored_code
 from decisions import visibility
-from decisions.models import Catalogue, Decision, DecisionState, completion_last_day
-from decisions.rules import CATALOGUE_COLUMNS, apply_changes, check_references
+from decisions.models import DISTRICT, Catalogue, Decision, DecisionState, completion_last_day
+from decisions.rules import CATALOGUE_COLUMNS, apply_changes, check_catalogue_unit, check_references
 from decisions.units.services import stored_codes
 
 # A decision's columns as the list and the item read them, only to be written out as JSON.
@@ -132,21 +132,27 @@ def _lead_unit(decision_id: int, viewer: Account) -> str:
     return get_decision(decision_id, viewer=viewer).lead_unit
 
 
-def create_decision(catalogue_year: int, *, by: Account, **fields) -> Decision:
-    """Enter a decision into a year's catalogue; it is public once the catalogue (or an
-    `add` adjustment) is."""
-    fields = stored_codes(fields)
+def create_decision(catalogue_year: int, *, by: Account, catalogue_unit: str | None = None, **fields) -> Decision:
+    """Enter a decision into a year's catalogue, the district's or `catalogue_unit`'s own; it
+    is public once the catalogue (or an `add` adjustment) is."""
+    fields = stored_codes({**fields, "catalogue_unit": catalogue_unit or DISTRICT})
+    catalogue_unit = fields.pop("catalogue_unit")
     ensure_may_edit(by, fields["lead_unit"])
-    catalogue = db.session.get(Catalogue, catalogue_year)
+    catalogue = db.session.get(Catalogue, (catalogue_unit, catalogue_year))
     if catalogue is None:
-        raise Invalid("catalogue_year", f"There is no catalogue for {catalogue_year}; create it first.")
+        whose = f"{catalogue_unit}'s own catalogue" if catalogue_unit else "catalogue"
+        raise Invalid("catalogue_year", f"There is no {whose} for {catalogue_year}; create it first.")
     check_references(fields)
+    check_catalogue_unit(catalogue_unit, fields["lead_unit"])
     if fields.get("seq_no") is None:
         last = db.session.scalar(
-            sa.select(sa.func.max(Decision.seq_no)).where(Decision.catalogue_year == catalogue_year)
+            sa.select(sa.func.max(Decision.seq_no)).where(
+                Decision.catalogue_unit == catalogue_unit, Decision.catalogue_year == catalogue_year
+            )
         )
         fields["seq_no"] = (last or 0) + 1
     decision = Decision(
+        catalogue_unit=catalogue_unit,
         catalogue_year=catalogue_year,
         planned_completion_by=completion_last_day(fields["planned_completion"]),
         state=DecisionState.initiated,
@@ -175,6 +181,7 @@ def update_decision(decision: Decision, *, by: Account, **changes) -> Decision:
             "change only through a `modify` or `postpone` adjustment with its reason."
         )
     check_references({"lead_unit": decision.lead_unit, "co_units": decision.co_units, **changed})
+    check_catalogue_unit(decision.catalogue_unit, changed.get("lead_unit", decision.lead_unit))
     apply_changes(decision, changed)
     commit_or_conflict(f"Sequence number {changes.get('seq_no')} is taken in the {decision.catalogue_year} catalogue.")
     return decision

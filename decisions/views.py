@@ -9,6 +9,7 @@ from core.links import api_url
 from core.reads import lists, shows
 from core.writes import writes
 from decisions import services
+from decisions.catalogues import unit_views as unit_catalogue_views
 from decisions.catalogues import views as catalogue_views
 from decisions.schemas import DecisionInSchema, DecisionPatchSchema, DecisionQueryArgsSchema, DecisionSchema
 from decisions.units import views as unit_views
@@ -16,7 +17,7 @@ from decisions.units import views as unit_views
 decisions = api_blueprint(
     "decisions", __name__, description="Decisions (决策事项): the catalogue's items and where their procedure stands."
 )
-blueprints = (unit_views.blp, catalogue_views.blp, decisions)
+blueprints = (unit_views.blp, catalogue_views.blp, unit_catalogue_views.blp, decisions)
 
 DECISION_ID = path_parameter("decision_id", "The decision's id", 1)
 

@@ -8,7 +8,7 @@ from decisions import services
 from decisions.catalogues import services as catalogue_services
 from decisions.meetings import services as meetings
 from decisions.meetings.models import Meeting
-from decisions.models import Catalogue, Unit
+from decisions.models import DISTRICT, Catalogue, Unit
 from decisions.records import services as records
 from decisions.units import services as unit_services
 
@@ -54,10 +54,28 @@ def catalogue(year=2026, *, published_on=None, title=None):
 
 def publish_catalogue(year=2026, *, published_on):
     """Publish a year's catalogue, the Party committee having consented ten days before."""
-    catalogue = db.session.get(Catalogue, year)
+    catalogue = db.session.get(Catalogue, (DISTRICT, year))
     return catalogue_services.publish_catalogue(
         catalogue, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on
     )
+
+
+def unit_catalogue(unit="jd-fgw", year=2026, *, published_on=None, title=None):
+    """`unit`'s own catalogue of `year`, published when given a day (consent ten days before)."""
+    title = title or f"{unit} {year}年度重大行政决策事项目录"
+    made = catalogue_services.create_catalogue(year, unit=unit, title=title, by=admin())
+    if published_on:
+        catalogue_services.publish_catalogue(
+            made, party_consent_on=published_on - dt.timedelta(days=10), published_on=published_on, by=admin()
+        )
+    return made
+
+
+def unit_decision(unit="jd-fgw", year=2026, *, title="嘉定区发改委2026年度项目资金管理办法", **fields):
+    """A decision in `unit`'s own catalogue of `year` (opened as a draft when there is none)."""
+    if db.session.get(Catalogue, (unit, year)) is None:
+        unit_catalogue(unit, year)
+    return decision(year, lead_unit=unit, title=title, catalogue_unit=unit, **fields)
 
 
 def decision(year=2026, *, lead_unit="jd-fgw", title="嘉定区促进民营经济高质量发展若干措施", **fields):
@@ -94,7 +112,7 @@ def catalogued_decision(year=2026, *, published_on=None, **fields):
     """
     _settled()
     published_on = published_on or (CATALOGUE_PUBLISHED_ON if year == 2026 else dt.date(year, 3, 16))
-    existing = db.session.get(Catalogue, year)
+    existing = db.session.get(Catalogue, (DISTRICT, year))
     made = existing or catalogue(year)
     item = decision(year, **fields)
     if made.published_on is None:
@@ -119,7 +137,8 @@ def adjustment(decision, type, *, on, reason=None, **fields):
     """An adjustment of the published catalogue, approved and published on the day `on`."""
     _settled()
     return catalogue_services.adjust(
-        db.session.get(Catalogue, decision.catalogue_year),
+        db.session.get(Catalogue, (decision.catalogue_unit, decision.catalogue_year)),
+        by=admin(),
         type=type,
         decision_id=decision.id,
         reason=reason or ADJUSTMENT_REASONS[type],
@@ -179,12 +198,16 @@ def review(decision, kind="legality_review", *, completed_on=dt.date(2026, 6, 1)
     return publish(records.REVIEW, record, on=published_on, by=by) if published_on else record
 
 
-def meeting(*decisions, held_on=HELD_ON, outcome="approved", published_on=None, body_type="executive", attendees=()):
-    """A meeting deliberating `decisions`, each with `outcome`; published when given a day."""
+def meeting(
+    *decisions, held_on=HELD_ON, outcome="approved", published_on=None, body_type="executive", attendees=(), unit=None
+):
+    """A meeting deliberating `decisions`, each with `outcome`, the district's or `unit`'s own;
+    published when given a day."""
     _settled()
     last = db.session.scalar(db.select(db.func.max(Meeting.session_no)))
     recorded = meetings.record_meeting(
         body_type=body_type,
+        unit=unit,
         session_no=(last or 0) + 1,
         held_on=held_on,
         agenda=[{"decision_id": d.id, "outcome": outcome} for d in decisions],

@@ -120,7 +120,7 @@ def test_demo_fills_in_what_is_missing(app, units):
     """Units that exist already (same code) are kept; the rest is loaded."""
     assert "created" in run(app)
     counts = row_counts()
-    assert counts["catalogues"] == 2
+    assert counts["catalogues"] == 3  # the district's 2025 and 2026, and 安亭镇's own 2026
     assert counts["units"] >= 15
 
 
@@ -575,3 +575,25 @@ def test_the_2025_assessment_is_published_scored_for_every_unit(app, client):
     sheet = client.get("/api/v1/assessments/2025.csv")
     assert sheet.status_code == 200 and sheet.get_data().startswith("\ufeff".encode())
     assert sheet.get_data().decode("utf-8-sig").count("\r\n") == len(units) + 2  # header, units, district
+
+
+def test_a_town_keeps_its_own_catalogue_and_invited_a_resident_to_its_joint_meeting(app, client):
+    run(app)
+    catalogue = client.get("/api/v1/units/jd-anting/catalogues/2026").get_json()
+    assert catalogue["unit"] == "jd-anting" and catalogue["issuer_unit"] == "jd-anting"
+    assert catalogue["status"] == "published" and catalogue["on_time"] is True
+    assert [item["title"] for item in catalogue["items"]] == ["安亭镇老旧小区加装电梯三年行动方案（2026—2028年）"]
+    item = catalogue["items"][0]
+    meetings = client.get(f"/api/v1/meetings?decision_id={item['id']}").get_json()
+    assert [(m["body_type"], m["unit"], m["title"]) for m in meetings] == [
+        ("joint_party_government_meeting", "jd-anting", "安亭镇第9次党政联席会议")
+    ]
+    assert [a["category"] for a in meetings[0]["attendees"]] == ["citizen"]
+    attendance = client.get("/api/v1/units/jd-anting/invited-attendance?year=2026").get_json()
+    assert attendance["own_meetings"] == 1 and attendance["topics_from_own_catalogue"] == 1
+    report = client.get("/api/v1/compliance?year=2026&unit=jd-anting").get_json()
+    invited = report["units"][0]["invited_meetings"]
+    assert invited["own_meetings"] == 1 and invited["topics_from_own_catalogue"] == 1
+    # The district's catalogue stays where it is, without the town's item.
+    district = client.get("/api/v1/catalogues/2026").get_json()
+    assert item["id"] not in {i["id"] for i in district["items"]}

@@ -65,9 +65,9 @@ def _kept(kept: int, of: int, records: dict) -> Measure | None:
 
 
 def _catalogue(figures: dict) -> Measure | None:
-    # The district's catalogue is the district row's; a unit's own (section 3 of issue 13) is
-    # its row's `catalogue`, once compliance reports one.
-    catalogue = figures.get("catalogue")
+    # The district's catalogue is the district row's (`catalogue`); a unit's own catalogue
+    # (确定并发布本单位…目录) is its row's `own_catalogue`, null for a unit that keeps none.
+    catalogue = figures.get("catalogue") or figures.get("own_catalogue")
     if not catalogue or catalogue.get("on_time") is None:
         return None  # none, or still due
     on_time = bool(catalogue["on_time"])

@@ -50,10 +50,30 @@ COMPLIANCE_SCHEMA = {
                 "properties": {
                     "unit": {"type": "string"},
                     "name": {"type": "string"},
+                    "own_catalogue": {
+                        "type": ["object", "null"],
+                        "description": "The unit's own catalogue of the year (null without one): published by "
+                        "31 March?",
+                        "properties": {
+                            "year": {"type": "integer"},
+                            "published_on": {"type": ["string", "null"], "format": "date"},
+                            "due_on": {"type": "string", "format": "date"},
+                            "on_time": {"type": ["boolean", "null"]},
+                            "href": {"type": "string", "format": "uri"},
+                        },
+                    },
                     "consultations": _FIGURE,
                     "adoption_reports": _FIGURE,
                     "inquiries": _FIGURE,
-                    "invited_meetings": _FIGURE,
+                    "invited_meetings": {
+                        **_FIGURE,
+                        "description": "Invited stakeholder attendance (列席, at least 3 a year): `count` of the "
+                        "year's published meetings with stakeholders that count for the unit — its own (局长办公会, "
+                        "党政联席会议, …) and the district government's on its decisions — against `required`; "
+                        "`own_meetings` of them held by the unit, `own_meetings_topics` the decisions those "
+                        "deliberated, `topics_from_own_catalogue` how many of those came from the unit's own "
+                        "catalogue; `records` links `meetings` and `own_meetings`",
+                    },
                     "enterprise_hearing": _FIGURE,
                     "interpretations": {
                         **_FIGURE,

@@ -15,7 +15,7 @@ from core import calendar, deadlines, obligations
 from core.extensions import db
 from core.units import unit_code
 from decisions.meetings.models import INVITED_MEETINGS_PER_YEAR, STAKEHOLDERS, AgendaItem, Attendee, Meeting
-from decisions.models import Catalogue, Decision, Unit
+from decisions.models import DISTRICT, Catalogue, Decision, Unit
 
 STATUSES = ("on_time", "late", "overdue", "pending")
 # A question declined by its due day is settled in time, but it was not answered: counted
@@ -32,6 +32,11 @@ def _blank():
             "count": 0,
             "required": INVITED_MEETINGS_PER_YEAR,
             "met": False,
+            # Of `count`, the unit's own meetings; the topics they deliberated, and how many of
+            # those came from the unit's own catalogue (the district asks for topics from it).
+            "own_meetings": 0,
+            "own_meetings_topics": 0,
+            "topics_from_own_catalogue": 0,
             "records": defaultdict(list),
         },
         "enterprise_hearing": {"deliberated": 0, "heard": 0, "not_heard": 0, "records": defaultdict(list)},
@@ -108,11 +113,13 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
         outcome = "declined" if declined_on is not None and status == "on_time" else status
         count(code, "inquiries", outcome, f"/inquiries/{inquiry_id}")
 
-    # Published meetings of the year with invited stakeholders, per unit whose decision they deliberated.
+    # Published meetings of the year with invited stakeholders, for each unit whose decision
+    # they deliberated: the district government's, and the unit's own (whose agenda holds only
+    # the unit's decisions), one row per topic. A meeting counts once per unit.
     with_stakeholders = sa.select(Attendee.meeting_id).where(Attendee.category.in_(STAKEHOLDERS))
-    seen = set()
-    for meeting_id, code in db.session.execute(
-        sa.select(Meeting.id, Decision.lead_unit)
+    seen = defaultdict(set)
+    for meeting_id, held_by, code, catalogue_unit in db.session.execute(
+        sa.select(Meeting.id, Meeting.unit, Decision.lead_unit, Decision.catalogue_unit)
         .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
         .join(Decision, Decision.id == AgendaItem.decision_id)
         .where(
@@ -121,15 +128,24 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
             Meeting.id.in_(with_stakeholders),
             *unit_filter,
         )
-        .distinct()
+        .order_by(Meeting.id)
     ):
-        if code in figures:
-            figures[code]["invited_meetings"]["count"] += 1
-            figures[code]["invited_meetings"]["records"]["meetings"].append(f"/meetings/{meeting_id}")
-        if meeting_id not in seen:
-            seen.add(meeting_id)
-            district["invited_meetings"]["count"] += 1
-            district["invited_meetings"]["records"]["meetings"].append(f"/meetings/{meeting_id}")
+        path = f"/meetings/{meeting_id}"
+        for key, target in ((code, figures.get(code)), (None, district)):
+            if target is None:
+                continue
+            invited = target["invited_meetings"]
+            if held_by is not None and held_by == code:
+                invited["own_meetings_topics"] += 1
+                invited["topics_from_own_catalogue"] += catalogue_unit == held_by
+            if meeting_id in seen[key]:
+                continue
+            seen[key].add(meeting_id)
+            invited["count"] += 1
+            invited["records"]["meetings"].append(path)
+            if held_by is not None:
+                invited["own_meetings"] += 1
+                invited["records"]["own_meetings"].append(path)
 
     # Enterprise-related decisions deliberated in the year: heard before the meeting? The rule
     # is `enterprises_heard`'s, asked of the whole year at once (once per decision, it took
@@ -159,21 +175,34 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
     district["invited_meetings"]["required"] = None  # the rule is per unit
     district["invited_meetings"]["met"] = None
 
-    catalogue = db.session.get(Catalogue, year)
+    # The district's catalogue, and each unit's own of the year (one query for all): published
+    # by 31 March? A unit without one has null.
+    catalogues = {
+        c.unit: _catalogue_figure(c)
+        for c in db.session.scalars(
+            sa.select(Catalogue).where(
+                Catalogue.year == year, Catalogue.unit.in_([DISTRICT, *figures]) if unit else sa.true()
+            )
+        )
+    }
     return {
         "year": year,
-        "catalogue": None
-        if catalogue is None
-        else {
-            "year": year,
-            "published_on": catalogue.published_on,
-            "due_on": catalogue.due_on,
-            "on_time": catalogue.on_time(calendar.today()),
-            "path": f"/catalogues/{year}",
-        },
-        "units": [{"unit": code, "name": name, **figures[code]} for code, name in units],
+        "catalogue": catalogues.get(DISTRICT),
+        "units": [
+            {"unit": code, "name": name, "own_catalogue": catalogues.get(code), **figures[code]} for code, name in units
+        ],
         "district": district,
         "_links": {"self": {"path": query}, "csv": {"path": f"{query}&format=csv"}},
+    }
+
+
+def _catalogue_figure(catalogue: Catalogue) -> dict:
+    return {
+        "year": catalogue.year,
+        "published_on": catalogue.published_on,
+        "due_on": catalogue.due_on,
+        "on_time": catalogue.on_time(calendar.today()),
+        "path": catalogue.path,
     }
 
 
@@ -202,6 +231,10 @@ CSV_COLUMNS = (
     "documents_interpreted_multi_form",
     "multi_form_interpretation_rate",
     "multi_form_interpretation_met",
+    "invited_own_meetings",
+    "invited_own_meetings_topics",
+    "invited_topics_from_own_catalogue",
+    "own_catalogue_on_time",
 )
 
 
@@ -231,6 +264,10 @@ def csv_rows(report: dict):
             f["interpretations"]["multi_form"],
             "" if f["interpretations"]["multi_form_rate"] is None else f["interpretations"]["multi_form_rate"],
             _yes_no(f["interpretations"]["met"]),
+            f["invited_meetings"]["own_meetings"],
+            f["invited_meetings"]["own_meetings_topics"],
+            f["invited_meetings"]["topics_from_own_catalogue"],
+            "" if f.get("own_catalogue") is None else _yes_no(f["own_catalogue"]["on_time"]),
         )
 
     yield CSV_COLUMNS

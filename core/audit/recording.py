@@ -91,7 +91,9 @@ def _entry(obj, action: str) -> dict:
         "action": action,
         "record_type": obj.__tablename__,
         # Not state.identity: a new row gets its identity only after after_flush has run.
-        "record_id": "/".join(str(part) for part in state.mapper.primary_key_from_instance(obj)),
+        # A key's empty part is left out: the district's catalogue (unit '') stays `2026`, as it
+        # was before units kept their own (`jd-anting/2026`).
+        "record_id": "/".join(str(part) for part in state.mapper.primary_key_from_instance(obj) if part != ""),
         "changes": changes,
     }
 

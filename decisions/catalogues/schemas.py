@@ -5,8 +5,8 @@ from marshmallow import validate
 
 from core.http import JsonBoolean
 from core.links import href
-from core.serialize import Links, RecordList, Schema, choice, describe
-from decisions.models import AdjustmentType, Category, DecisionState
+from core.serialize import Computed, Links, RecordList, Schema, choice, describe
+from decisions.models import AdjustmentType, Category, DecisionState, catalogue_path
 from decisions.schemas import (
     PLANNED_COMPLETION,
     UNIT_CODE,
@@ -24,6 +24,10 @@ F = ma.fields
 
 class AdjustmentSchema(Schema):
     id = F.Integer(metadata=describe("The adjustment's id", 1))
+    catalogue_unit = Computed(
+        lambda a: a.catalogue_unit or None,
+        metadata=describe("Whose catalogue: a unit's code, null for the district's", type=["string", "null"]),
+    )
     catalogue_year = F.Integer(metadata=describe("The catalogue's year", 2026))
     type = F.String(metadata=describe("What kind of adjustment", "postpone", enum=[t.value for t in AdjustmentType]))
     decision_id = F.Integer(metadata=describe("The decision it adjusts", 12))
@@ -36,9 +40,9 @@ class AdjustmentSchema(Schema):
     recorded_at = F.DateTime(metadata=describe("When the service recorded it", "2026-06-18T03:20:00+00:00"))
     _links = Links(
         lambda a: {
-            "self": href(f"/catalogues/{a.catalogue_year}/adjustments/{a.id}"),
+            "self": href(a.path),
             "decision": href(f"/decisions/{a.decision_id}"),
-            "catalogue": href(f"/catalogues/{a.catalogue_year}"),
+            "catalogue": href(catalogue_path(a.catalogue_unit, a.catalogue_year)),
         }
     )
 
@@ -82,6 +86,14 @@ class CatalogueItemSchema(ma.Schema):
 
 
 class CatalogueSchema(Schema):
+    unit = Computed(
+        lambda c: c.unit or None,
+        metadata=describe(
+            "Whose catalogue: the code of the department, town or street that keeps it, null for the district "
+            "government's; with the year its natural key",
+            type=["string", "null"],
+        ),
+    )
     year = F.Integer(metadata=describe("The year; a catalogue's natural key", 2026))
     title = F.String(metadata=describe("Title", "嘉定区人民政府2026年度重大行政决策事项目录"))
     issuer_unit = F.String(metadata=describe("Code of the issuing unit", "jd-gov"))
@@ -99,9 +111,9 @@ class CatalogueSchema(Schema):
     adjustments = F.List(F.Nested(AdjustmentSchema), metadata=describe("Its adjustments, oldest first"))
     _links = Links(
         lambda c: {
-            "self": href(f"/catalogues/{c.year}"),
-            "decisions": href(f"/decisions?year={c.year}"),
-            "adjustments": href(f"/catalogues/{c.year}/adjustments"),
+            "self": href(c.path),
+            "decisions": href(f"/decisions?year={c.year}" + (f"&unit={c.unit}" if c.unit else "")),
+            "adjustments": href(f"{c.path}/adjustments"),
             "issuer_unit": href(f"/units/{c.issuer_unit}"),
         }
     )
@@ -146,4 +158,16 @@ class CatalogueEmbedArgsSchema(ma.Schema):
 class CatalogueQueryArgsSchema(ma.Schema):
     status = F.String(
         validate=validate.OneOf(["draft", "published"]), metadata=describe("draft (staff only) or published")
+    )
+
+
+class UnitCatalogueInSchema(ma.Schema):
+    year = F.Integer(required=True, validate=validate.Range(2000, 2100), metadata=describe("Year", 2026))
+    title = title_field("安亭镇2026年度重大行政决策事项目录", required=True)
+    issuer_unit = F.String(
+        validate=UNIT_CODE.validate,
+        metadata=describe("Issuing unit's code: the unit itself (its code when omitted)", "jd-anting"),
+    )
+    party_consent_on = F.Date(
+        metadata=describe("Day the unit's Party organisation (党委、党组) consented, if it has", "2026-02-20")
     )

@@ -8,13 +8,15 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from core import calendar, publication
-from core.auth import Account
+from core.auth import Account, ensure_may_edit, owner_of
 from core.errors import (
     AdjustmentNotApplicable,
     CatalogueAlreadyPublished,
+    CatalogueIssuerNotUnit,
     CatalogueNotPublished,
     Conflict,
     DecisionWithdrawn,
+    GovernmentUnitCatalogue,
     Invalid,
     NotFound,
     PartyConsentMissing,
@@ -25,22 +27,36 @@ from core.publication import EntryType, Fact, PublicRecordEntry
 from decisions import procedure, visibility
 from decisions.models import (
     ADJUSTED,
+    DISTRICT,
     Adjustment,
     AdjustmentType,
     Catalogue,
     Decision,
     DecisionState,
+    UnitKind,
     completion_last_day,
 )
-from decisions.rules import apply_changes, check_references
-from decisions.units.services import ensure_units_exist, stored_codes
+from decisions.rules import apply_changes, check_catalogue_unit, check_references
+from decisions.units.services import ensure_units_exist, get_unit, stored_codes
 
 # --- Catalogues ------------------------------------------------------------------------------
 
 
-def list_catalogues(*, viewer: Account | None, status=None) -> Listing:
-    """The catalogues, newest year first, each as `viewer` may see it; drafts only for staff."""
-    condition = visibility.catalogues_shown(viewer)
+@owner_of("code")
+def _unit_itself(code: str, viewer: Account) -> str:
+    # A unit's own records under /units/{code}/… are led by that unit: its editors write them.
+    return get_unit(code).code
+
+
+def unit_of(code: str) -> str:
+    """The stored code of the unit `code` names (404 for none): whose catalogues a path reads."""
+    return get_unit(code).code
+
+
+def list_catalogues(*, viewer: Account | None, status=None, unit: str = DISTRICT) -> Listing:
+    """`unit`'s catalogues (the district's by default), newest year first, each as `viewer`
+    may see it; drafts only for staff."""
+    condition = sa.and_(visibility.catalogues_shown(viewer), Catalogue.unit == unit)
     if status == "published":
         condition = sa.and_(condition, Catalogue.published_on.is_not(None))
     elif status == "draft":
@@ -51,11 +67,15 @@ def list_catalogues(*, viewer: Account | None, status=None) -> Listing:
     )
 
 
-def get_catalogue(year: int, *, viewer: Account | None) -> Catalogue:
-    """The catalogue of `year`; a draft is 404 to the public."""
-    catalogue = db.session.get(Catalogue, year)
+def get_catalogue(year: int, *, viewer: Account | None, unit: str = DISTRICT) -> Catalogue:
+    """`unit`'s catalogue of `year` (the district's by default); a draft is 404 to the public."""
+    catalogue = db.session.get(Catalogue, (unit, year))
     if catalogue is None or not visibility.catalogue_shown(viewer, published_on=catalogue.published_on):
-        raise NotFound(f"No catalogue for {year} is published.")
+        raise NotFound(
+            f"{unit} has no published catalogue of its own for {year}."
+            if unit
+            else f"No catalogue for {year} is published."
+        )
     return catalogue
 
 
@@ -75,7 +95,11 @@ def catalogue_view(catalogue: Catalogue, *, viewer: Account | None, stages: bool
             Decision.state,
             Decision.adjustment,
         )
-        .where(Decision.catalogue_year == catalogue.year, visibility.decisions_shown(viewer))
+        .where(
+            Decision.catalogue_unit == catalogue.unit,
+            Decision.catalogue_year == catalogue.year,
+            visibility.decisions_shown(viewer),
+        )
         .order_by(Decision.seq_no)
     ).all()
     timelines = publication.timelines_of([item.id for item in items]) if stages else None
@@ -84,9 +108,13 @@ def catalogue_view(catalogue: Catalogue, *, viewer: Account | None, stages: bool
         for item in items
     ]
     adjustments = db.session.scalars(
-        sa.select(Adjustment).where(Adjustment.catalogue_year == catalogue.year).order_by(Adjustment.id)
+        sa.select(Adjustment)
+        .where(Adjustment.catalogue_unit == catalogue.unit, Adjustment.catalogue_year == catalogue.year)
+        .order_by(Adjustment.id)
     ).all()
     return SimpleNamespace(
+        unit=catalogue.unit,
+        path=catalogue.path,
         year=catalogue.year,
         title=catalogue.title,
         issuer_unit=catalogue.issuer_unit,
@@ -102,20 +130,52 @@ def catalogue_view(catalogue: Catalogue, *, viewer: Account | None, stages: bool
     )
 
 
-def create_catalogue(year: int, *, title: str, issuer_unit: str, party_consent_on=None) -> Catalogue:
-    """Open the catalogue of a year, as a draft."""
-    if db.session.get(Catalogue, year) is not None:
-        raise Conflict(f"The catalogue for {year} exists already.")
+def create_catalogue(
+    year: int,
+    *,
+    title: str,
+    issuer_unit: str | None = None,
+    party_consent_on=None,
+    unit: str = DISTRICT,
+    by: Account | None = None,
+) -> Catalogue:
+    """Open the catalogue of a year, as a draft: the district's, or `unit`'s own (issued by
+    that unit, which `by` must be staff of)."""
+    if unit:
+        ensure_may_edit(by, unit)
+        if get_unit(unit).kind == UnitKind.government:
+            raise GovernmentUnitCatalogue(
+                "code",
+                f"{unit} is the district government's office: its catalogue is the district's, at /catalogues.",
+                location="path",
+            )
+        issuer_unit = issuer_unit or unit
+    if db.session.get(Catalogue, (unit, year)) is not None:
+        raise Conflict(
+            f"{unit}'s own catalogue for {year} exists already."
+            if unit
+            else f"The catalogue for {year} exists already."
+        )
     issuer_unit = stored_codes({"issuer_unit": issuer_unit})["issuer_unit"]
     ensure_units_exist([issuer_unit], "issuer_unit")
-    catalogue = Catalogue(year=year, title=title, issuer_unit=issuer_unit, party_consent_on=party_consent_on)
+    _check_issuer(unit, issuer_unit)
+    catalogue = Catalogue(unit=unit, year=year, title=title, issuer_unit=issuer_unit, party_consent_on=party_consent_on)
     db.session.add(catalogue)
     db.session.commit()
     return catalogue
 
 
-def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
+def _check_issuer(unit: str, issuer_unit: str) -> None:
+    """A unit's catalogue is issued by that unit (确定并发布本单位…目录); the district's by the
+    unit it names (the government office)."""
+    if unit and issuer_unit != unit:
+        raise CatalogueIssuerNotUnit("issuer_unit", f"{unit}'s own catalogue is issued by {unit}, not {issuer_unit}.")
+
+
+def update_catalogue(catalogue: Catalogue, *, by: Account | None = None, **changes) -> Catalogue:
     """Change a draft catalogue; a published one changes only through adjustments."""
+    if catalogue.unit:
+        ensure_may_edit(by, catalogue.unit)
     if catalogue.published_on is not None:
         raise CatalogueAlreadyPublished(
             f"The {catalogue.year} catalogue was published on {catalogue.published_on}; record an adjustment instead."
@@ -123,6 +183,7 @@ def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
     if "issuer_unit" in changes:
         changes = stored_codes(changes)
         ensure_units_exist([changes["issuer_unit"]], "issuer_unit")
+        _check_issuer(catalogue.unit, changes["issuer_unit"])
     for key, value in changes.items():
         setattr(catalogue, key, value)
     db.session.commit()
@@ -130,9 +191,18 @@ def update_catalogue(catalogue: Catalogue, **changes) -> Catalogue:
 
 
 def publish_catalogue(
-    catalogue: Catalogue, *, party_consent_on=None, published_on=None, doc_number=None, url=None
+    catalogue: Catalogue,
+    *,
+    party_consent_on=None,
+    published_on=None,
+    doc_number=None,
+    url=None,
+    by: Account | None = None,
 ) -> Catalogue:
-    """Publish the catalogue; needs the Party committee's consent first [national, Art. 3]."""
+    """Publish the catalogue; needs the Party committee's consent first [national, Art. 3]
+    (for a unit's own, its Party organisation's)."""
+    if catalogue.unit:
+        ensure_may_edit(by, catalogue.unit)
     if catalogue.published_on is not None:
         raise CatalogueAlreadyPublished(f"The {catalogue.year} catalogue was published on {catalogue.published_on}.")
     published_on = publication.publication_day(published_on)
@@ -149,7 +219,11 @@ def publish_catalogue(
         )
     items = db.session.scalars(
         sa.select(Decision)
-        .where(Decision.catalogue_year == catalogue.year, Decision.catalogued_on.is_(None))
+        .where(
+            Decision.catalogue_unit == catalogue.unit,
+            Decision.catalogue_year == catalogue.year,
+            Decision.catalogued_on.is_(None),
+        )
         .order_by(Decision.seq_no)
     ).all()
     # Set after the read, so that the publication is one change of the catalogue (one audit entry).
@@ -165,7 +239,7 @@ def publish_catalogue(
                 decision.id,
                 EntryType.catalogued,
                 f"列入《{catalogue.title}》（第{decision.seq_no}项）",
-                f"/catalogues/{catalogue.year}",
+                catalogue.path,
             )
             for decision in items
         ),
@@ -180,12 +254,16 @@ def publish_catalogue(
 
 def list_adjustments(catalogue: Catalogue) -> Listing:
     """The catalogue's adjustments, oldest first."""
-    return Listing(sa.select(Adjustment).where(Adjustment.catalogue_year == catalogue.year).order_by(Adjustment.id))
+    return Listing(
+        sa.select(Adjustment)
+        .where(Adjustment.catalogue_unit == catalogue.unit, Adjustment.catalogue_year == catalogue.year)
+        .order_by(Adjustment.id)
+    )
 
 
 def get_adjustment(catalogue: Catalogue, adjustment_id: int) -> Adjustment:
     adjustment = db.session.get(Adjustment, adjustment_id)
-    if adjustment is None or adjustment.catalogue_year != catalogue.year:
+    if adjustment is None or (adjustment.catalogue_unit, adjustment.catalogue_year) != (catalogue.unit, catalogue.year):
         raise NotFound(f"The {catalogue.year} catalogue has no adjustment {adjustment_id}.")
     return adjustment
 
@@ -200,8 +278,11 @@ def adjust(
     published_on: dt.date | None = None,
     planned_completion: str | None = None,
     changes: dict | None = None,
+    by: Account | None = None,
 ) -> Adjustment:
     """Add, modify, postpone, withdraw or carry over an item of the published catalogue."""
+    if catalogue.unit:
+        ensure_may_edit(by, catalogue.unit)
     if catalogue.published_on is None:
         raise CatalogueNotPublished(
             f"The {catalogue.year} catalogue is still a draft: change its items directly; "
@@ -211,7 +292,7 @@ def adjust(
     if approved_on > published_on:
         raise Invalid("approved_on", "An adjustment is approved before it is published.")
     decision = db.session.get(Decision, decision_id)
-    if decision is None or decision.catalogue_year != catalogue.year:
+    if decision is None or (decision.catalogue_unit, decision.catalogue_year) != (catalogue.unit, catalogue.year):
         raise Invalid("decision_id", f"The {catalogue.year} catalogue has no decision {decision_id}.")
     if decision.state == DecisionState.withdrawn:
         raise DecisionWithdrawn(f"Decision {decision.id} was withdrawn; it takes no further adjustment.")
@@ -230,6 +311,7 @@ def adjust(
             raise Invalid("changes", "A modification names at least one catalogue column that it changes.")
         # Check the item as it will stand, so that a new lead unit cannot already be a co-unit.
         check_references({"lead_unit": decision.lead_unit, "co_units": decision.co_units, **changes})
+        check_catalogue_unit(catalogue.unit, changes.get("lead_unit", decision.lead_unit), "changes")
         recorded = apply_changes(decision, changes)
     elif kind == AdjustmentType.postpone:
         if not planned_completion:
@@ -245,6 +327,7 @@ def adjust(
     decision.adjustment = ADJUSTED[kind]
     adjustment = stored(
         Adjustment(
+            catalogue_unit=catalogue.unit,
             catalogue_year=catalogue.year,
             type=kind,
             decision_id=decision.id,
@@ -292,7 +375,7 @@ def _record_adjustment(catalogue: Catalogue, decision: Decision, adjustment: Adj
             decision.id,
             entry_type,
             title,
-            f"/catalogues/{catalogue.year}/adjustments/{adjustment.id}",
+            adjustment.path,
             amends_seq=amends,
             reason=adjustment.reason,
         ),

@@ -8,11 +8,32 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import Versioned, db
+from decisions.models import Unit
 
 
 class BodyType(enum.StrEnum):
+    # The district government's [Art. 30]
     executive = "executive"  # 常务会议
     plenary = "plenary"  # 全体会议
+    # A unit's own decision meetings [district]: a department's, a town's or a street's.
+    bureau_director_meeting = "bureau_director_meeting"  # 局长办公会
+    bureau_affairs_meeting = "bureau_affairs_meeting"  # 局务会议
+    joint_party_government_meeting = "joint_party_government_meeting"  # 党政联席会议
+    director_office_meeting = "director_office_meeting"  # 主任办公会议
+
+
+# Its name in the meeting's title, and whose body it is: the district government's bodies sit
+# without a holding unit, a unit's bodies only with one (decisions.meetings.services).
+BODY_NAMES = {
+    BodyType.executive: "常务会议",
+    BodyType.plenary: "全体会议",
+    BodyType.bureau_director_meeting: "局长办公会",
+    BodyType.bureau_affairs_meeting: "局务会议",
+    BodyType.joint_party_government_meeting: "党政联席会议",
+    BodyType.director_office_meeting: "主任办公会议",
+}
+DISTRICT_BODIES = (BodyType.executive, BodyType.plenary)
+UNIT_BODIES = tuple(b for b in BodyType if b not in DISTRICT_BODIES)
 
 
 class Outcome(enum.StrEnum):
@@ -58,10 +79,15 @@ class Meeting(Versioned, db.Model):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    body_type: Mapped[str] = mapped_column(sa.String(20))
+    body_type: Mapped[str] = mapped_column(sa.String(30))
+    # The unit holding a unit body's meeting; null for the district government's own.
+    unit: Mapped[str | None] = mapped_column(sa.ForeignKey("units.code"), index=True)
     session_no: Mapped[int]
     held_on: Mapped[dt.date] = mapped_column(index=True)
     published_on: Mapped[dt.date | None]
+
+    # For the title; read in the meeting's own query (a list stays one query).
+    holder: Mapped[Unit | None] = relationship(lazy="joined", viewonly=True)
 
     agenda: Mapped[list["AgendaItem"]] = relationship(
         order_by="AgendaItem.position", cascade="all, delete-orphan", lazy="selectin"
@@ -70,12 +96,35 @@ class Meeting(Versioned, db.Model):
         order_by="Attendee.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    __table_args__ = (sa.UniqueConstraint("body_type", "held_on", "session_no"),)
+    # One session of a body a day: the district's bodies among themselves, each unit's among
+    # its own (a null unit would never clash in one constraint, hence two partial indexes).
+    __table_args__ = (
+        sa.Index(
+            "ix_meetings_district_session",
+            "body_type",
+            "held_on",
+            "session_no",
+            unique=True,
+            sqlite_where=sa.text("unit IS NULL"),
+            postgresql_where=sa.text("unit IS NULL"),
+        ),
+        sa.Index(
+            "ix_meetings_unit_session",
+            "unit",
+            "body_type",
+            "held_on",
+            "session_no",
+            unique=True,
+            sqlite_where=sa.text("unit IS NOT NULL"),
+            postgresql_where=sa.text("unit IS NOT NULL"),
+        ),
+    )
 
     @property
     def title(self) -> str:
-        body = "常务会议" if self.body_type == BodyType.executive else "全体会议"
-        return f"区政府第{self.session_no}次{body}"
+        body = BODY_NAMES[BodyType(self.body_type)]
+        held_by = "区政府" if self.unit is None else (self.holder.name if self.holder else self.unit)
+        return f"{held_by}第{self.session_no}次{body}"
 
 
 class AgendaItem(db.Model):

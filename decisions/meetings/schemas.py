@@ -8,11 +8,23 @@ from core import publication
 from core.http import JsonBoolean
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
-from decisions.meetings.models import Adoption, AttendeeCategory, BodyType, Meeting, Outcome
+from decisions.meetings.models import (
+    BODY_NAMES,
+    DISTRICT_BODIES,
+    Adoption,
+    AttendeeCategory,
+    BodyType,
+    Meeting,
+    Outcome,
+)
 from decisions.records.schemas import EXEMPTIONS_OUT, exemptions_field, exemptions_of
 from decisions.schemas import decision_id_field, decision_links
 
 F = ma.fields
+
+BODY_TYPES = "The deliberating body: " + ", ".join(
+    f"`{body}` ({name}{'' if body in DISTRICT_BODIES else ', a unit’s'})" for body, name in BODY_NAMES.items()
+)
 
 
 class AgendaItemSchema(ma.Schema):
@@ -46,8 +58,10 @@ class AttendeeSchema(ma.Schema):
 class MeetingSchema(Schema):
     id = F.Integer(metadata=describe("The meeting's id", 3))
     title = F.String(metadata=describe("Title", "区政府第15次常务会议"))
-    body_type = F.String(
-        metadata=describe("executive (常务会议) or plenary (全体会议)", enum=[b.value for b in BodyType])
+    body_type = F.String(metadata=describe(BODY_TYPES, enum=[b.value for b in BodyType]))
+    unit = F.String(
+        allow_none=True,
+        metadata=describe("The unit holding a unit body's meeting; null for the district's", "jd-anting"),
     )
     session_no = F.Integer(metadata=describe("Session number", 15))
     held_on = F.Date(metadata=describe("Day it was held"))
@@ -60,7 +74,9 @@ class MeetingSchema(Schema):
     attendees = F.List(F.Nested(AttendeeSchema), metadata=describe("Invited attendees (列席)"))
     created_at = F.DateTime(metadata=describe("When the service recorded it"))
     updated_at = F.DateTime(metadata=describe("When it last changed"))
-    _links = Links(lambda m: {"self": href(f"/meetings/{m.id}")})
+    _links = Links(
+        lambda m: {"self": href(f"/meetings/{m.id}"), **({"unit": href(f"/units/{m.unit}")} if m.unit else {})}
+    )
 
     def dump(self, obj, *, many: bool | None = None):
         """A published meeting as it was published (its standing read live), any other as it is;
@@ -111,7 +127,16 @@ publication.freezes(Meeting, MeetingSchema)
 
 
 class MeetingInSchema(ma.Schema):
-    body_type = F.String(required=True, validate=choice(BodyType), metadata=describe("Body", "executive"))
+    body_type = F.String(required=True, validate=choice(BodyType), metadata=describe(BODY_TYPES, "executive"))
+    unit = F.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$", error="Letters, digits, - and _."),
+        metadata=describe(
+            "The unit holding the meeting: required for a unit's body (422 `meeting-unit-missing`), "
+            "refused for the district's (422 `meeting-unit-unexpected`)",
+            "jd-anting",
+        ),
+    )
     session_no = F.Integer(required=True, validate=validate.Range(1, 100000), metadata=describe("Session number", 15))
     held_on = F.Date(required=True, metadata=describe("Day held", "2026-09-18"))
     agenda = F.List(F.Nested(AgendaItemInSchema), required=True, validate=validate.Length(1, 50))
@@ -127,7 +152,15 @@ class InvitedAttendanceSchema(Schema):
     unit = F.String(metadata=describe("The unit's code", "jd-fgw"))
     year = F.Integer(metadata=describe("The year", 2026))
     meetings_with_attendees = F.Integer(
-        metadata=describe("Published meetings that deliberated the unit's decisions with invited stakeholder attendees")
+        metadata=describe(
+            "Published meetings with invited stakeholder attendees that count for the unit: its own, and the "
+            "district government's that deliberated its decisions"
+        )
+    )
+    own_meetings = F.Integer(metadata=describe("Of those, the unit's own meetings (局长办公会, 党政联席会议, …)", 2))
+    own_meetings_topics = F.Integer(metadata=describe("Decisions deliberated at those own meetings", 3))
+    topics_from_own_catalogue = F.Integer(
+        metadata=describe("Of those decisions, the ones from the unit's own catalogue (the district asks for these)", 2)
     )
     required = F.Integer(metadata=describe("How many the district asks for each year", 3))
     met = JsonBoolean(metadata=describe("Whether the count reaches `required`"))
@@ -140,6 +173,7 @@ class InvitedAttendanceSchema(Schema):
 class MeetingRefSchema(ma.Schema):
     id = F.Integer()
     held_on = F.Date()
+    own = JsonBoolean(metadata=describe("Held by the unit itself"))
     _links = Links(lambda m: {"self": href(f"/meetings/{m.id}")})
 
 

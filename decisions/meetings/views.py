@@ -44,14 +44,18 @@ class Meetings(MethodView):
         The public sees published meetings only."""
         return services.list_meetings(viewer=current_account(), **args)
 
-    @writes(blp, MeetingInSchema, 201, MeetingSchema, 409, 422, access=requires("admin"), etag=SENT)
+    @writes(blp, MeetingInSchema, 201, MeetingSchema, 403, 409, 422, access=requires("admin", "editor"), etag=SENT)
     def post(self, data):
-        """Record a meeting's deliberation, unpublished (admin)
+        """Record a meeting's deliberation, unpublished (admin; a unit's own: also its editors)
 
-        Executive or plenary meetings only. A decision goes on the agenda only after its legality
-        review found it lawful (409 `legality-review-missing`), and only when public participation's
-        preconditions hold (409 naming the rule): among them `hearing-missing` (a decision that
-        requires a hearing has none whose record was signed by the meeting day) and
+        The district government's executive or plenary meeting (admin), or a unit's own
+        decision meeting — 局长办公会, 局务会议, 党政联席会议, 主任办公会议 — naming the `unit`
+        that holds it, whose decisions only it deliberates (422 `meeting-agenda-other-unit`).
+
+        A decision goes on the agenda only after its legality review found it lawful (409
+        `legality-review-missing`), and only when public participation's preconditions hold
+        (409 naming the rule): among them `hearing-missing` (a decision that requires a
+        hearing has none whose record was signed by the meeting day) and
         `procedure-missing` (a procedure its catalogue item lists has no record by then: a
         published consultation closed before the day; a review of the kind completed by the day,
         published or not). An agenda item's `exemptions` override those two, each with a reason."""
@@ -74,13 +78,13 @@ class MeetingById(MethodView):
         return meeting
 
     @blp.sends_etag
-    @requires("admin")
+    @requires("admin", "editor")
     @blp.doc(parameters=[{**IF_MATCH_WHEN_REPLACING, "required": True}])
     @blp.arguments(MeetingInSchema)
     @blp.response(200, MeetingSchema)
     @documents(404, 409, 412, 422, 428)
     def put(self, data, meeting_id):
-        """Replace an unpublished meeting's record (admin)
+        """Replace an unpublished meeting's record (admin; a unit's own: also its editors)
 
         Needs `If-Match`; a published meeting is never changed (409)."""
         meeting = services.get_meeting(meeting_id, viewer=current_account())
@@ -93,10 +97,19 @@ class MeetingById(MethodView):
 @blp.route("/meetings/<int:meeting_id>/publish", parameters=[MEETING_ID])
 class MeetingPublication(MethodView):
     @writes(
-        blp, PublishInSchema, 200, MeetingSchema, 404, 409, 422, access=requires("admin"), etag=SENT, required=False
+        blp,
+        PublishInSchema,
+        200,
+        MeetingSchema,
+        404,
+        409,
+        422,
+        access=requires("admin", "editor"),
+        etag=SENT,
+        required=False,
     )
     def post(self, data, meeting_id):
-        """Publish a meeting's deliberation (admin)
+        """Publish a meeting's deliberation (admin; a unit's own: also its editors)
 
         Each decision on its agenda gets a `meeting_deliberated` entry on its timeline, and its
         state follows the outcome."""
@@ -112,8 +125,9 @@ class InvitedAttendance(MethodView):
     def get(self, args, code):
         """Count a unit's meetings with invited stakeholder attendees in a year
 
-        The district asks each unit for at least 3 a year: published meetings that deliberated
-        the unit's decisions with enterprises, associations, citizens or other stakeholders
-        attending."""
+        The district asks each unit for at least 3 a year: published meetings with enterprises,
+        associations, citizens or other stakeholders attending, held by the unit itself or
+        by the district government on the unit's decisions. Of its own meetings, the topics
+        deliberated and how many came from the unit's own catalogue."""
         unit = unit_services.get_unit(code)
         return services.invited_attendance(unit.code, year=args["year"])

@@ -141,7 +141,7 @@ def _check_result(decision, v, corrects=None):
         )
     v["meeting_id"] = meeting.id
     if not v.get("issuer_unit"):
-        v["issuer_unit"] = db.session.get(Catalogue, decision.catalogue_year).issuer_unit
+        v["issuer_unit"] = db.session.get(Catalogue, (decision.catalogue_unit, decision.catalogue_year)).issuer_unit
     year = _DOC_YEAR.search(v["doc_number"])
     v["doc_year"] = int(year.group(1)) if year else v["issued_on"].year
 

@@ -52,9 +52,9 @@ def _ensure_unit_name_free(name: str) -> None:
 
 
 def stored_codes(fields: dict) -> dict:
-    """`fields` with each unit code (lead, issuer, co-units) as stored, whatever its case."""
+    """`fields` with each unit code (lead, issuer, co-units, catalogue, meeting holder) as stored, whatever its case."""
     # An unknown code stays as given: ensure_units_exist refuses it, after permission checks.
-    return with_stored_codes(fields, "lead_unit", "issuer_unit", "co_units")
+    return with_stored_codes(fields, "lead_unit", "issuer_unit", "co_units", "catalogue_unit", "unit")
 
 
 def ensure_units_exist(codes, field: str) -> None:

@@ -9,7 +9,7 @@
   0008), and TRUNCATE on PostgreSQL. A draft is taken again in place until it is published.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-04 18:45:00
 
 """
@@ -21,7 +21,7 @@ from core.extensions import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0021'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

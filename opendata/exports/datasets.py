@@ -236,6 +236,7 @@ DECISIONS = Dataset(
         DecisionSchema,
         {
             "id": "事项编号",
+            "catalogue_unit": "所属单位目录（空为区政府目录）",
             "catalogue_year": "目录年度",
             "seq_no": "目录序号",
             "title": "事项名称",

@@ -1,4 +1,5 @@
-"""The `meetings` and `attendees` datasets: every published meeting (常务会议, 全体会议) with its agenda — the
+"""The `meetings` and `attendees` datasets: every published meeting (常务会议, 全体会议, and the units'
+own: 局长办公会, 党政联席会议, …) with its agenda — the
 decisions deliberated and their outcome — and its invited attendees, as the meetings list
 shows each (an attendee's name only where they consented); and each invited attendee (列席) of
 them on a row of its own, for counting who was heard."""
@@ -32,6 +33,7 @@ def _meetings(filters: Filters) -> sa.Select:
         # As the meetings list reads `year`: held in it.
         statement = statement.where(in_year(Meeting.held_on, filters.year))
     if filters.unit is not None:
+        # The unit's own meetings deliberate only its decisions, so they are among these.
         deliberating = (
             sa.select(AgendaItem.meeting_id)
             .join(Decision, Decision.id == AgendaItem.decision_id)
@@ -62,7 +64,7 @@ def _meeting_batches(connection: sa.Connection, filters: Filters) -> Iterator[li
 
 MEETINGS = Dataset(
     name="meetings",
-    title_zh="政府常务会议、全体会议审议情况",
+    title_zh="政府常务会议、全体会议及各单位决策会议审议情况",
     title_en="Published meetings: the decisions deliberated and their outcomes, and the invited attendees",
     columns=columns_of(
         MeetingSchema,
@@ -70,6 +72,7 @@ MEETINGS = Dataset(
             "id": "会议编号",
             "title": "会议名称",
             "body_type": "会议类型",
+            "unit": "召开会议的单位代码（空为区政府会议）",
             "session_no": "会议届次",
             "held_on": "召开日期",
             "status": "公开状态",

@@ -103,6 +103,13 @@ def test_the_catalogue_is_published_by_31_march(catalogue, expected):
         assert duty["points"] == 10 * expected[0]
 
 
+def test_a_units_own_catalogue_is_its_catalogue_duty():
+    own = {"on_time": False, "published_on": "2026-04-03", "path": "/units/jd-anting/catalogues/2026"}
+    duty = _score(_figures(own_catalogue=own))["duties"]["catalogue_on_time"]
+    assert (duty["rate"], duty["met"], duty["records"]) == (0.0, False, {"catalogue": [own["path"]]})
+    assert _score(_figures(own_catalogue=None))["duties"]["catalogue_on_time"]["applies"] is False
+
+
 def test_consultations_last_30_days_or_give_a_reason():
     figures = {"total": 4, "compliant": 3, "non_compliant": 1, "records": {"non_compliant": ["/consultations/9"]}}
     duty = _score(_figures(consultations=figures))["duties"]["consultation_window"]

@@ -127,7 +127,7 @@ def test_an_editor_of_another_unit_enters_no_comments(client, tokens, cid):
 def test_a_withdrawn_decision_takes_no_comments(client, tokens, consulted):
     decision, consultation = consulted
     catalogue_services.adjust(
-        db.session.get(Catalogue, 2026),
+        db.session.get(Catalogue, ("", 2026)),
         type="withdraw",
         decision_id=decision.id,
         reason="情况发生变化",

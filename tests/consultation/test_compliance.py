@@ -148,7 +148,7 @@ def year(app, units, tokens, today):
     # j2 became enterprise-related after its meeting (a modification of the catalogue): it was
     # deliberated without enterprises heard.
     catalogue_services.adjust(
-        db.session.get(Catalogue, 2026),
+        db.session.get(Catalogue, ("", 2026)),
         type="modify",
         decision_id=j2.id,
         reason="经评估，该事项涉及企业经营",

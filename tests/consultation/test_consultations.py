@@ -394,7 +394,7 @@ def test_only_the_lead_units_staff_prepare_publish_and_change_a_consultation(cli
 
 def test_a_withdrawn_decision_takes_no_consultation(client, tokens, drafted):
     prepared = factories.consultation(drafted, published_on=None)
-    catalogue = db.session.get(Catalogue, drafted.catalogue_year)
+    catalogue = db.session.get(Catalogue, ("", drafted.catalogue_year))
     catalogue_services.adjust(
         catalogue,
         type="withdraw",

@@ -97,6 +97,10 @@ def world(app, client, units, tokens, today):
     editor, admin, partner = auth(tokens["editor"]), auth(tokens["admin"]), auth(tokens["partner"])
     decision = factories.catalogued_decision()
     other = factories.catalogued_decision(title="嘉定区教育设施布局规划", lead_unit="jd-jyj")  # by adjustment
+    # A unit's own published catalogue, with an item added by adjustment (its paths answer too).
+    factories.unit_catalogue("jd-fgw", published_on=dt.date(2026, 3, 16))
+    own = factories.unit_decision("jd-fgw", title="发改委本单位目录事项")
+    factories.adjustment(own, "add", on=dt.date(2026, 3, 20))
     d = decision.id
     api = f"/api/v1/decisions/{d}"
     _ok(client.put(f"{api}/background", json={"necessity": "必要性", "main_content": "主要内容"}, headers=editor), 201)

@@ -87,6 +87,36 @@ WRITES = [
         },
         allowed=only(201, "admin"),
     ),
+    # A unit's own catalogue: its editors and the admins write it.
+    Write(
+        "POST-unit-catalogues",
+        "POST",
+        "/units/jd-fgw/catalogues",
+        {"year": 2028, "title": "嘉定区发展和改革委员会2028年度重大行政决策事项目录"},
+        allowed=only(201, "admin", "editor"),
+    ),
+    Write(
+        "PATCH-draft-unit-catalogue",
+        "PATCH",
+        "/units/jd-fgw/catalogues/2027",
+        {"title": "发改委2027年度目录（修订）"},
+        if_match=True,
+        allowed=only(200, "admin", "editor"),
+    ),
+    Write(
+        "POST-unit-catalogue-publication",
+        "POST",
+        "/units/jd-fgw/catalogues/2027/publication",
+        {"party_consent_on": "2026-12-01", "published_on": "2026-12-15"},
+        allowed=only(200, "admin", "editor"),
+    ),
+    Write(
+        "POST-unit-adjustment",
+        "POST",
+        "/units/jd-fgw/catalogues/2026/adjustments",
+        {"type": "add", "decision_id": "{own_entered}", "reason": "经局务会议研究同意。", "approved_on": "2026-06-15"},
+        allowed=only(201, "admin", "editor"),
+    ),
     Write(
         "POST-decision-of-jd-fgw",
         "POST",
@@ -162,9 +192,12 @@ def world(app, units, tokens, today):
     factories.publish_catalogue(2026, published_on=dt.date(2026, 3, 10))
     entered = factories.decision(2026, title="嘉定区综合交通枢纽建设项目", category="public_project")
     factories.catalogue(2027)
+    factories.unit_catalogue("jd-fgw", 2026, published_on=dt.date(2026, 3, 10))
+    own_entered = factories.unit_decision("jd-fgw", 2026, title="发改委本单位年中增列事项")
+    factories.unit_catalogue("jd-fgw", 2027)
     account, _token = create_account("外部应用", role="partner", channel="new_media")
     today(dt.date(2026, 12, 20))
-    return {"catalogued": catalogued.id, "entered": entered.id, "account": account.id}
+    return {"catalogued": catalogued.id, "entered": entered.id, "account": account.id, "own_entered": own_entered.id}
 
 
 def fill(value, world):
@@ -216,7 +249,7 @@ def test_matrix_covers_every_write_route(app):
     """Every write route of units, catalogues, decisions and accounts is in the table (records on a
     decision, under /decisions/<id>/..., have their own)."""
     urls = app.url_map.bind("localhost")
-    world = {"entered": 1, "catalogued": 2, "account": 3}
+    world = {"entered": 1, "catalogued": 2, "account": 3, "own_entered": 4}
     covered = {(urls.match("/api/v1" + fill(w.path, world), method=w.method)[0], w.method) for w in WRITES}
     routes = {
         (rule.endpoint, method)
