@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
 from consultation import views as consultation_views
 from consultation.adoption import views as adoption_views
+from consultation.assessments import views as assessment_views
 from consultation.compliance import views as compliance_views
 from consultation.inquiries import views as inquiry_views
 from core import (
@@ -45,6 +46,7 @@ from decisions import views as decision_views
 from decisions.meetings import views as meeting_views
 from decisions.records import views as record_views
 from demo import cli as demo_cli
+from opendata import assessments as assessment_sheets
 from opendata.exports import views as export_views
 from opendata.feeds import views as feed_views
 from opendata.ocds import views as ocds_views
@@ -65,6 +67,8 @@ API_BLUEPRINTS = (
     inquiry_views.blp,
     calendar.blp,
     compliance_views.blp,
+    assessment_views.blp,
+    assessment_sheets.blp,
     changes.blp,
     export_views.blp,
     ocds_views.blp,

@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
 from consultation.adoption.services import ADOPTION_REPORT
+from consultation.assessments import services as assessments
+from consultation.assessments.models import Assessment
 from consultation.clusters import services as cluster_services
 from consultation.clusters.models import Cluster
 from consultation.comments import services as comment_services
@@ -1675,6 +1677,61 @@ ELDERLY_CARE = [
     ),
 ]
 
+# 2025: the market renovation plan was consulted online for 31 days, its opinions disposed of,
+# so the 2025 assessment scores the commerce commission on a kept consultation window.
+MARKETS_2025 = [
+    (
+        "draft",
+        dict(
+            kind="consultation_draft",
+            title="嘉定区菜市场标准化改造三年计划（征求意见稿）",
+            text="\n".join(
+                (
+                    "一、目标：三年完成全区标准化菜市场改造。",
+                    "二、改造内容：统一设施配置、食品安全快检和智慧化管理。",
+                    "三、实施安排：每年改造约三分之一，改造期间设置临时售卖点。",
+                )
+            ),
+            explanation="征求意见期为2025年4月1日至5月1日。",
+            published_on=D(2025, 4, 1),
+        ),
+    ),
+    (
+        "consultation",
+        dict(
+            draft_title="嘉定区菜市场标准化改造三年计划（征求意见稿）",
+            method="online",
+            audience=["public"],
+            channels=["portal", "letter"],
+            opens_on=D(2025, 4, 1),
+            closes_on=D(2025, 5, 1),
+            comments_public=False,
+            contact="区商务委员会市场建设科",
+            published_on=D(2025, 4, 1),
+            comments=[
+                dict(
+                    content="改造期间请设置临时售卖点，方便老年人就近买菜。",
+                    submitter_type="individual",
+                    channel="portal",
+                    received_on=D(2025, 4, 8),
+                    disposition=dict(disposition="adopted", reason="第三条已明确改造期间设置临时售卖点。"),
+                ),
+                dict(
+                    content="建议菜市场延长营业时间到晚上九点。",
+                    submitter_type="individual",
+                    channel="letter",
+                    received_on=D(2025, 4, 20),
+                    disposition=dict(
+                        disposition="out_of_scope",
+                        reason_code="outside_competence",
+                        reason="营业时间由各市场经营者确定，不属于本计划的内容。",
+                    ),
+                ),
+            ],
+        ),
+    ),
+]
+
 # (decision title, its walk), in the order they are loaded.
 WALKS_2026 = [
     ("嘉定区中小学学区化集团化办学实施方案", SCHOOL_GROUPS),
@@ -1697,7 +1754,7 @@ CATALOGUES = [
         decisions=DECISIONS_2025,
         entered_later=[],
         adjustments=ADJUSTMENTS_2025,
-        walks=[],
+        walks=[("嘉定区菜市场标准化改造三年计划", MARKETS_2025)],
     ),
     dict(
         year=2026,
@@ -2123,7 +2180,25 @@ def load() -> Counter:
         for title, steps in spec["walks"]:
             walker.walk(_decision(year, title), steps)
     _load_inquiries(office, created)
+    _load_assessment(created)
     return created
+
+
+# The office's assessment of 2025 (年度政务公开工作考核评估), scored by the default rules and
+# published. Loaded after the fact, it is read and published on the day the demo loads: past
+# 31 March 2026 it says so (`deadline: late`), as it would of any assessment entered late.
+ASSESSED_YEAR = 2025
+
+
+def _load_assessment(created: Counter) -> None:
+    """Take and publish the 2025 assessment, unless a version of it is published already."""
+    published = sa.select(Assessment.id).where(Assessment.year == ASSESSED_YEAR, Assessment.published_on.is_not(None))
+    if db.session.scalar(published.limit(1)) is not None:
+        return
+    assessments.take(ASSESSED_YEAR)
+    created["assessments"] += 1
+    assessments.publish(ASSESSED_YEAR)
+    created["assessment publications"] += 1
 
 
 def _load_inquiries(office: Account, created: Counter) -> None:
@@ -2161,12 +2236,14 @@ CREATED = (
     "comments",
     "clusters",
     "inquiries",
+    "assessments",
 )
 PUBLISHED = (
     ("publications", "catalogues"),
     ("record publications", "records"),
     ("meeting publications", "meetings"),
     ("consultation publications", "consultations"),
+    ("assessment publications", "assessments"),
 )
 AMENDED = (("record corrections", "corrected"), ("record withdrawals", "withdrawn"))
 HANDLED = (("moderations", "moderated"), ("dispositions", "disposed of"))

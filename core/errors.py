@@ -265,6 +265,28 @@ class FollowedInterpretationUnknown(Invalid):
     title = "A follow-up interpretation follows an interpretation of the same decision"
 
 
+class AssessmentPublished(RuleBroken):
+    """A published assessment version is append-only (section 七(三)): correct it by taking a new
+    version with a reason, and publish that."""
+
+    slug = "assessment-published"
+    title = "The assessment is published and never changes: a correction is a new version"
+
+
+class AssessmentWeightTooSmall(Invalid):
+    """Section 七(三): 政务公开 counts for at least 4 points of the performance assessment."""
+
+    slug = "assessment-weight-too-small"
+    title = "The assessment's weight in the performance assessment is under its floor"
+
+
+class CorrectionReasonMissing(Invalid):
+    """Once an assessment is published, taking it again is a correction: a new version that says why."""
+
+    slug = "correction-reason-missing"
+    title = "A correction of a published assessment says why"
+
+
 class CatalogueIssuerNotUnit(Invalid):
     """A department's, town's or street's catalogue is its own (确定并发布本单位…目录)."""
 

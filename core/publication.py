@@ -69,6 +69,8 @@ class EntryType:
     inquiry_published = "inquiry_published"
     inquiry_answered = "inquiry_answered"
     deadline_overdue = "deadline_overdue"
+    # The district office's yearly assessment of every unit (about no one decision).
+    assessment_published = "assessment_published"
 
 
 # The publications each of which is a stage of a decision's procedure, in the procedure's

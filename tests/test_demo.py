@@ -501,7 +501,8 @@ def test_timelines_show_consultations_opened_and_after_a_tick_closed(app, client
         assert _ok(client.get(opened["href"]))["id"] == consultation["id"]
         assert "consultation_closed" not in {e["type"] for e in entries}
 
-    assert "consultations closed: 5" in tick(app)
+    # Five of these, and the 2025 market renovation plan's (its assessment's consultation).
+    assert "consultations closed: 6" in tick(app)
     assert "consultations closed: 0" in tick(app)
     for title in consulted:
         entries = _timeline(client, decisions[title])["entries"]
@@ -548,6 +549,32 @@ def test_questions_are_answered_published_declined_and_one_was_transferred(app, 
     assert all(i["name"] is None or i["name"] not in text for i in staff)
     assert declined["question"] not in text
     assert all("reason" not in t for i in public.get_json() for t in i["transfers"])
+
+
+def test_the_2025_assessment_is_published_scored_for_every_unit(app, client):
+    run(app)
+    assessment = client.get("/api/v1/assessments/2025").get_json()
+    assert (assessment["status"], assessment["version"], assessment["due_on"]) == ("published", 1, "2026-03-31")
+    assert assessment["rules"]["performance_weight"] >= 4
+    units = {u["unit"]: u for u in assessment["units"]}
+    assert len(units) == len(client.get("/api/v1/units?page_size=100").get_json())
+    # The 2025 catalogue was published on time: the district's first duty, with its record.
+    catalogue = assessment["district"]["duties"]["catalogue_on_time"]
+    assert catalogue["met"] is True and catalogue["records"]["catalogue"][0]["href"].endswith("/catalogues/2025")
+    # The commerce commission's 2025 consultation lasted 31 days: kept, with its record linked;
+    # like every unit that year it invited no stakeholder to a meeting.
+    markets = units["jd-swj"]["duties"]
+    assert (markets["consultation_window"]["value"], markets["consultation_window"]["met"]) == ("1/1", True)
+    assert markets["consultation_window"]["records"]["compliant"][0]["href"].startswith("http://localhost/api/v1/")
+    assert markets["invited_attendance"]["met"] is False
+    assert units["jd-swj"]["score"] == 60.0 and units["jd-swj"]["performance_points"] == 2.4
+    changes = client.get("/api/v1/changes?limit=1000").get_json()["entries"]
+    assert [e["href"] for e in changes if e["type"] == "assessment_published"] == [
+        "http://localhost/api/v1/assessments/2025/versions/1"
+    ]
+    sheet = client.get("/api/v1/assessments/2025.csv")
+    assert sheet.status_code == 200 and sheet.get_data().startswith("\ufeff".encode())
+    assert sheet.get_data().decode("utf-8-sig").count("\r\n") == len(units) + 2  # header, units, district
 
 
 def test_a_town_keeps_its_own_catalogue_and_invited_a_resident_to_its_joint_meeting(app, client):

@@ -195,6 +195,7 @@ EXPORTS = {
     "GET /api/v1/feeds/consultations.atom": {"application/atom+xml"},
     "GET /api/v1/decisions/{decision_id}/feed.atom": {"application/atom+xml"},
     "GET /api/v1/units/{code}/feed.atom": {"application/atom+xml"},
+    "GET /api/v1/assessments/{year}.csv": {"text/csv"},
 }
 
 

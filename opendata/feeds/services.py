@@ -71,6 +71,7 @@ LABELS = {
     EntryType.inquiry_published: "公开留言",
     EntryType.inquiry_answered: "答复留言",
     EntryType.deadline_overdue: "逾期",
+    EntryType.assessment_published: "公开年度考核评估",
     "closing_soon": "意见征集即将截止",
 }
 

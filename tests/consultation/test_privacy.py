@@ -235,6 +235,9 @@ def world(app, client, units, tokens, today):
     answered = _ok(client.post(f"{api}/inquiries", json=asked), 201)
     _ok(client.post(f"{api}/inquiries", json={**asked, "contact": EMAIL}), 201)
     _ok(client.post(f"/api/v1/inquiries/{answered['id']}/reply", json={"answer": "三季度兑现。"}, headers=editor))
+    # The year's assessment, published: its figures link these records, and name no one.
+    _ok(client.post("/api/v1/assessments/2026", json={}, headers=admin), 201)
+    _ok(client.post("/api/v1/assessments/2026/publish", json={}, headers=admin))
     return {"decision": d, "other": other.id}
 
 

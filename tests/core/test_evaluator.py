@@ -108,6 +108,8 @@ def test_every_write_operation_refuses_the_evaluator_first_and_changes_nothing(
         ("/api/v1/comments/<int:comment_id>/disposition", "PUT"),
         ("/api/v1/consultations/<int:consultation_id>/comments", "POST"),
         ("/api/v1/decisions/<int:decision_id>/inquiries", "POST"),
+        ("/api/v1/assessments/<int:year>", "POST"),
+        ("/api/v1/assessments/<int:year>/publish", "POST"),
     } <= walked
     assert len(walked) == sum(len(rule.methods & WRITES) for rule in _api_rules(app))
     # Each refusal is a refused attempt like any other, in the security log.
