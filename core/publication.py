@@ -69,6 +69,9 @@ class EntryType:
     inquiry_published = "inquiry_published"
     inquiry_answered = "inquiry_answered"
     deadline_overdue = "deadline_overdue"
+    # Government open activities, which concern no one decision.
+    activity_published = "activity_published"
+    activity_feedback_published = "activity_feedback_published"
 
 
 # The publications each of which is a stage of a decision's procedure, in the procedure's
