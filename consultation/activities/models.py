@@ -97,6 +97,9 @@ class Registration(db.Model):
     # found without reading anyone's contact, and no guessable digest in a copy of the database.
     contact_key: Mapped[str] = mapped_column(sa.String(64))
     receipt: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    # The real day it was taken: today for the public's; staff enter one taken by phone or at a
+    # counter with its own day, before the activity's.
+    registered_on: Mapped[dt.date]
     registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     entered_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id"))
     # Its state reads the activity's capacity: loaded with it, in the same query.

@@ -174,7 +174,8 @@ class RegisteredSchema(Schema):
         lambda r: _state(r)[1],
         metadata=describe("The place on the waiting list (1 is next); null when confirmed", type=["integer", "null"]),
     )
-    registered_at = F.DateTime(metadata=describe("When it was taken"))
+    registered_on = F.Date(metadata=describe("Day it was taken"))
+    registered_at = F.DateTime(metadata=describe("When the service recorded it"))
     _links = Links(lambda r: {"receipt": href(f"/receipts/{r.receipt}"), **_activity_links(r.activity_id)})
 
 
@@ -202,6 +203,13 @@ class RegistrationInSchema(ma.Schema):
         required=True,
         validate=bounded_text(3, 200),
         metadata=describe("Phone or e-mail, to be told of the activity: never published", "13800000000"),
+    )
+    registered_on = F.Date(
+        allow_none=True,
+        metadata=describe(
+            "Staff only: the day a registration taken by phone or at a counter was taken; before the activity's day",
+            "2026-08-10",
+        ),
     )
 
 

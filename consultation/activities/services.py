@@ -138,14 +138,25 @@ def _contact_key(contact: str) -> str:
     return keyed_hash(plain.encode("utf-8", "surrogatepass"))
 
 
-def register(activity_id: int, *, by: Account | None, name: str, contact: str) -> Registration:
+def register(
+    activity_id: int, *, by: Account | None, name: str, contact: str, registered_on: dt.date | None = None
+) -> Registration:
     """Take one registration while the activity is published and ahead: a seat within its
-    capacity, else the next place on its waiting list. The activity's row is locked until
-    commit, so concurrent registrations take the places one after the other."""
+    capacity, else the next place on its waiting list. The unit's staff enter one taken by
+    phone or at a counter with its real day. The activity's row is locked until commit, so
+    concurrent registrations take the places one after the other."""
     activity = get_activity(activity_id, viewer=by, lock=True)
     staff = entering_for(by, activity.unit, "registrations")
     _ensure_published(activity)
-    if calendar.today() >= activity.starts_on:
+    today = calendar.today()
+    if registered_on is not None and not staff:
+        raise Invalid("registered_on", "Only the unit's staff entering a registration give the day it was taken.")
+    registered_on = registered_on or today
+    if registered_on > today or registered_on < activity.published_on:
+        raise Invalid(
+            "registered_on", "A registration is taken after the activity is published, and not in the future."
+        )
+    if registered_on >= activity.starts_on:
         raise RegistrationClosed(
             f"Activity {activity.id} takes place on {activity.starts_on}: registrations closed when that day "
             "began (Asia/Shanghai)."
@@ -167,6 +178,7 @@ def register(activity_id: int, *, by: Account | None, name: str, contact: str) -
             contact=contact,
             contact_key=key,
             receipt=RECEIPT_PREFIX + secrets.token_urlsafe(18),
+            registered_on=registered_on,
             entered_by=by.id if staff else None,
         )
     )

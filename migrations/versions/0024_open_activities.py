@@ -139,6 +139,7 @@ def upgrade():
     sa.Column('contact', sa.String(length=200), nullable=False),
     sa.Column('contact_key', sa.String(length=64), nullable=False),
     sa.Column('receipt', sa.String(length=40), nullable=False),
+    sa.Column('registered_on', sa.Date(), nullable=False),
     sa.Column('registered_at', UTCDateTime(timezone=True), nullable=False),
     sa.Column('entered_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_activity_registrations_activity_id_activities')),

@@ -124,3 +124,21 @@ def test_concurrent_registrations_take_the_places_one_after_the_other(app, clien
 def test_the_evaluator_does_not_register(client, tokens, evaluator, today):
     activity = published(client, tokens)
     problem(_register(client, activity["id"], auth(evaluator)), 403, "evaluator-reads-only")
+
+
+def test_staff_enter_a_registration_taken_by_phone_with_its_day(client, tokens, today):
+    activity = published(client, tokens)  # 1 April, for 14 August
+    today["value"] = dt.date(2026, 9, 1)
+    editor = auth(tokens["editor"])
+    made = ok(_register(client, activity["id"], editor, registered_on="2026-08-10"), 201)
+    assert made["registered_on"] == "2026-08-10" and made["state"] == "confirmed"
+    problem(
+        _register(client, activity["id"], editor, contact="13800000001", registered_on="2026-08-14"),
+        409,
+        "registration-closed",
+    )
+    for day in ("2026-03-31", "2026-09-02"):
+        assert _register(client, activity["id"], editor, contact="13800000002", registered_on=day).status_code == 422
+    today["value"] = dt.date(2026, 8, 1)
+    public = _register(client, activity["id"], contact="13800000003", registered_on="2026-07-30")
+    assert public.status_code == 422 and "registered_on" in public.get_json()["errors"]["json"]
