@@ -24,6 +24,7 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
+import demo_activities
 from consultation.adoption.services import ADOPTION_REPORT
 from consultation.clusters import services as cluster_services
 from consultation.clusters.models import Cluster
@@ -2017,6 +2018,7 @@ def load() -> Counter:
                 walker.walk(decision, steps)
         ensure_adjustments(catalogue, withdrawals)
     _load_inquiries(office, created)
+    demo_activities.load(office, created)
     return created
 
 
@@ -2055,12 +2057,18 @@ CREATED = (
     "comments",
     "clusters",
     "inquiries",
+    "activities",
+    "registrations",
+    "activity opinions",
+    "feedback reports",
 )
 PUBLISHED = (
     ("publications", "catalogues"),
     ("record publications", "records"),
     ("meeting publications", "meetings"),
     ("consultation publications", "consultations"),
+    ("activity publications", "activities"),
+    ("feedback publications", "feedback reports"),
 )
 AMENDED = (("record corrections", "corrected"), ("record withdrawals", "withdrawn"))
 HANDLED = (("moderations", "moderated"), ("dispositions", "disposed of"))

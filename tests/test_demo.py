@@ -548,3 +548,22 @@ def test_questions_are_answered_published_declined_and_one_was_transferred(app, 
     assert all(i["name"] is None or i["name"] not in text for i in staff)
     assert declined["question"] not in text
     assert all("reason" not in t for i in public.get_json() for t in i["transfers"])
+
+
+def test_demo_holds_two_open_activities_one_in_the_august_open_month(app, client):
+    run(app)
+    activities = client.get("/api/v1/activities?year=2026").get_json()
+    assert len(activities) == 2
+    [august] = [a for a in activities if a["open_month"]]
+    assert august["starts_at"].startswith("2026-08-14")
+    assert august["registrations"] == {"registered": 4, "confirmed": 3, "waiting": 1, "places_left": 0}
+    assert {a["feedback"]["status"] for a in activities} == {"on_time", "late"}
+    for activity in activities:
+        opinions = client.get(f"/api/v1/activities/{activity['id']}/opinions").get_json()
+        assert opinions and all(o["disposition"] for o in opinions)
+        assert all(o["reason"] for o in opinions if o["disposition"] != "adopted")
+        feedback = client.get(f"/api/v1/activities/{activity['id']}/feedback").get_json()
+        assert feedback["published_on"] and feedback["opinions"]["undisposed"] == 0
+    report = client.get("/api/v1/compliance?year=2026&unit=jd-fgw").get_json()
+    figures = report["units"][0]["activities"]
+    assert (figures["held"], figures["open_month"], figures["feedback"]["on_time"]) == (1, 1, 1)

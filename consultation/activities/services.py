@@ -132,7 +132,7 @@ def _ensure_published(activity: Activity) -> None:
 # --- Registrations ---------------------------------------------------------------------------
 
 
-def _contact_key(contact: str) -> str:
+def contact_key(contact: str) -> str:
     """The contact as one person writes it in several ways (spaces, dashes, case), keyed."""
     plain = "".join(contact.split()).replace("-", "").lower()
     return keyed_hash(plain.encode("utf-8", "surrogatepass"))
@@ -161,7 +161,7 @@ def register(
             f"Activity {activity.id} takes place on {activity.starts_on}: registrations closed when that day "
             "began (Asia/Shanghai)."
         )
-    key = _contact_key(contact)
+    key = contact_key(contact)
     same_contact = sa.func.count(Registration.id).filter(Registration.contact_key == key)
     last, repeats = db.session.execute(
         sa.select(sa.func.max(Registration.position), same_contact).where(Registration.activity_id == activity.id)

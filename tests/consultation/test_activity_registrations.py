@@ -94,13 +94,13 @@ def test_concurrent_registrations_take_the_places_one_after_the_other(app, clien
     so none reads a place another is taking. Slowed between the read of the row and the
     insert, they would all take place 1 without it."""
     activity = published(client, tokens, capacity=3)
-    slow = services._contact_key
+    slow = services.contact_key
 
     def slowly(contact):
         time.sleep(0.05)
         return slow(contact)
 
-    monkeypatch.setattr(services, "_contact_key", slowly)
+    monkeypatch.setattr(services, "contact_key", slowly)
     db.session.rollback()
     count, start, answers = 8, threading.Barrier(8, timeout=10), []
 
