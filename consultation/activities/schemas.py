@@ -13,6 +13,7 @@ from consultation.dispositions.models import Disposition, ReasonCode
 from consultation.dispositions.schemas import DispositionInSchema
 from consultation.schemas import F, bounded_text, enum_values, optional_text
 from core.calendar import SHANGHAI
+from core.http import JsonBoolean
 from core.links import href
 from core.serialize import Computed, Links, Schema, choice, describe
 from decisions.records.schemas import web_address
@@ -114,7 +115,11 @@ def _instant(description: str, example: str):
         required=True,
         default_timezone=SHANGHAI,
         validate=_in_range,
-        metadata=describe(description + "; without an offset, Asia/Shanghai", example),
+        metadata=describe(
+            description + "; without an offset, Asia/Shanghai; between the years 2000 and 2100",
+            example,
+            pattern=r"^(20[0-9]{2}|2100)-",
+        ),
     )
 
 
@@ -133,7 +138,7 @@ class ActivityInSchema(ma.Schema):
         validate=validate.Range(1, 100_000),
         metadata=describe("Places; beyond them registrations go on a waiting list. Null: no limit", 30),
     )
-    open_month = F.Boolean(
+    open_month = JsonBoolean(
         load_default=False,
         metadata=describe(
             "Part of the August open month (政府开放月): it then takes place in August (422 "
