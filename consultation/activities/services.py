@@ -32,7 +32,7 @@ from core.extensions import db, stored
 from core.pagination import Listing
 from core.privacy import keyed_hash
 from core.publication import EntryType, Fact
-from decisions.models import Unit
+from core.units import unit_code
 
 # A comment's receipt has no dot and a question's starts with "Q.": the prefix tells a
 # registration's apart at the one receipt door, GET /receipts/{receipt}.
@@ -81,11 +81,11 @@ def is_staff_of(viewer: Account | None, activity: Activity) -> bool:
 
 
 def list_activities(*, viewer: Account | None, unit=None, year=None, field=None, form=None, open_month=None):
-    """The activities `viewer` may read, soonest last: filtered by unit, year (of the start, in
-    Asia/Shanghai), field, form and open month."""
+    """The activities `viewer` may read, latest first: filtered by unit (its code in whatever
+    case), year (of the start, in Asia/Shanghai), field, form and open month."""
     conditions = [_shown(viewer)]
     if unit is not None:
-        conditions.append(Activity.unit == unit)
+        conditions.append(Activity.unit == (unit_code(unit) or unit))
     if year is not None:
         start = dt.datetime(year, 1, 1, tzinfo=calendar.SHANGHAI)
         conditions.append(Activity.starts_at >= start)
@@ -100,10 +100,13 @@ def list_activities(*, viewer: Account | None, unit=None, year=None, field=None,
 
 
 def plan(*, by: Account, unit: str, **values) -> Activity:
-    """Plan an activity of `unit` (its editors, admins); it is the unit's own until published."""
-    ensure_may_edit(by, unit)
-    if db.session.get(Unit, unit) is None:
+    """Plan an activity of `unit` (its editors, admins; the code in whatever case); it is the
+    unit's own until published."""
+    stored_code = unit_code(unit)
+    ensure_may_edit(by, stored_code or unit)
+    if stored_code is None:
         raise Invalid("unit", f"No unit has the code {unit!r}.")
+    unit = stored_code
     rules.check_plan(values)
     activity = Activity(unit=unit, **values)
     db.session.add(activity)

@@ -64,6 +64,7 @@ def test_the_list_filters_by_unit_year_field_form_and_open_month(client, tokens,
     assert ids("form=live_stream") == ids("field=public_health_safety") == [stream["id"]]
     assert ids("year=2026&unit=jd-fgw") == [august["id"], stream["id"]]
     assert ids("year=2025") == ids("unit=jd-jyj") == []
+    assert ids("unit=JD-FGW") == ids("")
     assert stream["registrations"]["places_left"] is None
 
 
@@ -98,6 +99,7 @@ def test_a_plan_says_where_when_and_how(client, tokens, fields, field):
 
 
 def test_only_the_units_editors_and_admins_plan_and_publish_its_activities(client, tokens):
+    assert planned(client, tokens, unit="JD-FGW")["unit"] == "jd-fgw"  # its code in whatever case
     other = auth(tokens["other_editor"])
     assert client.post("/api/v1/activities", json=PLAN, headers=other).status_code == 403
     assert client.post("/api/v1/activities", json=PLAN).status_code == 401
