@@ -197,7 +197,7 @@ class RegistrationSchema(RegisteredSchema):
     name = F.String(metadata=describe("The registrant's name (staff only)"))
     contact = F.String(metadata=describe("The registrant's phone or e-mail (staff only)"))
     entered_by = F.Integer(allow_none=True, metadata=describe("The staff account that entered it, if one did"))
-    _links = Links(lambda r: _activity_links(r.activity_id) | {"self": href(f"/activities/{r.activity_id}")})
+    _links = Links(lambda r: {"self": href(f"/receipts/{r.receipt}"), **_activity_links(r.activity_id)})
 
 
 class RegistrationInSchema(ma.Schema):
