@@ -135,3 +135,40 @@ def test_a_published_activity_and_its_published_feedback_are_append_only_in_the_
     _refused(sa.delete(FeedbackReport))
     replaced = client.put(feedback, json={"summary": "改"}, headers=editor | {"If-Match": '"x"'})
     assert replaced.status_code in (409, 412)
+
+
+class _Statements:
+    """How many SQL statements the engine runs inside the block."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, *args):
+        self.count += 1
+
+    def __enter__(self):
+        sa.event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(db.engine, "before_cursor_execute", self)
+
+
+def _statements_to_get(client, path, headers=None) -> int:
+    with _Statements() as statements:
+        assert client.get(path, headers=headers or {}).status_code == 200
+    return statements.count
+
+
+def test_a_list_of_activities_or_registrations_takes_as_many_statements_whatever_its_length(client, tokens, today):
+    editor = auth(tokens["editor"])
+    first = published(client, tokens)
+    client.post(f"/api/v1/activities/{first['id']}/registrations", json={"name": "甲", "contact": "13800000001"})
+    few = _statements_to_get(client, "/api/v1/activities")
+    few_registrations = _statements_to_get(client, f"/api/v1/activities/{first['id']}/registrations", editor)
+    for n in range(4):
+        published(client, tokens)
+        body = {"name": "乙", "contact": f"1390000000{n}"}
+        client.post(f"/api/v1/activities/{first['id']}/registrations", json=body)
+    assert _statements_to_get(client, "/api/v1/activities") == few
+    assert _statements_to_get(client, f"/api/v1/activities/{first['id']}/registrations", editor) == few_registrations
