@@ -25,9 +25,11 @@ from core import (
     changes,
     explorer,
     health,
+    index,
     obligations,  # noqa: F401 (its tick task registers on import)
     openapi,
     privacy,
+    problem_pages,
     security_log,
     settings,
 )
@@ -52,6 +54,7 @@ from opendata.webhooks.delivery import cli as deliver_cli
 
 # The API's resources, in the order of the spec's tags.
 API_BLUEPRINTS = (
+    index.blp,
     *decision_views.blueprints,
     record_views.blp,
     meeting_views.blp,
@@ -71,7 +74,7 @@ API_BLUEPRINTS = (
     security_log.blp,
 )
 # Pages outside the API (health, the explorer) and the `flask` command groups.
-SITE_BLUEPRINTS = (health.blp, explorer.blp)
+SITE_BLUEPRINTS = (index.site, health.blp, explorer.blp, problem_pages.blp)
 CLI_GROUPS = (accounts_cli, demo_cli, tick_cli, calendar.cli, backup.cli, chain.cli, search_cli, deliver_cli)
 
 
@@ -87,7 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(
         SQLALCHEMY_DATABASE_URI=sqlite_beginning(config["DATABASE_URL"]),
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
-        **openapi.settings(),
+        **openapi.settings(config),
     )
     app.json = OrjsonProvider(app)
     _configure_logging(app)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from core.errors import Conflict
-from core.http import CommonErrors
+from core.http import OperationDefaults
 from core.openapi import Api
 
 # Stable constraint names, so that Alembic revisions name and find the same constraints on
@@ -181,7 +181,7 @@ def commit_or_conflict(message: str) -> None:
         db.session.commit()
 
 
-api = Api(spec_kwargs={"extra_plugins": [CommonErrors()]})
+api = Api(spec_kwargs={"extra_plugins": [OperationDefaults()]})
 migrate = Migrate()
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import http
+import re
 from collections.abc import Mapping
 from copy import deepcopy
 from functools import wraps
@@ -192,16 +193,17 @@ def api_blueprint(name: str, import_name: str, *, path: str | None = None, descr
     return Blueprint(name, import_name, url_prefix=API_PREFIX + path, description=description)
 
 
-class CommonErrors(BasePlugin):
-    """An apispec plugin documenting the errors any operation of a kind may answer: 400 (not
-    JSON) and 413 (too large) where there is a body, 429 (rate limit) and 403 (an evaluator's
-    token, which only reads: core.auth.check_credentials) on every write, 401 on all.
+class OperationDefaults(BasePlugin):
+    """An apispec plugin documenting what every operation of a kind has in common: the errors
+    it may answer (400, not JSON, and 413, too large, where there is a body; 429, the rate
+    limit, and 403, an evaluator's token, which only reads: core.auth.check_credentials, on
+    every write; 401 on all), its security when open to everyone, and its operationId.
 
     `operation_helper` is apispec's public hook, called for each path once flask-smorest has
     written its operations and before references are resolved."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
-        """Add the common error responses to each operation of `path`, unless documented."""
+        """Fill in each operation of `path` with the defaults, where it does not say otherwise."""
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             if "requestBody" in operation:
@@ -212,6 +214,27 @@ class CommonErrors(BasePlugin):
                 responses.setdefault(403, http.HTTPStatus.FORBIDDEN.name)
             # Any operation refuses a token that is not valid (core.auth.check_credentials).
             responses.setdefault(401, http.HTTPStatus.UNAUTHORIZED.name)
+            # An operation core.auth does not guard is open to everyone: said so, since a
+            # client generator otherwise reads the absence as "ask for a token".
+            operation.setdefault("security", [])
+            if "operationId" not in operation:
+                operation["operationId"] = operation_id(operation.get("summary") or f"{method} {path}")
+
+
+# Words a summary needs and a method name does not.
+_FILLERS = frozenset({"a", "an", "the", "one", "its", "your"})
+
+
+def operation_id(summary: str) -> str:
+    """A generated client's method name, from the summary's leading words (before a comma,
+    semicolon, colon or bracket): "Publish the draft (lead unit's editor, admin)" is
+    `publish_draft`. A view that wants a shorter one says `@blp.doc(operationId=...)`.
+
+    Changing those words renames the client's method: tests/test_openapi.py keeps every
+    operationId unique and the committed document shows any rename for review."""
+    head = re.split(r"[,;:(（]", summary, maxsplit=1)[0]
+    words = re.findall(r"[a-z0-9]+", re.sub(r"'s\b", "", head.lower()))
+    return "_".join(word for word in words if word not in _FILLERS)
 
 
 class TextConverter(UnicodeConverter):

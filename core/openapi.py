@@ -21,8 +21,8 @@ participation in it.
 
 * Reading is open to everyone. Writing needs `Authorization: Bearer TOKEN`; an account is an
   `admin` (the district government office), an `editor` bound to one unit, or a `partner` app.
-  A token sent to an open operation must be valid (401 otherwise); staff then see unpublished
-  records too.
+  An open operation says `security: []`, yet reads a token when one is sent: it must be valid
+  (401 otherwise), and staff then see unpublished records too.
 * Every error is `application/problem+json` (RFC 9457). A broken rule of the procedure is 409
   with a `type` under `https://juece.example/problems/` that names the rule; invalid input is
   422 with `errors` keyed by location and field.
@@ -89,8 +89,20 @@ PAGINATION_PARAMETERS = {
 }
 
 
-def settings() -> dict:
-    """The flask-smorest settings that make the document and serve it (`/openapi.json`; `/docs` is core.explorer)."""
+def settings(config: dict) -> dict:
+    """The flask-smorest settings that make the document and serve it (`/openapi.json`; `/docs`
+    is core.explorer), from the application's settings `config`: where the API is served (its
+    PUBLIC_BASE_URL, else this server, "/"), who answers for it and under which licence."""
+    base = config["PUBLIC_BASE_URL"].rstrip("/")
+    server = {"url": base, "description": "The district's API"} if base else {"url": "/", "description": "This server"}
+    contact = {
+        key: config[setting]
+        for key, setting in (("name", "CONTACT_NAME"), ("url", "CONTACT_URL"), ("email", "CONTACT_EMAIL"))
+        if config[setting]
+    }
+    licence = {"name": config["OPEN_DATA_LICENCE"]}
+    if config["OPEN_DATA_LICENCE_URL"]:
+        licence["url"] = config["OPEN_DATA_LICENCE_URL"]
     return {
         "API_TITLE": TITLE,
         "API_VERSION": "v1",
@@ -98,7 +110,8 @@ def settings() -> dict:
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_SPEC_OPTIONS": {
-            "info": {"description": DESCRIPTION},
+            "info": {"description": DESCRIPTION, "contact": contact, "license": licence},
+            "servers": [server],
             "components": {"securitySchemes": {"bearerAuth": BEARER_AUTH}},
         },
     }

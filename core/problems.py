@@ -1,6 +1,7 @@
 """How problems appear in the contract: every problem type the service answers, the problem
 schema, and flask-smorest's Api answering and documenting every error as problem+json."""
 
+import dataclasses
 import http
 
 import marshmallow as ma
@@ -21,13 +22,47 @@ from core.errors import (
     problem_types,
 )
 
+
+@dataclasses.dataclass(frozen=True)
+class ProblemType:
+    """One kind of problem the service answers: its name (the last part of its `type`), its
+    status, its title, and what more its class says of it."""
+
+    name: str
+    status: int
+    title: str
+    meaning: str = ""
+
+    @property
+    def uri(self) -> str:
+        return PROBLEM_BASE + self.name
+
+
+def _meaning(kind) -> str:
+    # A class's own docstring, not one it inherits: what this rule is, where it says so.
+    doc = kind.__dict__.get("__doc__") or ""
+    return " ".join(doc.split())
+
+
 # What the error renderer itself names (handle_http_exception), then every service error's.
-PROBLEM_TYPES = [
-    ("about:blank", "A plain HTTP error: its status says it all"),
-    (PROBLEM_BASE + "validation", "Some input is not valid: `errors` says which"),
-    (PROBLEM_BASE + "malformed-request", "The request body is not valid JSON"),
-    (PROBLEM_BASE + "rate-limited", "Too many writes: retry after `Retry-After` seconds"),
-] + sorted({(PROBLEM_BASE + k.slug, k.title) for k in error_kinds() if k.slug})
+RENDERER_TYPES = (
+    ProblemType("validation", 422, "Some input is not valid: `errors` says which"),
+    ProblemType("malformed-request", 400, "The request body is not valid JSON"),
+    ProblemType("rate-limited", 429, "Too many writes: retry after `Retry-After` seconds"),
+)
+PROBLEM_CATALOGUE = {
+    found.name: found
+    for found in sorted(
+        {
+            *RENDERER_TYPES,
+            *(ProblemType(k.slug, k.status, k.title, _meaning(k)) for k in error_kinds() if k.slug),
+        },
+        key=lambda t: t.name,
+    )
+}
+PROBLEM_TYPES = [("about:blank", "A plain HTTP error: its status says it all")] + [
+    (t.uri, f"{t.status}: {t.title}") for t in PROBLEM_CATALOGUE.values()
+]
 
 
 class ProblemSchema(ma.Schema):
@@ -37,7 +72,8 @@ class ProblemSchema(ma.Schema):
         required=True,
         metadata={
             "description": "URI naming the kind of problem; `about:blank` for plain HTTP. Each one "
-            "the service answers is listed, with what it means.",
+            "the service answers is listed, with its status and what it means; this service serves "
+            "each one's page at `/problems/{name}` (its last part).",
             "examples": ["https://juece.example/problems/party-consent-missing"],
             "enum": [uri for uri, _ in PROBLEM_TYPES],
             "x-enum-descriptions": [title for _, title in PROBLEM_TYPES],

@@ -42,7 +42,12 @@ DEFAULTS = {
     "SECURITY_LOG_PER_MINUTE": 20,
     # Days a refused attempt is kept; `tick` deletes older ones.
     "SECURITY_LOG_DAYS": 180,
-    # The licence the open-data exports are published under (GET /exports, the data card).
+    # Who answers for the API, in the OpenAPI document's `info.contact` (empty ones left out).
+    "CONTACT_NAME": "嘉定区人民政府办公室",
+    "CONTACT_URL": "",
+    "CONTACT_EMAIL": "",
+    # The licence the open-data exports, and the API's document, are published under (GET
+    # /exports, the data card; the OpenAPI document's `info.license`).
     "OPEN_DATA_LICENCE": "CC BY 4.0",
     "OPEN_DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
     # The prefix of each decision's Open Contracting ID in its OCDS record (GET

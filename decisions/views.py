@@ -32,6 +32,7 @@ class Decisions(MethodView):
         decisions in a published catalogue."""
         return services.list_decisions(viewer=current_account(), **args)
 
+    @decisions.doc(operationId="create_decision")
     @writes(decisions, DecisionInSchema, 201, DecisionSchema, 409, 422, access=requires("admin", "editor"))
     def post(self, data):
         """Enter a decision into a year's catalogue (admin, or editor of its lead unit)

@@ -3,10 +3,13 @@ client against (summaries, described parameters, problem+json errors, security, 
 
 import json
 import pathlib
+import re
 
 import pytest
 
+from core import openapi, settings
 from core.errors import PROBLEM_JSON
+from core.http import operation_id
 
 COMMITTED = pathlib.Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -81,6 +84,58 @@ def test_the_info_says_what_the_api_is(spec):
         assert topic in info["description"], topic
 
 
+def test_the_info_names_its_licence_contact_and_server(spec):
+    assert spec["info"]["license"] == {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    assert spec["info"]["contact"]["name"] == "嘉定区人民政府办公室"
+    # PUBLIC_BASE_URL unset: this server, so a client generated from the file calls whoever served it.
+    assert spec["servers"] == [{"url": "/", "description": "This server"}]
+
+
+def test_the_server_is_the_public_base_url_when_one_is_set():
+    config = {
+        **settings.DEFAULTS,
+        "PUBLIC_BASE_URL": "https://juece.jiading.gov.cn/",
+        "CONTACT_EMAIL": "zwgk@example.cn",
+    }
+    options = openapi.settings(config)["API_SPEC_OPTIONS"]
+    assert options["servers"] == [{"url": "https://juece.jiading.gov.cn", "description": "The district's API"}]
+    assert options["info"]["contact"] == {"name": "嘉定区人民政府办公室", "email": "zwgk@example.cn"}
+
+
+def test_every_operation_has_a_unique_snake_case_operation_id(spec):
+    seen = {}
+    for label, _item, operation in operations(spec):
+        name = operation.get("operationId")
+        assert name and re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name), f"{label}: {name!r}"
+        assert name not in seen, f"{label} and {seen.get(name)} are both {name}"
+        seen[name] = label
+    # Named after their summaries' leading words.
+    assert seen["list_decisions"] == "GET /api/v1/decisions"
+    assert seen["publish_draft"] == "POST /api/v1/decisions/{decision_id}/drafts/{version}/publish"
+    assert seen["comment_on_consultation"] == "POST /api/v1/consultations/{consultation_id}/comments"
+
+
+def test_operation_ids_come_from_the_summary():
+    assert operation_id("Publish the draft (lead unit's editor, admin)") == "publish_draft"
+    assert operation_id("Show a year's catalogue with its items and adjustments") == (
+        "show_year_catalogue_with_items_and_adjustments"
+    )
+    assert operation_id("Change an account: name, role, unit") == "change_account"
+    assert operation_id("Ask a general question (网上咨询, anyone)") == "ask_general_question"
+
+
+def test_every_operation_declares_its_security(spec):
+    # An open operation says `security: []`: a client generator reads a missing one as "the
+    # document's default", and tools (redocly's security-defined) refuse it.
+    open_ones = set()
+    for label, _item, operation in operations(spec):
+        assert "security" in operation, label
+        if operation["security"] == []:
+            open_ones.add(label)
+    assert {"GET /api/v1/changes", "GET /api/v1/exports/{dataset}.csv", "GET /api/v1"} <= open_ones
+    assert "POST /api/v1/decisions" not in open_ones
+
+
 def test_credentials_are_a_bearer_token(spec):
     scheme = spec["components"]["securitySchemes"]["bearerAuth"]
     assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
@@ -92,11 +147,10 @@ def test_credentials_are_a_bearer_token(spec):
 
 def test_operations_needing_credentials_document_401_and_403(spec):
     for label, _item, operation in operations(spec):
-        security = operation.get("security")
-        if security and {} not in security:
+        if operation["security"]:
             assert {"401", "403"} <= set(operation["responses"]), label
-        elif security:
-            assert "401" in operation["responses"], f"{label}: a token that is not valid is 401"
+        # An open one reads a token too, when sent: one that is not valid is 401.
+        assert "401" in operation["responses"], label
 
 
 def test_every_operation_has_a_summary_and_a_described_tag(spec):

@@ -18,6 +18,7 @@ class Clusters(MethodView):
         """List a consultation's concentrated opinions (较为集中意见)"""
         return services.list_clusters(consultation_for(consultation_id))
 
+    @blp.doc(operationId="create_cluster")
     @writes(blp, ClusterInSchema, 201, ClusterSchema, 404, 409, 422, access=EDITORS_ONLY, etag=SENT)
     def post(self, data, consultation_id):
         """Group comments as one concentrated opinion with its disposition (lead unit's editor, admin)

@@ -110,6 +110,7 @@ def _receipt_schema(record):
 
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
+    @blp.doc(operationId="show_receipt")
     @shows(
         blp,
         one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema, RegistrationReceiptSchema),

@@ -30,6 +30,7 @@ class Compliance(MethodView):
         success=True,
     )
     @documents(422)
+    @blp.doc(operationId="show_compliance")
     def get(self, args):
         """Show the year's compliance figures per unit and for the district
 

@@ -64,6 +64,7 @@ MEETING_ID = path_parameter("meeting_id", "The meeting's id", 1)
 
 @blp.route("/meetings/<int:meeting_id>", parameters=[MEETING_ID])
 class MeetingById(MethodView):
+    @blp.doc(operationId="show_meeting")
     @shows(blp, MeetingSchema)
     def get(self, meeting_id):
         """Show a meeting with its agenda and invited attendees"""
@@ -104,6 +105,7 @@ class MeetingPublication(MethodView):
 
 @blp.route("/units/<string:code>/invited-attendance", parameters=[path_parameter("code", "The unit's code", "jd-fgw")])
 class InvitedAttendance(MethodView):
+    @blp.doc(operationId="count_invited_attendance")
     @blp.arguments(AttendanceQueryArgsSchema, location="query")
     @blp.response(200, InvitedAttendanceSchema)
     @documents(404, 422)

@@ -220,6 +220,7 @@ class DraftDiff(MethodView):
     @blp.arguments(schemas.DiffQueryArgsSchema, location="query")
     @blp.response(200, schemas.DraftDiffSchema)
     @documents(404, 422)
+    @blp.doc(operationId="show_draft_diff")
     def get(self, args, decision_id, version):
         """Show what changed between two versions of the draft, line by line
 
@@ -229,6 +230,7 @@ class DraftDiff(MethodView):
 
 @blp.route("/<int:decision_id>/timeline", parameters=[DECISION_ID])
 class Timeline(MethodView):
+    @blp.doc(operationId="show_timeline")
     @shows(blp, TimelineSchema, access=None)
     def get(self, decision_id):
         """Show the decision's hyperlinked public timeline

@@ -82,7 +82,7 @@ class _Dataset(ma.Schema):
     )
 
 
-class _Head(ma.Schema):
+class _CardHead(ma.Schema):
     cursor = F.String(metadata=describe("The change feed's newest cursor", "120"))
     hash = F.String(metadata=describe("Its hash (core.chain)"))
 
@@ -91,5 +91,5 @@ class DataCardSchema(ma.Schema):
     licence = F.String(metadata=describe("The licence the open data is published under", "CC BY 4.0"))
     licence_url = F.String(allow_none=True, metadata=describe("The licence's text"))
     publisher = F.String(metadata=describe("Who publishes it", "嘉定区人民政府"))
-    head = F.Nested(_Head, metadata=describe("Where the change feed stood when the card was read"))
+    head = F.Nested(_CardHead, metadata=describe("Where the change feed stood when the card was read"))
     datasets = F.List(F.Nested(_Dataset), metadata=describe("Each dataset"))

@@ -41,6 +41,7 @@ def feed(*errors: int):
 
 @blp.route("/feeds/decisions.atom", parameters=_CONDITIONS)
 class DecisionsFeed(MethodView):
+    @blp.doc(operationId="subscribe_to_decisions")
     @feed()
     def get(self, args):
         """Subscribe to new catalogue items and every stage's publications
@@ -55,6 +56,7 @@ class DecisionsFeed(MethodView):
 
 @blp.route("/feeds/consultations.atom", parameters=_CONDITIONS)
 class ConsultationsFeed(MethodView):
+    @blp.doc(operationId="subscribe_to_consultations")
     @feed()
     def get(self, args):
         """Subscribe to consultations announced, closing soon and ended
@@ -82,6 +84,7 @@ class DecisionFeed(MethodView):
     "/units/<string:code>/feed.atom", parameters=[path_parameter("code", "The unit's code", "jd-fgw"), *_CONDITIONS]
 )
 class UnitFeed(MethodView):
+    @blp.doc(operationId="subscribe_to_unit")
     @feed(404)
     def get(self, args, code):
         """Subscribe to what is published of the decisions a unit leads

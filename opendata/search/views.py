@@ -17,6 +17,7 @@ blp = api_blueprint(
 
 @blp.route("")
 class Search(MethodView):
+    @blp.doc(operationId="search")
     @lists(blp, SearchResultSchema, SearchArgsSchema, 422, paged=False)
     @blp.paginate()  # the page is the search's own (its total counted with its facets)
     def get(self, args, pagination_parameters):

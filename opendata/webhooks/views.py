@@ -73,7 +73,12 @@ CALLBACKS = {
                     "required": True,
                     "content": {"application/json": {"schema": WebhookPayloadSchema, "example": _EXAMPLE}},
                 },
-                "responses": {"2XX": {"description": "Received: the next event follows"}},
+                "responses": {
+                    "2XX": {"description": "Received: the next event follows"},
+                    "4XX": {"description": "Refused: retried as any other failure, and shown in the deliveries"},
+                },
+                # The receiver trusts the signature header, not a token of ours.
+                "security": [],
             }
         }
     }
@@ -87,7 +92,7 @@ class Subscriptions(MethodView):
         """List your subscriptions (an admin: everyone's)"""
         return services.list_subscriptions(current_account())
 
-    @blp.doc(callbacks=CALLBACKS)
+    @blp.doc(callbacks=CALLBACKS, operationId="subscribe")
     @writes(blp, SubscriptionInSchema, 201, SubscriptionWithSecretSchema, 422, access=PARTNERS, etag=None)
     def post(self, data):
         """Subscribe a URL to kinds of public-record entries; the secret is in the answer, and only there
@@ -129,6 +134,7 @@ class SubscriptionDeliveries(MethodView):
 
 @blp.route("/<int:subscription_id>/replay", parameters=[SUBSCRIPTION_ID])
 class SubscriptionReplay(MethodView):
+    @blp.doc(operationId="replay_subscription")
     @writes(blp, ReplayInSchema, 200, SubscriptionSchema, 400, 404, 422, access=PARTNERS, etag=SENT)
     def post(self, data, subscription_id):
         """Deliver again every entry of its kinds after a cursor, in order; a failing one becomes active"""
