@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint lint-contract openapi bench clean
+.PHONY: run test lint lint-contract openapi translations bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint-contract: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
+
+## translations: compile the problem details' Chinese catalogue (core/translations) after editing its .po
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -d core/translations
 
 ## openapi: regenerate the committed contract from the running code
 openapi: $(STAMP)

@@ -32,6 +32,7 @@ from core import (
     problem_pages,
     security_log,
     settings,
+    translation,
 )
 from core.auth import check_credentials
 from core.auth import cli as accounts_cli
@@ -99,6 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
     privacy.init_app(app)
+    translation.init_app(app)
     db.init_app(app)
     app.teardown_appcontext(close_read_connection)
     with app.app_context():

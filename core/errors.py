@@ -9,6 +9,9 @@ import http
 import logging
 
 from flask import g, jsonify
+from flask_babel import get_locale
+
+from core.translation import translated, translated_messages
 
 PROBLEM_BASE = "https://juece.example/problems/"
 PROBLEM_JSON = "application/problem+json"
@@ -355,16 +358,17 @@ def problem_types() -> list[tuple[str, str]]:
 
 
 def problem(status: int, *, detail=None, type_=None, title=None, errors=None, headers=None, members=None):
-    """A problem+json response; `members` are its extension members (RFC 9457, 3.2)."""
+    """A problem+json response; `members` are its extension members (RFC 9457, 3.2). Its title,
+    detail and field messages are in the language the request prefers (core.translation)."""
     body = {
         "type": type_ or "about:blank",
-        "title": title or http.HTTPStatus(status).phrase,
+        "title": translated(title or http.HTTPStatus(status).phrase),
         "status": status,
     }
     if detail:
-        body["detail"] = detail
+        body["detail"] = translated(detail)
     if errors:
-        body["errors"] = errors
+        body["errors"] = translated_messages(errors)
     for name, value in (members or {}).items():
         body.setdefault(name, value)
     request_id = g.get("request_id")
@@ -375,6 +379,8 @@ def problem(status: int, *, detail=None, type_=None, title=None, errors=None, he
     response.mimetype = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    response.headers["Content-Language"] = str(get_locale())
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -37,6 +37,8 @@ def test_a_documentation_page_loads_only_its_own_files(client, page, starts):
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert '<html lang="zh-CN">' in html
+    # Nothing inline: the page's policy allows scripts and styles from our own files only.
+    assert "<script>" not in html and "<style" not in html and " style=" not in html
     urls = _references(html)
     assert any(url.endswith(".js") for url in urls)
     scripts = []
@@ -69,4 +71,5 @@ def test_the_reference_page_alone_allows_the_styles_redoc_writes(client):
     assert "'unsafe-inline'" not in explorer
     # Scripts are never inline, from anywhere else, or evaluated, on either page.
     for policy in (reference, explorer):
-        assert "script-src 'self';" in policy
+        assert "script-src 'self';" in policy and "unsafe-eval" not in policy
+    assert "style-src 'self';" in explorer
