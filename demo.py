@@ -25,6 +25,7 @@ import click
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g
 
+import demo_activities
 from consultation.adoption.services import ADOPTION_REPORT
 from consultation.assessments import services as assessments
 from consultation.assessments.models import Assessment
@@ -2180,6 +2181,7 @@ def load() -> Counter:
         for title, steps in spec["walks"]:
             walker.walk(_decision(year, title), steps)
     _load_inquiries(office, created)
+    demo_activities.load(office, created)
     _load_assessment(created)
     return created
 
@@ -2237,6 +2239,10 @@ CREATED = (
     "clusters",
     "inquiries",
     "assessments",
+    "activities",
+    "registrations",
+    "activity opinions",
+    "feedback reports",
 )
 PUBLISHED = (
     ("publications", "catalogues"),
@@ -2244,6 +2250,8 @@ PUBLISHED = (
     ("meeting publications", "meetings"),
     ("consultation publications", "consultations"),
     ("assessment publications", "assessments"),
+    ("activity publications", "activities"),
+    ("feedback publications", "feedback reports"),
 )
 AMENDED = (("record corrections", "corrected"), ("record withdrawals", "withdrawn"))
 HANDLED = (("moderations", "moderated"), ("dispositions", "disposed of"))

@@ -346,6 +346,43 @@ class ProcedureMissing(RuleBroken):
     title = "A procedure the catalogue lists for the decision has no record"
 
 
+# Government open activities (政府开放活动, consultation.activities).
+
+
+class OpenMonthOutsideAugust(Invalid):
+    """The open month (政府开放月) is August: an activity said to be part of it takes place then."""
+
+    slug = "open-month-outside-august"
+    title = "An activity of the open month takes place in August"
+
+
+class ActivityNotPublished(RuleBroken):
+    slug = "activity-not-published"
+    title = "The activity is not published"
+
+
+class RegistrationClosed(RuleBroken):
+    slug = "registration-closed"
+    title = "Registrations for the activity are closed"
+
+
+class AlreadyRegistered(RuleBroken):
+    slug = "already-registered"
+    title = "This contact is registered for the activity already"
+
+
+class ActivityNotEnded(RuleBroken):
+    slug = "activity-not-ended"
+    title = "The activity has not taken place yet"
+
+
+class ActivityOpinionsUndisposed(RuleBroken):
+    """Its problem also carries `count` and `opinion_ids` (the first ones)."""
+
+    slug = "activity-opinions-undisposed"
+    title = "Some opinions collected at the activity have no disposition"
+
+
 class UnknownCursor(ServiceError):
     """A change-feed cursor this service never handed out."""
 

@@ -71,6 +71,9 @@ class EntryType:
     deadline_overdue = "deadline_overdue"
     # The district office's yearly assessment of every unit (about no one decision).
     assessment_published = "assessment_published"
+    # Government open activities, which concern no one decision.
+    activity_published = "activity_published"
+    activity_feedback_published = "activity_feedback_published"
 
 
 # The publications each of which is a stage of a decision's procedure, in the procedure's

@@ -76,6 +76,9 @@ DEFAULTS = {
     "SMTP_FROM": "",
     # Upgrade the connection with STARTTLS before logging in (port 587).
     "SMTP_STARTTLS": False,
+    # Working days after an open activity's last day within which its unit publishes the
+    # dedicated feedback report (专项反馈), on the official calendar (consultation.activities).
+    "ACTIVITY_FEEDBACK_WORKING_DAYS": 15,
     "DB_POOL_SIZE": 5,
     "DB_MAX_OVERFLOW": 10,
 }
@@ -91,6 +94,7 @@ _INTEGERS = {
     "SECURITY_LOG_PER_MINUTE",
     "SECURITY_LOG_DAYS",
     "SMTP_PORT",
+    "ACTIVITY_FEEDBACK_WORKING_DAYS",
 }
 _BOOLEANS = {"WEBHOOKS_ALLOW_PRIVATE", "SMTP_STARTTLS", "PORTAL_ENABLED"}
 

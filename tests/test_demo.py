@@ -597,3 +597,20 @@ def test_a_town_keeps_its_own_catalogue_and_invited_a_resident_to_its_joint_meet
     # The district's catalogue stays where it is, without the town's item.
     district = client.get("/api/v1/catalogues/2026").get_json()
     assert item["id"] not in {i["id"] for i in district["items"]}
+def test_demo_holds_two_open_activities_one_in_the_august_open_month(app, client):
+    run(app)
+    activities = client.get("/api/v1/activities?year=2026").get_json()
+    assert len(activities) == 2
+    [august] = [a for a in activities if a["open_month"]]
+    assert august["starts_at"].startswith("2026-08-14")
+    assert august["registrations"] == {"registered": 4, "confirmed": 3, "waiting": 1, "places_left": 0}
+    assert {a["feedback"]["status"] for a in activities} == {"on_time", "late"}
+    for activity in activities:
+        opinions = client.get(f"/api/v1/activities/{activity['id']}/opinions").get_json()
+        assert opinions and all(o["disposition"] for o in opinions)
+        assert all(o["reason"] for o in opinions if o["disposition"] != "adopted")
+        feedback = client.get(f"/api/v1/activities/{activity['id']}/feedback").get_json()
+        assert feedback["published_on"] and feedback["opinions"]["undisposed"] == 0
+    report = client.get("/api/v1/compliance?year=2026&unit=jd-fgw").get_json()
+    figures = report["units"][0]["activities"]
+    assert (figures["held"], figures["open_month"], figures["feedback"]["on_time"]) == (1, 1, 1)

@@ -2,6 +2,8 @@
 
 from flask.views import MethodView
 
+from consultation.activities import services as activities
+from consultation.activities.schemas import RegistrationReceiptSchema
 from consultation.blueprint import (
     COMMENT_ID,
     CONSULTATION_ID,
@@ -100,19 +102,29 @@ class CommentRedaction(MethodView):
 
 
 def _receipt_schema(record):
-    """What a receipt shows: a question's, or a comment's."""
-    return InquiryReceiptSchema if inquiries.is_receipt(record.receipt) else ReceiptSchema
+    """What a receipt shows: a question's, a registration's, or a comment's."""
+    if inquiries.is_receipt(record.receipt):
+        return InquiryReceiptSchema
+    return RegistrationReceiptSchema if activities.is_receipt(record.receipt) else ReceiptSchema
 
 
 @blp.route("/receipts/<string:receipt>", parameters=[RECEIPT])
 class Receipt(MethodView):
     @blp.doc(operationId="show_receipt")
-    @shows(blp, one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema), etag=False, access=None)
+    @shows(
+        blp,
+        one_of(_receipt_schema, ReceiptSchema, InquiryReceiptSchema, RegistrationReceiptSchema),
+        etag=False,
+        access=None,
+    )
     def get(self, receipt):
-        """See what became of your comment or question (anyone holding its receipt)
+        """See what became of your comment, question or registration (anyone holding its receipt)
 
         A comment's moderation, its disposition and the reason, as soon as they are recorded;
-        a question's state, when its answer is due, the answer, or why it was declined."""
+        a question's state, when its answer is due, the answer, or why it was declined; a
+        registration for an open activity, confirmed or its place on the waiting list."""
         if inquiries.is_receipt(receipt):
             return inquiries.by_receipt(receipt)
+        if activities.is_receipt(receipt):
+            return activities.by_receipt(receipt)
         return services.by_receipt(receipt)

@@ -83,6 +83,13 @@ COMPLIANCE_SCHEMA = {
                         "`threshold` (0.6), `met` per unit; `records` links the documents and the "
                         "interpretations that count",
                     },
+                    "activities": {
+                        **_FIGURE,
+                        "description": "Government open activities (政府开放活动) held in the year (published, their "
+                        "last day past): `held`, of the August `open_month`, that collected opinions by "
+                        "`questionnaire`, in `discussion`, either (`with_opinions`), and their feedback reports "
+                        "(专项反馈) `feedback.on_time`, `late`, `overdue` or `pending`; `records` links each",
+                    },
                 },
             },
         },

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from consultation.compliance import interpretations
+from consultation.compliance import activities, interpretations
 from consultation.consultations.models import MIN_WINDOW_DAYS, Consultation, Method
 from consultation.inquiries.models import Inquiry
 from consultation.rules import enterprises_heard_at
@@ -41,6 +41,7 @@ def _blank():
         },
         "enterprise_hearing": {"deliberated": 0, "heard": 0, "not_heard": 0, "records": defaultdict(list)},
         "interpretations": interpretations.blank(),
+        "activities": activities.blank(),
     }
 
 
@@ -168,6 +169,7 @@ def compliance(year: int, *, unit: str | None = None) -> dict:
         count(code, "enterprise_hearing", "heard" if heard else "not_heard", f"/decisions/{decision_id}/timeline")
 
     interpretations.add(year, unit=unit, figures=figures, district=district)
+    activities.add(year, unit=unit, figures=figures, district=district)
 
     for target in (*figures.values(), district):
         meetings = target["invited_meetings"]
@@ -235,6 +237,13 @@ CSV_COLUMNS = (
     "invited_own_meetings_topics",
     "invited_topics_from_own_catalogue",
     "own_catalogue_on_time",
+    "activities_held",
+    "activities_open_month",
+    "activities_with_opinions",
+    "activity_feedback_on_time",
+    "activity_feedback_late",
+    "activity_feedback_overdue",
+    "activity_feedback_pending",
 )
 
 
@@ -268,6 +277,10 @@ def csv_rows(report: dict):
             f["invited_meetings"]["own_meetings_topics"],
             f["invited_meetings"]["topics_from_own_catalogue"],
             "" if f.get("own_catalogue") is None else _yes_no(f["own_catalogue"]["on_time"]),
+            f["activities"]["held"],
+            f["activities"]["open_month"],
+            f["activities"]["with_opinions"],
+            *(f["activities"]["feedback"][s] for s in activities.FEEDBACK),
         )
 
     yield CSV_COLUMNS

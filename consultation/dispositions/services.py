@@ -16,7 +16,9 @@ from core.errors import (
 from core.extensions import db
 
 
-def _check_disposition(disposition: str, reason_code, reason) -> None:
+def check_reason(disposition: str, reason_code, reason) -> None:
+    """The one rule of every opinion's disposition (a comment's, an open activity's): one not
+    adopted carries a reason code and a reason in words."""
     if disposition != Disposition.adopted and not (reason_code and reason):
         raise ReasonMissing(
             f"An opinion {disposition.replace('_', ' ')} needs a reason code and a reason in words on record: "
@@ -38,7 +40,7 @@ def dispose(
 ):
     """Record what became of an opinion, and why."""
     consultation = editable(comment, by)
-    _check_disposition(disposition, reason_code, reason)
+    check_reason(disposition, reason_code, reason)
     if cluster_id is not None:
         cluster = db.session.get(Cluster, cluster_id)
         if cluster is None or cluster.consultation_id != consultation.id:

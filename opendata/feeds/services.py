@@ -72,6 +72,8 @@ LABELS = {
     EntryType.inquiry_answered: "答复留言",
     EntryType.deadline_overdue: "逾期",
     EntryType.assessment_published: "公开年度考核评估",
+    EntryType.activity_published: "政府开放活动",
+    EntryType.activity_feedback_published: "开放活动专项反馈",
     "closing_soon": "意见征集即将截止",
 }
 

@@ -18,6 +18,7 @@ import urllib.parse
 import pytest
 import sqlalchemy as sa
 
+from consultation.activities.models import Activity, Opinion, Registration
 from consultation.clusters.models import Cluster
 from consultation.comments.models import Comment
 from consultation.consultations.models import Consultation
@@ -194,6 +195,23 @@ def world(app, client, units, tokens, today):
     for c in (pending, hidden, texted):
         _ok(client.put(f"/api/v1/comments/{c['id']}/disposition", json={"disposition": "adopted"}, headers=editor))
 
+    # An open activity of the unit, published, with registrations by individuals; another still planned.
+    plan = {
+        "unit": "jd-fgw",
+        "theme": "走进发改委：政策制定开放日",
+        "field": "livelihood",
+        "form": "on_site",
+        "place": "嘉定区发展和改革委员会",
+        "starts_at": "2026-05-20T09:30:00+08:00",
+        "ends_at": "2026-05-20T11:30:00+08:00",
+        "capacity": 1,
+    }
+    activity = _ok(client.post("/api/v1/activities", json=plan, headers=editor), 201)["id"]
+    _ok(client.post("/api/v1/activities", json=plan | {"theme": "筹备中的活动"}, headers=editor), 201)
+    _ok(client.post(f"/api/v1/activities/{activity}/publication", json={}, headers=editor))
+    for contact in (PHONE, EMAIL):  # a place, then the waiting list
+        _ok(client.post(f"/api/v1/activities/{activity}/registrations", json={"name": NAME, "contact": contact}), 201)
+
     # After the consultation: legality review, the meeting (with invited attendees), the result.
     today["value"] = dt.date(2026, 6, 30)
     db.session.rollback()
@@ -238,6 +256,17 @@ def world(app, client, units, tokens, today):
     # The year's assessment, published: its figures link these records, and name no one.
     _ok(client.post("/api/v1/assessments/2026", json={}, headers=admin), 201)
     _ok(client.post("/api/v1/assessments/2026/publish", json={}, headers=admin))
+    # The activity's opinions, one with a phone number in its text, and its feedback report.
+    opinions = f"/api/v1/activities/{activity}/opinions"
+    said = {"channel": "discussion", "content": f"开放日意见，请回电{TEXT_PHONE}。", **not_adopted}
+    _ok(client.post(opinions, json=said, headers=editor), 201)
+    _ok(client.post(opinions, json={"channel": "questionnaire", "content": "问卷意见"}, headers=editor), 201)
+    for opinion in _ok(client.get(opinions, headers=editor)):
+        if opinion["disposition"] is None:
+            disposed = {"disposition": "adopted"}
+            _ok(client.put(f"{opinions}/{opinion['id']}/disposition", json=disposed, headers=editor))
+    _ok(client.put(f"/api/v1/activities/{activity}/feedback", json={"summary": "专项反馈"}, headers=editor), 201)
+    _ok(client.post(f"/api/v1/activities/{activity}/feedback/publication", json={}, headers=editor))
     return {"decision": d, "other": other.id}
 
 
@@ -262,9 +291,11 @@ def _candidates():
         "meeting_id": [*_ids(Meeting), 999_999],
         "adjustment_id": [*_ids(Adjustment), 999_999],
         "account_id": [*_ids(Account), 999_999],
+        "activity_id": [*_ids(Activity), 999_999],
+        "opinion_id": [*_ids(Opinion), 999_999],
         "year": [2026, 2025],
         "code": ["jd-fgw", "jd-jyj", "no-such-unit"],
-        "receipt": [*_ids(Comment, "receipt"), "no-such-receipt"],
+        "receipt": [*_ids(Comment, "receipt"), *_ids(Registration, "receipt"), "no-such-receipt"],
         # The open-data exports, every dataset in both formats.
         "dataset": [*DATASETS, "no-such-dataset"],
         # Webhook subscriptions are a partner's own: the public is refused them.
@@ -291,13 +322,15 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
     # The seed is there: staff see the personal data, which is what the scan looks for.
     staff = client.get("/api/v1/consultations/1/comments?page_size=100", headers=auth(tokens["editor"]))
     assert set(_leaks(staff)) >= {NAME, PHONE, EMAIL, INDIVIDUALS_ORGANISATION, *IN_TEXT}
+    registrations = client.get("/api/v1/activities/1/registrations", headers=auth(tokens["editor"]))
+    assert set(_leaks(registrations)) == {NAME, PHONE, EMAIL}
 
     rules = _get_rules(app)
     answered, leaks, failures, seen = {}, [], [], ""
     callers = {"anonymous": {}, "partner": auth(tokens["partner"]), "other unit": auth(tokens["other_editor"])}
     for rule in rules:
         # Partner apps and other units' editors read as the public does: asked where comments are.
-        who = callers if re.search(r"consultation|comment|receipt|cluster", rule.rule) else ["anonymous"]
+        who = callers if re.search(r"consultation|comment|receipt|cluster|activit", rule.rule) else ["anonymous"]
         for n, path in enumerate(_urls(rule, candidates)):
             for caller in who:
                 headers = callers[caller]
@@ -328,6 +361,8 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
         "/api/v1/audit",
         "/api/v1/security-events",
         "/api/v1/decisions/<int:decision_id>/adoption-report/working",
+        # Who registered for an open activity: its unit's staff only.
+        "/api/v1/activities/<int:activity_id>/registrations",
         # A partner's own webhook subscriptions and their deliveries.
         "/api/v1/subscriptions",
         "/api/v1/subscriptions/<int:subscription_id>",
@@ -336,7 +371,8 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
     # Answers only with its query parameters, which the scan does not give: 422 (leaking nothing).
     needs_query = {"/api/v1/calendar/working-days"}
     assert {rule for rule, statuses in answered.items() if 200 not in statuses} == staff_only | needs_query
-    assert {401} == set().union(*(answered[r] for r in staff_only)) - {403}
+    # 403 to a partner; 404 to another unit's editor asking of what it may not see (an activity).
+    assert {401} == set().union(*(answered[r] for r in staff_only)) - {403, 404}
     assert answered["/api/v1/calendar/working-days"] == {422}
     for shown in (
         ENTERPRISE,
@@ -347,9 +383,11 @@ def test_no_public_endpoint_shows_an_individuals_personal_data(app, client, toke
         "属市级事权",
         "多条意见建议提高贴息比例",
         f"个人意见，请回电{PHONE_MARKER}，身份证{ID_MARKER}。",
+        f"开放日意见，请回电{PHONE_MARKER}。",
+        "走进发改委：政策制定开放日",
     ):
         assert shown in seen, shown
-    for hidden in ("待审核意见", "被拒绝意见", "不公开征集的意见"):
+    for hidden in ("待审核意见", "被拒绝意见", "不公开征集的意见", "筹备中的活动"):
         assert hidden not in seen, hidden
 
 

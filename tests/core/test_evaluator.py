@@ -83,6 +83,7 @@ def test_every_write_operation_refuses_the_evaluator_first_and_changes_nothing(
     ids = {name: [values[0], values[-1]] for name, values in candidates.items()}
     before = _everything()
     assert before["comments"] and before["public_record"] and before["audit_log"]
+    assert before["activity_registrations"] and before["activity_opinions"] and before["activity_feedback"]
 
     answered, walked = [], set()
     for rule, method in _write_operations(app):
@@ -110,6 +111,14 @@ def test_every_write_operation_refuses_the_evaluator_first_and_changes_nothing(
         ("/api/v1/decisions/<int:decision_id>/inquiries", "POST"),
         ("/api/v1/assessments/<int:year>", "POST"),
         ("/api/v1/assessments/<int:year>/publish", "POST"),
+        # Open activities: a unit's plan, the public's registration, the opinions and the feedback.
+        ("/api/v1/activities", "POST"),
+        ("/api/v1/activities/<int:activity_id>/publication", "POST"),
+        ("/api/v1/activities/<int:activity_id>/registrations", "POST"),
+        ("/api/v1/activities/<int:activity_id>/opinions", "POST"),
+        ("/api/v1/activities/<int:activity_id>/opinions/<int:opinion_id>/disposition", "PUT"),
+        ("/api/v1/activities/<int:activity_id>/feedback", "PUT"),
+        ("/api/v1/activities/<int:activity_id>/feedback/publication", "POST"),
     } <= walked
     assert len(walked) == sum(len(rule.methods & WRITES) for rule in _api_rules(app))
     # Each refusal is a refused attempt like any other, in the security log.
