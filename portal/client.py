@@ -61,6 +61,15 @@ class Api:
     def catalogue(self, year: int) -> Json:
         return self._get(f"/api/v1/catalogues/{year}", embed="stages")
 
+    def unit(self, code: str) -> Json:
+        return self._get(f"/api/v1/units/{code}")
+
+    def unit_catalogues(self, code: str) -> list[Json]:
+        return self._get(f"/api/v1/units/{code}/catalogues", page_size=100)
+
+    def unit_catalogue(self, code: str, year: int) -> Json:
+        return self._get(f"/api/v1/units/{code}/catalogues/{year}", embed="stages")
+
     def decision(self, decision_id: int) -> Json:
         return self._get(f"/api/v1/decisions/{decision_id}")
 

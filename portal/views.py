@@ -30,6 +30,7 @@ _PAGES = (
     (re.compile(r"^/api/v1/consultations/(\d+)$"), "portal.consultation", "consultation_id"),
     (re.compile(r"^/api/v1/catalogues/(\d+)$"), "portal.catalogue", "year"),
 )
+_UNIT_CATALOGUE = re.compile(r"^/api/v1/units/([^/]+)/catalogues/(\d+)$")
 # A record of a decision's procedure, as its timeline links it.
 _RECORD = re.compile(
     r"^/api/v1/decisions/(\d+)/((?:background|result|adoption-report)/versions/\d+|"
@@ -41,6 +42,9 @@ _RECORD = re.compile(
 def page_of(href: str) -> str:
     """The portal's page for an API link, or the API's own JSON where the portal has none."""
     path = urlsplit(href).path
+    unit_catalogue = _UNIT_CATALOGUE.match(path)
+    if unit_catalogue:
+        return url_for("portal.unit_catalogue", code=unit_catalogue.group(1), year=int(unit_catalogue.group(2)))
     record = _RECORD.match(path)
     if record:
         return url_for("portal.record", decision_id=int(record.group(1)), path=record.group(2))
@@ -81,6 +85,30 @@ def catalogue(year):
         found = _read(client.catalogue, year)
         years = [c["year"] for c in client.catalogues() if c["status"] == "published"]
     return render_template("portal/catalogue.html", catalogue=found, years=years)
+
+
+@blp.get("/units")
+def units():
+    with api() as client:
+        found = client.units()
+    return render_template("portal/units.html", units=found)
+
+
+@blp.get("/units/<string:code>")
+def unit(code):
+    with api() as client:
+        found = _read(client.unit, code)
+        catalogues = [c for c in client.unit_catalogues(code) if c["status"] == "published"]
+    return render_template("portal/unit.html", unit=found, catalogues=catalogues)
+
+
+@blp.get("/units/<string:code>/catalogues/<int:year>")
+def unit_catalogue(code, year):
+    with api() as client:
+        found = _read(client.unit_catalogue, code, year)
+        unit_found = client.unit(code)
+        years = [c["year"] for c in client.unit_catalogues(code) if c["status"] == "published"]
+    return render_template("portal/catalogue.html", catalogue=found, years=years, unit=unit_found)
 
 
 @blp.get("/decisions/<int:decision_id>")

@@ -597,6 +597,8 @@ def test_a_town_keeps_its_own_catalogue_and_invited_a_resident_to_its_joint_meet
     # The district's catalogue stays where it is, without the town's item.
     district = client.get("/api/v1/catalogues/2026").get_json()
     assert item["id"] not in {i["id"] for i in district["items"]}
+
+
 def test_demo_holds_two_open_activities_one_in_the_august_open_month(app, client):
     run(app)
     activities = client.get("/api/v1/activities?year=2026").get_json()

@@ -16,7 +16,7 @@ sets `published_on`, then `public_seq` (its row in the public record), in one tr
 is the last change their rows take.
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-04 18:23:09
 
 """

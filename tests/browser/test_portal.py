@@ -46,6 +46,7 @@ def _page_types(served, decision_id, consultation_id, receipt):
         "problem": "/problems/comments-undisposed",
         "search": "/search?q=民营",
         "compliance": "/compliance",
+        "units": "/units",
         "draft": f"/decisions/{decision_id}/records/drafts/2",
     }
 

@@ -137,3 +137,25 @@ def test_a_draft_page_shows_what_changed_since_the_version_before(client, distri
     assert '<ins><span class="visually-hidden">新增：</span>第二条 本措施自印发之日起施行。</ins>' in html
     # A path the timeline never links is no page.
     assert client.get(f"/decisions/{decision_id}/records/timeline").status_code == 404
+
+
+def test_a_unit_own_catalogue_has_its_page_and_its_items_link_back_to_it(client, tokens):
+    from core import calendar
+    from core.extensions import db
+    from tests import factories
+
+    year = calendar.today().year
+    item = factories.unit_decision("jd-jyj", year, title="嘉定区教育局学区划分调整方案")
+    catalogue = db.session.get(factories.Catalogue, ("jd-jyj", year))
+    from decisions.catalogues import services as catalogue_services
+
+    catalogue_services.publish_catalogue(
+        catalogue, party_consent_on=calendar.today(), published_on=calendar.today(), by=factories.admin()
+    )
+    db.session.commit()
+    assert 'href="/units/jd-jyj"' in _html(client.get("/units"))
+    assert f'href="/units/jd-jyj/catalogues/{year}"' in _html(client.get("/units/jd-jyj"))
+    html = _html(client.get(f"/units/jd-jyj/catalogues/{year}"))
+    assert "嘉定区教育局学区划分调整方案" in html and f'href="/decisions/{item.id}"' in html
+    assert f'href="/units/jd-jyj/catalogues/{year}"' in _html(client.get(f"/decisions/{item.id}"))
+    assert client.get(f"/units/jd-jyj/catalogues/{year - 5}").status_code == 404
