@@ -105,6 +105,10 @@ class Api:
         )
         return self._answer(response)
 
+    def ask(self, decision_id: int, body: Json) -> Json:
+        """Ask a question about a decision (网上咨询): the answer holds its receipt."""
+        return self._answer(self.http.post(f"/api/v1/decisions/{decision_id}/inquiries", json=body))
+
     def receipt(self, receipt: str) -> Json:
         return self._get(f"/api/v1/receipts/{receipt}")
 

@@ -111,20 +111,53 @@ def unit_catalogue(code, year):
     return render_template("portal/catalogue.html", catalogue=found, years=years, unit=unit_found)
 
 
-@blp.get("/decisions/<int:decision_id>")
+def _sent(send):
+    """(the receipt page of what `send()` submitted, None), or (None, the API's refusal) to say
+    beside the form; a server error is not the visitor's to read, and is raised."""
+    try:
+        answer = send()
+    except ApiError as error:
+        if error.status >= 500:
+            raise
+        return None, error
+    return redirect(url_for("portal.receipt", receipt=answer["receipt"]), 303), None
+
+
+class QuestionForm(FlaskForm):
+    """A question about a decision, answered by its lead unit within 5 working days."""
+
+    question = TextAreaField("您的问题", validators=[DataRequired("请填写您的问题。"), Length(max=2000)])
+    name = StringField("姓名（选填，不公开）", validators=[Optional(), Length(max=100)])
+    contact = StringField("电话或电子邮箱（选填，不公开）", validators=[Optional(), Length(max=200)])
+
+
+@blp.route("/decisions/<int:decision_id>", methods=["GET", "POST"])
 def decision(decision_id):
+    form = QuestionForm()
+    problem = None
     with api() as client:
         found = _read(client.decision, decision_id)
+        if form.validate_on_submit():
+            body = {"question": form.question.data}
+            body.update({field: form[field].data for field in ("name", "contact") if form[field].data})
+            receipt, problem = _sent(lambda: client.ask(decision_id, body))
+            if receipt is not None:
+                return receipt
         timeline = client.timeline(decision_id)
         consultations = client.consultations(decision_id)
         questions = client.inquiries(decision_id)
-    return render_template(
+    page = render_template(
         "portal/decision.html",
         decision=found,
         entries=timeline["entries"],
         consultations=consultations,
         questions=questions,
+        form=form,
+        problem=problem,
     )
+    status = problem.status if problem is not None else 422 if form.errors else 200
+    # The question form carries a token of this visitor's session: no shared cache keeps it.
+    return page, status, {"Cache-Control": "private, no-store"}
 
 
 @blp.get("/decisions/<int:decision_id>/records/<path:path>")
@@ -178,14 +211,10 @@ def consultation(consultation_id):
                     body[field] = form[field].data
             if form.notify_outcome.data:
                 body["notify_outcome"] = True
-            try:
-                submitted = client.comment(consultation_id, body, form.key.data or secrets.token_urlsafe(16))
-            except ApiError as error:
-                if error.status >= 500:
-                    raise
-                problem = error
-            else:
-                return redirect(url_for("portal.receipt", receipt=submitted["receipt"]), 303)
+            key = form.key.data or secrets.token_urlsafe(16)
+            receipt, problem = _sent(lambda: client.comment(consultation_id, body, key))
+            if receipt is not None:
+                return receipt
         comments = client.comments(consultation_id) if found["comments_public"] else []
         decision = client.decision(found["decision_id"])
     # A new key for each form shown: a double click sends one key twice (one comment), and a

@@ -103,3 +103,28 @@ def test_every_page_type_meets_wcag_2_1_aa_and_is_readable_at_375_and_1280(serve
             )
             screenshot(browser, name, width)
     assert found == {}
+
+
+def test_the_comment_form_works_with_the_keyboard_alone(served, browser, district):  # noqa: F811
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    _, consultation_id = district
+    browser.get(f"{served}/consultations/{consultation_id}")
+    keys = ActionChains(browser)
+    # The first Tab reaches the skip link, which takes the focus past the navigation.
+    keys.send_keys(Keys.TAB).perform()
+    assert browser.switch_to.active_element.text == "跳到正文"
+    for _ in range(20):
+        keys.send_keys(Keys.TAB).perform()
+        if browser.switch_to.active_element.get_attribute("id") == "content":
+            break
+    assert browser.switch_to.active_element.get_attribute("id") == "content"
+    keys.send_keys("只用键盘提交的意见。").perform()
+    for _ in range(10):
+        keys.send_keys(Keys.TAB).perform()
+        if browser.switch_to.active_element.tag_name == "button":
+            break
+    keys.send_keys(Keys.ENTER).perform()
+    WebDriverWait(browser, 20).until(lambda b: "/receipts/" in b.current_url)
+    assert "只用键盘提交的意见。" in browser.find_element(By.TAG_NAME, "main").text

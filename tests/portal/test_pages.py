@@ -159,3 +159,16 @@ def test_a_unit_own_catalogue_has_its_page_and_its_items_link_back_to_it(client,
     assert "嘉定区教育局学区划分调整方案" in html and f'href="/decisions/{item.id}"' in html
     assert f'href="/units/jd-jyj/catalogues/{year}"' in _html(client.get(f"/decisions/{item.id}"))
     assert client.get(f"/units/jd-jyj/catalogues/{year - 5}").status_code == 404
+
+
+def test_a_resident_asks_a_question_about_a_decision_and_follows_it_by_its_receipt(client, district):
+    decision_id, _ = district
+    html = _html(client.get(f"/decisions/{decision_id}"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    answer = client.post(f"/decisions/{decision_id}", data={"csrf_token": token, "question": "贴息申请需要哪些材料？"})
+    assert answer.status_code == 303 and answer.headers["Location"].startswith("/receipts/")
+    receipt = _html(client.get(answer.headers["Location"]))
+    assert "贴息申请需要哪些材料？" in receipt and "尚未答复" in receipt
+    # Without its question: said beside the form, nothing asked.
+    html = _html(client.post(f"/decisions/{decision_id}", data={"csrf_token": token}), 422)
+    assert "请填写您的问题。" in html
