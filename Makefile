@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	$(FLASK) search reindex --if-empty
-	@echo "Juece is serving on http://127.0.0.1:$(PORT) — the API: http://127.0.0.1:$(PORT)/api/v1, its explorer: http://127.0.0.1:$(PORT)/docs, the contract: http://127.0.0.1:$(PORT)/openapi.json"
+	@echo "Juece is serving on http://127.0.0.1:$(PORT): the portal at /, the API at /api/v1, its explorer at /docs and reference at /redoc, the contract at /openapi.json"
 # One delivery worker beside gunicorn (webhooks, and the outcome notices to commenters, logged),
 # stopped when gunicorn stops.
 	$(FLASK) deliver & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -1,5 +1,5 @@
 """The root documents: `GET /api/v1`, a link to every collection, the contract and the docs;
-`GET /`, the same index for whoever opens the host's address.
+`GET /`, the portal, or this same index when the portal is off.
 
 The collections are read from the routes themselves (every GET one path segment under the API,
 `/units`, `/decisions` …), so a resource added is on the index without anyone listing it.
@@ -8,7 +8,7 @@ The collections are read from the routes themselves (every GET one path segment 
 from types import SimpleNamespace
 
 import marshmallow as ma
-from flask import Blueprint, current_app, redirect, url_for
+from flask import Blueprint, current_app
 from flask.views import MethodView
 
 from core.http import api_blueprint
@@ -23,7 +23,7 @@ blp = api_blueprint(
     description="The API's index: a link to every collection, the OpenAPI document and the explorer.",
 )
 
-# `GET /` on the host: no page of its own yet, so it sends a person or a program to the index.
+# `GET /` on the host when the portal is off (app.py): the index, as JSON.
 site = Blueprint("root", __name__)
 
 
@@ -58,22 +58,27 @@ class IndexSchema(ma.Schema):
     )
 
 
+def index() -> SimpleNamespace:
+    """The API's index: itself, the contract, the explorer and every collection."""
+    root = base_url()
+    links = {"self": api_url(""), "openapi": f"{root}/openapi.json", "docs": f"{root}/docs"}
+    links.update(collections())
+    return SimpleNamespace(
+        title=current_app.config["API_TITLE"],
+        version=current_app.config["API_VERSION"],
+        links={name: {"href": url} for name, url in links.items()},
+    )
+
+
 @blp.route("")
 class Index(MethodView):
     @shows(blp, IndexSchema, 304, access=None)
     def get(self):
         """Show the API's index: a link to every collection, the contract and the docs"""
-        root = base_url()
-        links = {"self": api_url(""), "openapi": f"{root}/openapi.json", "docs": f"{root}/docs"}
-        links.update(collections())
-        return SimpleNamespace(
-            title=current_app.config["API_TITLE"],
-            version=current_app.config["API_VERSION"],
-            links={name: {"href": url} for name, url in links.items()},
-        )
+        return index()
 
 
 @site.get("/")
 def root():
-    """The host's address: the API's index (a portal, once there is one, would answer here)."""
-    return redirect(url_for("index.Index"), 302)
+    """The host's address without the portal (PORTAL_ENABLED=false): the API's index itself."""
+    return IndexSchema().dump(index())

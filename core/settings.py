@@ -40,7 +40,7 @@ DEFAULTS = {
     "PERSONAL_DATA_KEY": "",
     # Signs the portal's form tokens (CSRF); empty: a random key kept in the instance folder.
     "SECRET_KEY": "",
-    # The portal's pages (GET /): on unless "false"; off, / sends to the API's index.
+    # The portal's pages (GET /): on unless "false"; off, / answers the API's index as JSON.
     "PORTAL_ENABLED": True,
     # The API the portal reads: empty, this application in process; else its base URL.
     "PORTAL_API_URL": "",

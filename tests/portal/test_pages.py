@@ -97,10 +97,11 @@ def test_what_the_public_may_not_read_is_a_portal_404(client, district):
     assert client.get("/api/v1/decisions/424242").mimetype == "application/problem+json"
 
 
-def test_without_the_portal_the_front_sends_to_the_api_index(tmp_path):
+def test_without_the_portal_the_front_is_the_api_index(tmp_path):
     settings = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "RATELIMIT_STORAGE_URI": "memory://"}
     answer = create_app({**settings, "PORTAL_ENABLED": False}).test_client().get("/")
-    assert answer.status_code == 302 and answer.headers["Location"].endswith("/api/v1")
+    assert answer.status_code == 200 and answer.mimetype == "application/json"
+    assert answer.get_json()["_links"]["self"]["href"].endswith("/api/v1")
 
 
 def test_search_finds_a_two_character_word_and_marks_it(client, district):
