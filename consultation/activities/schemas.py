@@ -130,7 +130,9 @@ class ActivityInSchema(ma.Schema):
     form = F.String(required=True, validate=choice(Form), metadata=describe(FORMS, "on_site"))
     description = optional_text(5000, "What the public will see and do", "参观区行政服务中心，体验一网通办。")
     place = optional_text(300, "Where: required on site and for a demonstration", "嘉定区行政服务中心")
-    stream_url = web_address("Where it is followed: required for a live stream and VR", "https://live.jiading.gov.cn/1")
+    stream_url = web_address(
+        "Where it is followed: required for a live stream and VR", "https://live.jiading.gov.cn/1", max_length=500
+    )
     starts_at = _instant("When it starts", "2026-08-14T09:30:00+08:00")
     ends_at = _instant("When it ends", "2026-08-14T11:30:00+08:00")
     capacity = F.Integer(
@@ -326,4 +328,6 @@ class FeedbackInSchema(ma.Schema):
         validate=bounded_text(1, 20000),
         metadata=describe("What was taken up, and what not and why", "共收集意见12条，采纳8条……"),
     )
-    url = web_address("Where it is published on the unit's site", "https://www.jiading.gov.cn/kfhd/2026/1.html")
+    url = web_address(
+        "Where it is published on the unit's site", "https://www.jiading.gov.cn/kfhd/2026/1.html", max_length=500
+    )

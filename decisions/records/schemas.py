@@ -17,11 +17,12 @@ from decisions.schemas import WEB_ADDRESS, decision_links, title_field
 F = ma.fields
 
 
-def web_address(description: str, *examples) -> F.Url:
-    """An optional http(s) address, with the pattern it must match stated in the spec."""
+def web_address(description: str, *examples, max_length: int = 1000) -> F.Url:
+    """An optional http(s) address, with the pattern it must match stated in the spec, at most
+    `max_length` characters (its column's)."""
     return F.Url(
         allow_none=True,
-        validate=validate.Length(max=1000),
+        validate=validate.Length(max=max_length),
         metadata=describe(description, *examples, pattern=WEB_ADDRESS),
     )
 

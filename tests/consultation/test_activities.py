@@ -90,6 +90,8 @@ def test_an_activity_of_the_open_month_takes_place_in_august(client, tokens):
         ({"capacity": 0}, "capacity"),
         ({"field": "一网通办"}, "field"),
         ({"starts_at": "1900-01-01T00:00:00"}, "starts_at"),
+        # Longer than its column holds: refused at the door, not by PostgreSQL (a 500).
+        ({"form": "live_stream", "stream_url": "https://live.jiading.gov.cn/" + "0" * 480}, "stream_url"),
     ],
 )
 def test_a_plan_says_where_when_and_how(client, tokens, fields, field):
