@@ -22,7 +22,7 @@ from flask import Flask, Response, abort, request
 DB = os.environ.get("BENCH_DB") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "juece.sqlite3")
 
 COLUMNS = (
-    "id, catalogue_year, seq_no, title, summary, category, lead_unit, co_units, legal_basis, "
+    "id, catalogue_unit, catalogue_year, seq_no, title, summary, category, lead_unit, co_units, legal_basis, "
     "planned_completion, planned_completion_by, enterprise_related, hearing_required, procedures, "
     "state, adjustment, catalogued_on, created_at, updated_at"
 )
@@ -57,6 +57,7 @@ def _precision(planned: str) -> str:
 def _decision(row, base: str) -> dict:
     (
         id_,
+        catalogue_unit,
         year,
         seq_no,
         title,
@@ -78,6 +79,8 @@ def _decision(row, base: str) -> dict:
     ) = row
     return {
         "id": id_,
+        # The district's catalogue is stored as unit '' (decisions.models.DISTRICT), shown null.
+        "catalogue_unit": catalogue_unit or None,
         "catalogue_year": year,
         "seq_no": seq_no,
         "title": title,
