@@ -87,6 +87,9 @@ class Api:
     def inquiries(self, decision_id: int) -> list[Json]:
         return self._get(f"/api/v1/decisions/{decision_id}/inquiries", page_size=100)
 
+    def meeting(self, meeting_id: int) -> Json:
+        return self._get(f"/api/v1/meetings/{meeting_id}")
+
     def consultations(self, decision_id: int) -> list[Json]:
         return self._get(f"/api/v1/decisions/{decision_id}/consultations")
 

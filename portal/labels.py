@@ -102,3 +102,24 @@ RECORD_FIELDS = (
     ("text_alternative", "文字版本"),
     ("result", "结论"),
 )
+
+OUTCOMES = {
+    "approved": "审议通过",
+    "approved_with_changes": "修改后通过",
+    "returned": "退回修改",
+    "deferred": "暂缓审议",
+    "rejected": "未通过",
+}
+
+ATTENDEES = {
+    "citizen": "公众代表",
+    "enterprise": "企业",
+    "industry_association": "行业协会商会",
+    "expert": "专家",
+    "media": "媒体",
+    "deputy": "人大代表",
+    "cppcc_member": "政协委员",
+    "other": "其他",
+}
+
+ADOPTIONS = {"adopted": "采纳", "partially_adopted": "部分采纳", "not_adopted": "未采纳"}

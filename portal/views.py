@@ -28,6 +28,7 @@ blp = Blueprint(
 _PAGES = (
     (re.compile(r"^/api/v1/decisions/(\d+)$"), "portal.decision", "decision_id"),
     (re.compile(r"^/api/v1/consultations/(\d+)$"), "portal.consultation", "consultation_id"),
+    (re.compile(r"^/api/v1/meetings/(\d+)$"), "portal.meeting", "meeting_id"),
     (re.compile(r"^/api/v1/catalogues/(\d+)$"), "portal.catalogue", "year"),
 )
 _UNIT_CATALOGUE = re.compile(r"^/api/v1/units/([^/]+)/catalogues/(\d+)$")
@@ -158,6 +159,14 @@ def decision(decision_id):
     status = problem.status if problem is not None else 422 if form.errors else 200
     # The question form carries a token of this visitor's session: no shared cache keeps it.
     return page, status, {"Cache-Control": "private, no-store"}
+
+
+@blp.get("/meetings/<int:meeting_id>")
+def meeting(meeting_id):
+    with api() as client:
+        found = _read(client.meeting, meeting_id)
+        titles = {item["decision_id"]: client.decision(item["decision_id"])["title"] for item in found["agenda"]}
+    return render_template("portal/meeting.html", meeting=found, titles=titles)
 
 
 @blp.get("/decisions/<int:decision_id>/records/<path:path>")

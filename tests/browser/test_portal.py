@@ -128,3 +128,23 @@ def test_the_comment_form_works_with_the_keyboard_alone(served, browser, distric
     keys.send_keys(Keys.ENTER).perform()
     WebDriverWait(browser, 20).until(lambda b: "/receipts/" in b.current_url)
     assert "只用键盘提交的意见。" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_meeting_page_meets_wcag_2_1_aa(served, browser, tokens):
+    import datetime as dt
+
+    from core.extensions import db
+    from tests import factories
+
+    decision = factories.catalogued_decision(title="嘉定区停车管理办法")
+    factories.review(decision, completed_on=dt.date(2026, 6, 1), result="lawful")
+    attendee = {"category": "citizen", "organisation": "南翔镇居民代表", "opinion": "建议增加夜间停车位。"}
+    held = factories.meeting(decision, published_on=dt.date(2026, 6, 12), attendees=[attendee])
+    db.session.commit()
+    held_id = held.id
+    db.session.remove()
+    for width in (375, 1280):
+        browser.set_window_size(width, 900)
+        browser.get(f"{served}/meetings/{held_id}")
+        assert _violations(browser) == []
+        screenshot(browser, "meeting", width)

@@ -173,3 +173,26 @@ def test_a_resident_asks_a_question_about_a_decision_and_follows_it_by_its_recei
     # Without its question: said beside the form, nothing asked.
     html = _html(client.post(f"/decisions/{decision_id}", data={"csrf_token": token}), 422)
     assert "请填写您的问题。" in html
+
+
+def test_a_meeting_page_shows_its_agenda_and_what_became_of_each_attendee_opinion(client, tokens):
+    import datetime as dt
+
+    from core.extensions import db
+    from tests import factories
+
+    decision = factories.catalogued_decision(title="嘉定区停车管理办法")
+    factories.review(decision, completed_on=dt.date(2026, 6, 1), result="lawful")
+    resident = {"category": "citizen", "organisation": "南翔镇居民代表", "opinion": "建议增加夜间停车位。"}
+    held = factories.meeting(
+        decision,
+        published_on=dt.date(2026, 6, 12),
+        attendees=[
+            {**resident, "adoption": "adopted", "adoption_note": "已增加夜间共享停车位。", "decision_id": decision.id}
+        ],
+    )
+    db.session.commit()
+    html = _html(client.get(f"/meetings/{held.id}"))
+    assert f'href="/decisions/{decision.id}">嘉定区停车管理办法</a>：<strong>审议通过</strong>' in html
+    assert "公众代表：南翔镇居民代表" in html and "<strong>采纳</strong>：已增加夜间共享停车位。" in html
+    assert f'href="/meetings/{held.id}"' in _html(client.get(f"/decisions/{decision.id}"))
