@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from consultation import rules  # noqa: F401 (its agenda preconditions register on import)
 from consultation import views as consultation_views
+from consultation.activities import overdue  # noqa: F401 (its tick task registers on import)
 from consultation.adoption import views as adoption_views
 from consultation.assessments import views as assessment_views
 from consultation.compliance import views as compliance_views

@@ -157,3 +157,27 @@ def test_the_setting_names_the_working_days(app, client, tokens, today, monkeypa
     activity = published(client, tokens, **on("2026-09-25"), open_month=False)
     # 28, 29, 30 September, then 8 and 9 October.
     assert activity["feedback"]["due_on"] == "2026-10-09"
+
+
+def test_a_feedback_report_past_its_due_day_is_announced_once_in_the_change_feed(client, tokens, today):
+    """Due 5 March (6 February across Spring Festival): nothing on the 5th; on the 6th one
+    deadline_overdue entry, linking the activity; publishing the feedback late adds none."""
+
+    def overdue_entries():
+        entries = ok(client.get("/api/v1/changes?limit=1000"))["entries"]
+        return [e for e in entries if e["type"] == "deadline_overdue"]
+
+    activity = published(client, tokens, **on("2026-02-06"), open_month=False)
+    today["value"] = dt.date(2026, 3, 5)
+    assert overdue_entries() == []
+    today["value"] = dt.date(2026, 3, 6)
+    [entry] = overdue_entries()
+    assert entry["href"].endswith(f"/api/v1/activities/{activity['id']}")
+    assert entry["occurred_on"] == "2026-03-06" and entry["decision_id"] is None
+    assert "应于2026-03-05前公布" in entry["title"]
+    assert len(overdue_entries()) == 1  # read again: announced once
+    editor, path = auth(tokens["editor"]), f"/api/v1/activities/{activity['id']}/feedback"
+    ok(client.put(path, json={"summary": "专项反馈"}, headers=editor), 201)
+    ok(client.post(f"{path}/publication", json={}, headers=editor))
+    assert len(overdue_entries()) == 1
+    assert ok(client.get(f"/api/v1/activities/{activity['id']}/feedback"))["deadline"]["status"] == "late"
