@@ -390,6 +390,7 @@ def test_tick_marks_what_is_overdue_once_and_records_it_once(app, overdue, today
         "decisions moved into consultation": 0,
         "obligations marked overdue": 2,
         "inquiries marked overdue": 2,
+        "activity feedback reports marked overdue": 0,
         "rate-limit windows ended": 0,
         "security events past their retention": 0,
         "webhook deliveries past their retention": 0,
