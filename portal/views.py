@@ -61,6 +61,11 @@ def _labels():
     return {"labels": labels, "label": labels.label}
 
 
+def _published(catalogues: list[dict]) -> list[dict]:
+    """The catalogues of a list that are published: the years a visitor may open."""
+    return [c for c in catalogues if c["status"] == "published"]
+
+
 def _read(call, *args):
     """The API's answer, or the page's 404 for what the public may not read."""
     try:
@@ -74,7 +79,7 @@ def _read(call, *args):
 @blp.get("/")
 def home():
     with api() as client:
-        catalogues = [c for c in client.catalogues() if c["status"] == "published"]
+        catalogues = _published(client.catalogues())
     if not catalogues:
         return render_template("portal/home.html", catalogue=None)
     return catalogue(catalogues[0]["year"])
@@ -84,7 +89,7 @@ def home():
 def catalogue(year):
     with api() as client:
         found = _read(client.catalogue, year)
-        years = [c["year"] for c in client.catalogues() if c["status"] == "published"]
+        years = [c["year"] for c in _published(client.catalogues())]
     return render_template("portal/catalogue.html", catalogue=found, years=years)
 
 
@@ -99,7 +104,7 @@ def units():
 def unit(code):
     with api() as client:
         found = _read(client.unit, code)
-        catalogues = [c for c in client.unit_catalogues(code) if c["status"] == "published"]
+        catalogues = _published(client.unit_catalogues(code))
     return render_template("portal/unit.html", unit=found, catalogues=catalogues)
 
 
@@ -108,7 +113,7 @@ def unit_catalogue(code, year):
     with api() as client:
         found = _read(client.unit_catalogue, code, year)
         unit_found = client.unit(code)
-        years = [c["year"] for c in client.unit_catalogues(code) if c["status"] == "published"]
+        years = [c["year"] for c in _published(client.unit_catalogues(code))]
     return render_template("portal/catalogue.html", catalogue=found, years=years, unit=unit_found)
 
 
@@ -248,7 +253,7 @@ def consultation(consultation_id):
 @blp.get("/compliance")
 def compliance_now():
     with api() as client:
-        catalogues = [c for c in client.catalogues() if c["status"] == "published"]
+        catalogues = _published(client.catalogues())
     return redirect(url_for("portal.compliance", year=catalogues[0]["year"] if catalogues else dt.date.today().year))
 
 
