@@ -28,6 +28,7 @@ from core import (
     explorer,
     health,
     index,
+    migrations,
     obligations,  # noqa: F401 (its tick task registers on import)
     openapi,
     privacy,
@@ -38,7 +39,7 @@ from core import (
 )
 from core.auth import check_credentials
 from core.auth import cli as accounts_cli
-from core.extensions import api, close_read_connection, configure_engine, cors, db, migrate, sqlite_beginning
+from core.extensions import api, close_read_connection, configure_engine, cors, db, sqlite_beginning
 from core.http import IdConverter, TextConverter, answer_not_modified, refuse_oversized_head
 from core.json import OrjsonProvider
 from core.ratelimit import limiter
@@ -113,7 +114,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.teardown_appcontext(close_read_connection)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"), render_as_batch=True)
+    migrations.init_app(app)
     origins = [o.strip() for o in config["CORS_ORIGINS"].split(",") if o.strip()]
     cors.init_app(
         app,

@@ -27,11 +27,11 @@ from contextlib import closing, contextmanager
 
 import click
 import sqlalchemy as sa
-from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app
 
 from core import chain
 from core.extensions import db
+from core.migrations import migrations_head
 
 # SQLite pages copied per step of the backup API: 1024 pages of 4 KiB, 4 MiB between two
 # progress reports.
@@ -64,11 +64,6 @@ class Summary:
             f"{self.path}: {_size(self.size)}, schema at {self.revision}, "
             f"{self.comments} comments, {self.public_record} public record entries"
         )
-
-
-def migrations_head() -> str:
-    """The head of the migrations Flask-Migrate runs (`flask db upgrade`)."""
-    return ScriptDirectory(current_app.extensions["migrate"].directory).get_current_head()
 
 
 # --- The check of a copy -----------------------------------------------------------------------

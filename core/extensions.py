@@ -1,4 +1,4 @@
-"""The extensions every package shares: the database, the API, migrations, CORS."""
+"""The extensions every package shares: the database, the API, CORS (migrations: core.migrations)."""
 
 import datetime as dt
 import re
@@ -7,7 +7,6 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context, request
 from flask_cors import CORS
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
@@ -182,7 +181,6 @@ def commit_or_conflict(message: str) -> None:
 
 
 api = Api(spec_kwargs={"extra_plugins": [OperationDefaults()]})
-migrate = Migrate()
 
 
 class RememberingCORS(CORS):

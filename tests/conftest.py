@@ -18,6 +18,7 @@ from flask_migrate import upgrade
 from app import create_app
 from core import calendar
 from core.extensions import db
+from core.migrations import use_flask_migrate
 from core.ratelimit_storage import RateLimitCounter, counters_engine
 from tests import factories
 
@@ -69,6 +70,7 @@ def _app():
         url = TEST_DATABASE_URL or f"sqlite:///{tmp}/test.sqlite3"
         app = create_app({"TESTING": True, "DATABASE_URL": url, "RATELIMIT_ENABLED": False})
         app.test_client_class = IsolatedClient
+        use_flask_migrate(app)
         with app.app_context():
             if TEST_DATABASE_URL:
                 _drop_everything()

@@ -6,20 +6,21 @@ PostgreSQL a schema of its own in the test database, dropped afterwards.
 """
 
 import datetime as dt
-import os
 import uuid
 import warnings
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
 from consultation.comments.models import Comment
-from core.extensions import configure_engine, db, migrate
-from core.health import MIGRATIONS, migrations_head
+from core.extensions import configure_engine, db
+from core.migrations import DIRECTORY, migrations_head, use_flask_migrate
 from opendata.search.models import modelled
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL
@@ -53,6 +54,12 @@ def test_the_test_database_is_at_head(app):
     assert revision(db.engine) == migrations_head()
 
 
+def test_the_head_read_from_the_revision_files_is_alembics(app):
+    config = Config()
+    config.set_main_option("script_location", DIRECTORY)
+    assert migrations_head() == ScriptDirectory.from_config(config).get_current_head()
+
+
 def test_models_and_migrations_agree(app):
     differences = schema_differences(db.engine)
     assert differences == [], (
@@ -78,7 +85,7 @@ def scratch_app(tmp_path):
         url = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
     scratch.config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
     db.init_app(scratch)
-    migrate.init_app(scratch, db, directory=os.path.abspath(MIGRATIONS), render_as_batch=True)
+    use_flask_migrate(scratch)
     try:
         with scratch.app_context():
             configure_engine(db.engine)

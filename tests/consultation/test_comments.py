@@ -13,6 +13,7 @@ from consultation.comments import services
 from consultation.comments.models import Comment
 from core import audit
 from core.extensions import db
+from core.migrations import use_flask_migrate
 from core.ratelimit import limiter
 from decisions.catalogues import services as catalogue_services
 from decisions.models import Catalogue
@@ -561,6 +562,7 @@ def limited(tmp_path, today):
         }
     )
     limited_app.test_client_class = IsolatedClient
+    use_flask_migrate(limited_app)
     with limited_app.app_context():
         upgrade()
         limiter.reset()

@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 from app import create_app
 from core import calendar, settings
 from core.extensions import close_read_connection, db, lean_write, now_writing, read_connection
+from core.migrations import use_flask_migrate
 from decisions.models import Unit
 from decisions.units import services as unit_services
 from tests import factories
@@ -111,6 +112,7 @@ def test_cors_lets_any_origin_read_and_exposes_paging_headers(client, units):
 def _migrated_app(tmp_path, **config):
     """An app of its own with `config`, over a fresh migrated SQLite database."""
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/own.sqlite3", **config})
+    use_flask_migrate(app)
     with app.app_context():
         upgrade()
     return app

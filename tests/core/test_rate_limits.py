@@ -7,6 +7,7 @@ import redis
 from flask_migrate import upgrade
 
 from app import create_app
+from core.migrations import use_flask_migrate
 from core.ratelimit import limiter
 from tests import factories
 from tests.conftest import auth
@@ -22,6 +23,7 @@ def _limited_app(tmp_path, name="limits", **config):
             **config,
         }
     )
+    use_flask_migrate(app)
     with app.app_context():
         upgrade()
         limiter.reset()
