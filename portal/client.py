@@ -9,10 +9,12 @@ remote API behind PROXY_COUNT), so the API's rate limits count each resident, no
 
 import dataclasses
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from flask import current_app, request
+
+if TYPE_CHECKING:
+    import httpx
 
 Json = dict[str, Any]
 
@@ -34,7 +36,7 @@ class ApiError(Exception):
 class Api:
     """The calls the portal makes, each returning the API's JSON."""
 
-    def __init__(self, http: httpx.Client):
+    def __init__(self, http: "httpx.Client"):
         self.http = http
 
     def __enter__(self):
@@ -46,7 +48,7 @@ class Api:
     def _get(self, path: str, **params) -> Any:
         return self._answer(self.http.get(path, params={k: v for k, v in params.items() if v is not None}))
 
-    def _answer(self, response: httpx.Response) -> Any:
+    def _answer(self, response: "httpx.Response") -> Any:
         if response.status_code >= 400:
             try:
                 problem = response.json()
@@ -127,6 +129,9 @@ class Api:
 
 def api() -> Api:
     """A client for this request: to PORTAL_API_URL when set, else to this application."""
+    # Imported here, not with the module: its 5 MB only in a worker that renders a page (issue 12).
+    import httpx
+
     language = {"Accept-Language": "zh-CN,zh;q=0.9"}
     remote = current_app.config["PORTAL_API_URL"].rstrip("/")
     if remote:
