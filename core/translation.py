@@ -15,7 +15,6 @@ import functools
 import os
 import re
 
-from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
 
@@ -38,6 +37,10 @@ def _language() -> str:
 @functools.cache
 def _templates() -> tuple[tuple[re.Pattern, str], ...]:
     """Each msgid with placeholders, as a pattern that a text made from it matches."""
+    # Imported here, not with the module: Babel's .po reader (1 MB) only in a worker that
+    # translates a problem (issue 12).
+    from babel.messages.pofile import read_po
+
     with open(CATALOGUE, "rb") as source:
         catalogue = read_po(source)
     found = []
