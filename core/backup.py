@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.parse
 from collections.abc import Callable
 from contextlib import closing, contextmanager
@@ -288,14 +289,25 @@ def _verified(url) -> tuple[str | None, int, int]:
         engine.dispose()
 
 
+# How long a session that has just closed may still be listed: PostgreSQL's backend exits a
+# moment after its client hung up (a service just stopped, a pool just disposed).
+_CLOSING_GRACE_SECONDS = 3.0
+
+
 def _ensure_alone(url: str) -> None:
     """Refuse while other sessions use the target database. `pg_restore --clean` drops and makes
     again every table in one transaction; a request running meanwhile takes its locks in
     another order, and one of the two fails (a deadlock) or waits for the whole restore."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    ends = time.monotonic() + _CLOSING_GRACE_SECONDS
     try:
         with engine.connect() as connection:
-            others = connection.exec_driver_sql(OTHER_SESSIONS).scalars().all()
+            while True:
+                others = connection.exec_driver_sql(OTHER_SESSIONS).scalars().all()
+                connection.rollback()  # each look its own snapshot of pg_stat_activity
+                if not others or time.monotonic() >= ends:
+                    break
+                time.sleep(0.1)
     finally:
         engine.dispose()
     if others:
