@@ -217,6 +217,17 @@ def completion_precision(value: str) -> str:
     return "quarter" if quarter else "day" if day else "month" if month else "year"
 
 
+def completion_precision_of(column):
+    """`completion_precision` of a column as SQL, for values the catalogue validated (the
+    decisions export writes its CSV lines in the database: opendata/exports/lines.py)."""
+    return sa.case(
+        (column.like("%Q%"), "quarter"),
+        (sa.func.length(column) == 10, "day"),
+        (sa.func.length(column) == 7, "month"),
+        else_="year",
+    )
+
+
 def completion_last_day(value: str) -> dt.date:
     """The last day of the period 'YYYY', 'YYYY-Qn', 'YYYY-MM' or 'YYYY-MM-DD'.
 

@@ -18,14 +18,15 @@ from consultation.comments.models import Comment
 from consultation.comments.schemas import CommentSchema
 from consultation.consultations.models import Consultation
 from core.extensions import shown
-from core.links import api_url, links_on_base
+from core.links import API_PREFIX, api_url, base_url, links_on_base
 from core.publication import STAGE_PUBLICATIONS, EntryType, PublicRecordEntry
 from core.serialize import dumper, record
 from core.units import folded, stored_code
 from decisions import services as decision_services
 from decisions import visibility
-from decisions.models import Decision
+from decisions.models import DISTRICT, Decision, completion_precision_of
 from decisions.schemas import DecisionSchema
+from opendata.exports import formats, lines
 
 # Rows fetched from the server-side cursor at a time, and written as one chunk.
 BATCH = 500
@@ -84,6 +85,9 @@ class Dataset:
     batches: Callable[[sa.Connection, Filters], Iterator[list[dict]]]
     # The change feed's entries that change this dataset, as a condition on `public_record`.
     changed_by: sa.ColumnElement
+    # Its CSV as text chunks of whole lines written by the database (opendata/exports/lines.py),
+    # where the rows' number makes Python's writing of each cell the export's cost.
+    csv_lines: Callable[[sa.Connection, Filters], Iterator[str]] | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -202,25 +206,89 @@ def _stages(entries: list) -> dict:
     return links
 
 
-def _decision_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
-    """Decisions by id, each with its stages: two streams in the same order, merged as they
-    are read, so a decision's entries are all that is held of them at once."""
-    statement = _decisions(filters)
-    dump = dumper(DecisionSchema)
+def _with_stages(connection: sa.Connection, statement: sa.Select, rows: sa.Select) -> Iterator[list]:
+    """Batches of `rows` (a statement over the decisions of `statement`, by id), each row with
+    its stages' links: two streams in the same order, merged as they are read, so a decision's
+    entries are all that is held of them at once."""
     entries = _entry_rows(connection, _stage_entries(statement))
     pending = next(entries, None)
-    for rows in streamed(connection, statement):
-        batch = []
+    for batch in streamed(connection, rows):
+        merged = []
+        for row in batch:
+            own = []
+            while pending is not None and pending.decision_id < row.id:
+                pending = next(entries, None)
+            while pending is not None and pending.decision_id == row.id:
+                own.append(pending)
+                pending = next(entries, None)
+            merged.append((row, _stages(own) if own else {}))
+        yield merged
+
+
+def _decision_batches(connection: sa.Connection, filters: Filters) -> Iterator[list[dict]]:
+    statement = _decisions(filters)
+    dump = dumper(DecisionSchema)
+    for batch in _with_stages(connection, statement, statement):
         with links_on_base():
-            for row in rows:
-                own = []
-                while pending is not None and pending.decision_id < row.id:
-                    pending = next(entries, None)
-                while pending is not None and pending.decision_id == row.id:
-                    own.append(pending)
-                    pending = next(entries, None)
-                batch.append({**dump(record(row)), "stage_links": _stages(own)})
-        yield batch
+            yield [{**dump(record(row)), "stage_links": links} for row, links in batch]
+
+
+def _decision_line(cells: lines.Cells, base: str):
+    """A decision's CSV line up to its stage links, as `_decision_batches` and formats.cell
+    write it: the cells of DecisionSchema's fields, in its order."""
+    d = Decision.__table__.c
+    year = sa.cast(d.catalogue_year, sa.Text)
+
+    def link(*path):
+        return cells.json_object([("href", cells.json_string(lines.joined([sa.literal(base + API_PREFIX), *path])))])
+
+    catalogue = sa.case(
+        (d.catalogue_unit != DISTRICT, lines.joined(["/units/", d.catalogue_unit, "/catalogues/", year])),
+        else_=lines.joined(["/catalogues/", year]),
+    )
+    return cells.line(
+        [
+            cells.integer(d.id),
+            cells.code(d.catalogue_unit),
+            cells.integer(d.catalogue_year),
+            cells.integer(d.seq_no),
+            cells.text(d.title),
+            cells.text(d.summary),
+            cells.code(d.category),
+            cells.code(d.lead_unit),
+            cells.string_list(d.co_units),
+            cells.string_list(d.legal_basis),
+            cells.code(d.planned_completion),
+            cells.code(completion_precision_of(d.planned_completion)),
+            cells.day(d.planned_completion_by),
+            cells.boolean(d.enterprise_related),
+            cells.boolean(d.hearing_required),
+            cells.string_list(d.procedures),
+            cells.code(d.state),
+            cells.code(d.adjustment),
+            cells.day(d.catalogued_on),
+            cells.instant(d.created_at),
+            cells.instant(d.updated_at),
+            cells.json_object_cell(
+                [
+                    ("self", link("/decisions/", sa.cast(d.id, sa.Text))),
+                    ("catalogue", link(catalogue)),
+                    ("lead_unit", link("/units/", d.lead_unit)),
+                ]
+            ),
+        ]
+    )
+
+
+def _decision_lines(connection: sa.Connection, filters: Filters) -> Iterator[str]:
+    """The decisions' CSV lines, a batch at a time: each written by the database, then its
+    stage links (rare: only decisions whose procedure has begun) by Python."""
+    statement = _decisions(filters)
+    line = _decision_line(lines.Cells(connection.dialect.name), base_url()).label("line")
+    for batch in _with_stages(connection, statement, statement.with_only_columns(Decision.id, line)):
+        yield "".join(
+            f"{row.line},{formats.quoted(formats.json_text(links)) if links else '{}'}\r\n" for row, links in batch
+        )
 
 
 def _entry_rows(connection: sa.Connection, statement: sa.Select):
@@ -272,6 +340,7 @@ DECISIONS = Dataset(
     statement=_decisions,
     batches=_decision_batches,
     changed_by=ENTRIES.decision_id.is_not(None),
+    csv_lines=_decision_lines,
 )
 
 

@@ -17,7 +17,13 @@ BOM = "\ufeff"
 
 # A cell a spreadsheet would read as a formula (CSV injection, OWASP): what starts with one of
 # these is written after a `'`, which spreadsheets show as text and hide.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def json_text(value) -> str:
+    """`value` as JSON text, as every export and the API write it (orjson)."""
+    return orjson.dumps(value).decode()
+
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 
@@ -28,33 +34,53 @@ def cell(value) -> str:
     # Text first, by its exact type: most cells are, and the checks below cost a third of an
     # export's time when every cell goes through them.
     if type(value) is str:
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date | dt.datetime):
         # As the JSON writes it (orjson: RFC 3339), so both formats agree to the character.
-        return orjson.dumps(value).decode()[1:-1]
+        return json_text(value)[1:-1]
     if isinstance(value, list | dict):
-        return orjson.dumps(value).decode()
+        return json_text(value)
     text = str(value)
-    if text.startswith(_FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
 
+def _header(columns: list[str]) -> bytes:
+    """The BOM and the header row."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(columns)
+    return (BOM + out.getvalue()).encode()
+
+
 def csv_chunks(columns: list[str], batches: Iterable[list[dict]]) -> Iterator[bytes]:
     """The CSV as UTF-8 chunks: the BOM and the header row, then one chunk per batch."""
+    yield _header(columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    yield (BOM + out.getvalue()).encode()
     for batch in batches:
         out.seek(0)
         out.truncate()
         writer.writerows([cell(row[name]) for name in columns] for row in batch)
         yield out.getvalue().encode()
+
+
+def csv_line_chunks(columns: list[str], chunks: Iterable[str]) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks, its lines written already (a dataset's `csv_lines`)."""
+    yield _header(columns)
+    for chunk in chunks:
+        yield chunk.encode()
+
+
+def quoted(text: str) -> str:
+    """One cell's text as the csv writer writes it in a row (QUOTE_MINIMAL)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([text, ""])
+    return out.getvalue()[:-1]
 
 
 def jsonl_chunks(columns: list[str], batches: Iterable[list[dict]]) -> Iterator[bytes]:

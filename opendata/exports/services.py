@@ -98,4 +98,7 @@ def stream(found: Dataset, fmt: str, chosen: Filters) -> Iterator[bytes]:
     """The export's bytes, read over a connection of its own from server-side cursors, closed
     when the stream ends or the client goes away."""
     with db.engine.connect() as connection:
-        yield from formats.WRITERS[fmt](found.column_names, found.batches(connection, chosen))
+        if fmt == "csv" and found.csv_lines is not None:
+            yield from formats.csv_line_chunks(found.column_names, found.csv_lines(connection, chosen))
+        else:
+            yield from formats.WRITERS[fmt](found.column_names, found.batches(connection, chosen))
